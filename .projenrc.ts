@@ -1,0 +1,117 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * The oldest aws-cdk-lib this library accepts (peer) and the one it is built and tested with (dev).
+ *
+ * 2.257.0 because:
+ * - it has `lambda.determineLatestNodeRuntime` resolving to Node.js 24 and `Runtime.NODEJS_24_X`;
+ * - its cloud-assembly schema (^53) is the newest that `@aws-cdk/integ-runner` 2.197.x reads, so the
+ *   integ snapshot can be checked offline (aws-cdk-lib 2.276 writes schema 55, which integ-runner rejects).
+ * Raise it only together with integ-runner; say why in a comment here.
+ */
+const CDK_VERSION = '2.257.0';
+
+/** The CDK CLI used to synthesize the example app offline (3.x rejects schema 53 assemblies). */
+const CDK_CLI_VERSION = '2.1148.1';
+
+/** Every Lambda function of the library: `lambda/<name>/index.ts` is bundled to `assets/<name>/index.js`. */
+const FUNCTIONS = ['ingest'];
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-login-alerts',
+  description: 'Alert on every SSH and AWS console login within seconds: CloudWatch Logs + CloudTrail sign-ins, enriched from EC2, published as versioned JSON alerts to SNS (Slack, PagerDuty, email, your own code).',
+  keywords: ['cdk', 'awscdk', 'security', 'ssh', 'login', 'alerts', 'cloudtrail', 'console', 'slack', 'pagerduty'],
+  author: 'cdk-login-alerts contributors',
+  authorAddress: 'maintainers@cdk-login-alerts.dev',
+  repositoryUrl: 'https://github.com/cdk-login-alerts/cdk-login-alerts.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.0.0',
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    include: ['lambda/**/*.ts', 'examples/**/*.ts'],
+  },
+  // jsii targets: every language gets the same construct.
+  publishToPypi: { distName: 'cdk-login-alerts', module: 'cdk_login_alerts' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkloginalerts',
+    mavenGroupId: 'io.github.cdk-login-alerts',
+    mavenArtifactId: 'cdk-login-alerts',
+  },
+  publishToNuget: { packageId: 'CdkLoginAlerts', dotNetNamespace: 'CdkLoginAlerts' },
+  publishToGo: { moduleName: 'github.com/cdk-login-alerts/cdk-login-alerts-go' },
+  // Handler code and its libraries are bundled into assets/ at build time: devDependencies only.
+  devDeps: [
+    'esbuild@^0.28.2',
+    '@types/aws-lambda@^8.10.164',
+    '@aws-sdk/client-ec2@^3.1169.0',
+    '@aws-sdk/client-sns@^3.1169.0',
+    '@aws-sdk/client-sqs@^3.1169.0',
+    '@aws-lambda-powertools/logger@^2.36.0',
+    'ajv@^8.20.0',
+    'ajv-formats@^3.0.1',
+    `aws-cdk@${CDK_CLI_VERSION}`,
+  ],
+  gitignore: ['/assets/', '/examples/cdk.out/', '/cdk.out/', '.venv/'],
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // The integration tests start moto and spawn bundles: give them time on a 2-core machine.
+      testTimeout: 60_000,
+    },
+  },
+  pullRequestTemplate: false,
+});
+
+// projen's lockfile otherwise pins unrs-resolver 1.13.0, whose platform bindings the registry lacks: `npm ci` fails.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// Ship the bundles and the alert schema in the npm tarball (assets/ is gitignored, so un-ignore it for npm).
+project.npmignore?.addPatterns(
+  '!/assets/', '!/schema/',
+  '/examples/', '/lambda/', '/tsconfig.dev.json', '/requirements-dev.txt', '/.ci/', '/assets/**/*.map',
+);
+
+// Bundle each handler with esbuild before jsii compiles the constructs that reference the bundles.
+const bundleAll = project.addTask('bundle', { description: 'Bundle every Lambda handler into assets/' });
+for (const fn of FUNCTIONS) {
+  const task = project.addTask(`bundle:${fn}`, {
+    description: `Bundle lambda/${fn} into assets/${fn}/index.js`,
+    exec: [
+      'esbuild',
+      `lambda/${fn}/index.ts`,
+      '--bundle',
+      '--platform=node',
+      '--target=node22',
+      '--format=cjs',
+      '--minify',
+      '--legal-comments=external',
+      `--outfile=assets/${fn}/index.js`,
+    ].join(' '),
+  });
+  bundleAll.spawn(task);
+}
+project.preCompileTask.spawn(bundleAll);
+
+// Lint the handler code and the example app with the same rules as the library.
+project.eslint?.addLintPattern('lambda');
+project.eslint?.addLintPattern('examples');
+project.eslint?.allowDevDeps('lambda/**');
+project.eslint?.allowDevDeps('examples/**');
+
+// README's main job: synthesize the example app offline with the CDK CLI.
+project.addTask('synth:example', {
+  description: 'Bundle the handlers and synthesize the example app in examples/ (offline, no AWS account)',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'cdk synth --quiet --app "ts-node --transpile-only --project ../tsconfig.dev.json app.ts" --output cdk.out', cwd: 'examples' },
+    { exec: 'node -e "const t=require(\'./cdk.out/LoginAlertsExample.template.json\');const r=Object.values(t.Resources).map(x=>x.Type);const c={};r.forEach(x=>c[x]=(c[x]||0)+1);console.log(JSON.stringify(c,null,2))"', cwd: 'examples' },
+  ],
+});
+
+project.synth();
