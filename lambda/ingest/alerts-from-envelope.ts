@@ -1,0 +1,62 @@
+import type { Alert } from '../shared/alert';
+import { summarise } from '../shared/alert-text';
+import { consoleAlertDraft } from './console-alert';
+import { isConsoleLogin, parseConsoleLogin } from './console-login';
+import type { Envelope } from './envelope';
+import type { HostEnricher } from './enrich';
+import { hostKeyString } from './host-key';
+import type { SeverityPolicy } from './severity';
+import { type AlertDraft, sshAlertDraft } from './ssh-alert';
+import { parseSshLine } from './ssh-line';
+
+/** Turns one decoded invocation into finished alerts: parse, classify, enrich, word. */
+
+export interface AlertContext {
+  readonly policy: SeverityPolicy;
+  readonly region: string;
+  /** Absent when enrichment is off. */
+  readonly enricher?: HostEnricher;
+}
+
+export interface AlertsResult {
+  readonly alerts: Alert[];
+  /** Why the invocation produced no alert, when it produced none for a reason worth logging. */
+  readonly ignored?: string;
+  /** Log lines examined, for the log summary. */
+  readonly linesRead: number;
+}
+
+export async function alertsFromEnvelope(envelope: Envelope, context: AlertContext): Promise<AlertsResult> {
+  if (envelope.type === 'logs') {
+    if (envelope.messageType === 'CONTROL_MESSAGE') return { alerts: [], ignored: 'CloudWatch Logs control message', linesRead: 0 };
+    const drafts: AlertDraft[] = [];
+    for (const event of envelope.logEvents) {
+      const login = parseSshLine(event.message);
+      if (login) drafts.push(sshAlertDraft(envelope, event, login, context.policy, context.region));
+    }
+    return { alerts: await finish(drafts, context.enricher), linesRead: envelope.logEvents.length };
+  }
+
+  if (!isConsoleLogin(envelope.detail)) {
+    return { alerts: [], ignored: `EventBridge event ${envelope.source}/${envelope.detailType} is not a ConsoleLogin`, linesRead: 0 };
+  }
+  const login = parseConsoleLogin(envelope.detail as Record<string, unknown>, envelope);
+  const draft = consoleAlertDraft(login, {
+    account: envelope.account ?? 'unknown',
+    region: envelope.region ?? context.region,
+    time: new Date().toISOString(),
+  });
+  return { alerts: await finish([draft], undefined), linesRead: 0 };
+}
+
+async function finish(drafts: AlertDraft[], enricher: HostEnricher | undefined): Promise<Alert[]> {
+  const keys = drafts.flatMap((d) => (d.hostKey ? [d.hostKey] : []));
+  const lookups = enricher && keys.length > 0 ? await enricher.lookup(keys) : undefined;
+  return drafts.map(({ hostKey, ...draft }) => {
+    const lookup = hostKey && lookups?.get(hostKeyString(hostKey));
+    const enriched = lookup?.host
+      ? { ...draft, host: { ...lookup.host, ...(draft.host?.hostname && { hostname: draft.host.hostname }) } }
+      : lookup?.error ? { ...draft, enrichmentError: lookup.error } : draft;
+    return { ...enriched, summary: summarise(enriched) };
+  });
+}

@@ -1,0 +1,47 @@
+import { NetworkSet } from '../shared/networks';
+
+/**
+ * The ingest function's settings, read once from its environment. The variable names are a public
+ * interface (the construct sets them; users who wire the bundle themselves set them too).
+ */
+export interface IngestConfig {
+  /** `ALERT_TOPIC_ARN`: where alerts are published. */
+  readonly topicArn: string;
+  /** `TRUSTED_CIDRS`: comma-separated ranges; SSH logins from inside are one severity lower. */
+  readonly trustedNetworks: NetworkSet;
+  /** `ENRICH_INSTANCES`: `false` turns EC2 lookups off. */
+  readonly enrichInstances: boolean;
+  /** `INSTANCE_CACHE_TTL_SECONDS`: how long instance lookups (hits and misses) are reused. */
+  readonly instanceCacheTtlMs: number;
+  /** `AWS_REGION`, set by Lambda. */
+  readonly region: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
+  const topicArn = env.ALERT_TOPIC_ARN;
+  if (!topicArn) throw new ConfigError('ALERT_TOPIC_ARN is not set: the function does not know where to publish alerts');
+  const ttlText = env.INSTANCE_CACHE_TTL_SECONDS ?? '300';
+  const ttl = Number(ttlText);
+  if (!Number.isFinite(ttl) || ttl < 0) throw new ConfigError(`INSTANCE_CACHE_TTL_SECONDS is not a number of seconds: ${ttlText}`);
+  const cidrs = (env.TRUSTED_CIDRS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  let trustedNetworks: NetworkSet;
+  try {
+    trustedNetworks = NetworkSet.parse(cidrs);
+  } catch (error) {
+    throw new ConfigError(`TRUSTED_CIDRS: ${(error as Error).message}`);
+  }
+  return {
+    topicArn,
+    trustedNetworks,
+    enrichInstances: env.ENRICH_INSTANCES !== 'false',
+    instanceCacheTtlMs: ttl * 1000,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'unknown',
+  };
+}

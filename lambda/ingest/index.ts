@@ -1,0 +1,90 @@
+import { EC2Client, paginateDescribeInstances, type Filter, type Instance } from '@aws-sdk/client-ec2';
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { alertsFromEnvelope } from './alerts-from-envelope';
+import { readConfig, type IngestConfig } from './config';
+import { HostEnricher, errorText } from './enrich';
+import { decodeEnvelope, MalformedEnvelopeError } from './envelope';
+import { publishAlerts } from './publish';
+
+/**
+ * The ingest function: CloudWatch Logs subscription deliveries (SSH) and EventBridge ConsoleLogin
+ * events in, one structured alert per login out on the SNS topic. AWS calls live here, at the edge;
+ * everything between is plain data. Clients honour AWS_ENDPOINT_URL like every SDK v3 client.
+ */
+
+const logger = new Logger({ serviceName: 'cdk-login-alerts-ingest' });
+const sns = new SNSClient({});
+const ec2 = new EC2Client({});
+
+let state: { config: IngestConfig; enricher?: HostEnricher } | undefined;
+
+function init() {
+  if (state) return state;
+  const config = readConfig(process.env);
+  const enricher = config.enrichInstances ? new HostEnricher(describeInstances, config.instanceCacheTtlMs) : undefined;
+  state = { config, enricher };
+  return state;
+}
+
+async function describeInstances(filter: Filter): Promise<Instance[]> {
+  const instances: Instance[] = [];
+  for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: [filter] })) {
+    for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
+  }
+  return instances;
+}
+
+export interface IngestResult {
+  readonly alerts: number;
+  readonly linesRead: number;
+  readonly ignored?: string;
+}
+
+export async function handler(event: unknown): Promise<IngestResult> {
+  const { config, enricher } = init();
+  let envelope;
+  try {
+    envelope = decodeEnvelope(event);
+  } catch (error) {
+    if (error instanceof MalformedEnvelopeError) {
+      // Rejected, not dropped: Lambda retries the invocation, then sends it to the dead-letter path.
+      logger.error('rejected malformed event', { reason: error.message, event: preview(event) });
+    }
+    throw error;
+  }
+
+  const result = await alertsFromEnvelope(envelope, { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher });
+  if (result.ignored) logger.info('nothing to alert', { reason: result.ignored });
+  for (const alert of result.alerts) {
+    if (alert.enrichmentError) logger.warn('alert not enriched', { alertId: alert.id, reason: alert.enrichmentError });
+  }
+
+  if (result.alerts.length > 0) {
+    try {
+      await publishAlerts((entries) => sns.send(new PublishBatchCommand({ TopicArn: config.topicArn, PublishBatchRequestEntries: entries })), result.alerts);
+    } catch (error) {
+      logger.error('publishing failed; the invocation will be retried', { reason: errorText(error), alerts: result.alerts.length });
+      throw error;
+    }
+  }
+  logger.info('processed', {
+    source: envelope.type,
+    linesRead: result.linesRead,
+    alerts: result.alerts.length,
+    alertIds: result.alerts.map((a) => a.id),
+    severities: result.alerts.map((a) => a.severity),
+  });
+  return { alerts: result.alerts.length, linesRead: result.linesRead, ...(result.ignored && { ignored: result.ignored }) };
+}
+
+/** Enough of a rejected event to diagnose it without logging megabytes. */
+function preview(event: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(event) ?? String(event);
+  } catch {
+    text = String(event);
+  }
+  return text.length > 2048 ? `${text.slice(0, 2048)}… (${text.length} chars)` : text;
+}

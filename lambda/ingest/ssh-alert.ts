@@ -1,0 +1,52 @@
+import { ALERT_SCHEMA_VERSION, UNKNOWN_USER, type Alert } from '../shared/alert';
+import type { LogEvent, LogsDelivery } from './envelope';
+import type { HostKey } from './host-key';
+import { hostKeyFor } from './host-key';
+import { classifySsh, type SeverityPolicy } from './severity';
+import type { SshLineResult } from './ssh-line';
+
+/** An alert before enrichment and wording: everything the log line itself tells. */
+export type AlertDraft = Omit<Alert, 'summary'> & { readonly hostKey?: HostKey };
+
+/** Raw lines longer than this are cut (with `messageTruncated`) so ten alerts fit one SNS PublishBatch. */
+export const MAX_RAW_LINE_CHARS = 16 * 1024;
+
+export function sshAlertDraft(
+  delivery: LogsDelivery,
+  event: LogEvent,
+  login: SshLineResult,
+  policy: SeverityPolicy,
+  region: string,
+): AlertDraft {
+  const { severity, reasons } = classifySsh(login, policy);
+  const truncated = event.message.length > MAX_RAW_LINE_CHARS;
+  const hostname = login.hostname;
+  return {
+    schemaVersion: ALERT_SCHEMA_VERSION,
+    id: event.id,
+    kind: 'ssh',
+    severity,
+    reasons,
+    outcome: 'success',
+    time: login.time ?? new Date(event.timestamp).toISOString(),
+    account: delivery.owner,
+    region,
+    user: login.parsed ? login.user : UNKNOWN_USER,
+    ...(login.parsed && {
+      ...(login.sourceIp && { sourceIp: login.sourceIp }),
+      method: login.method,
+      port: login.port,
+      ...(login.keyType && { keyType: login.keyType }),
+      ...(login.keyFingerprint && { keyFingerprint: login.keyFingerprint }),
+      ...(login.certificate && { certificate: login.certificate }),
+    }),
+    origin: {
+      logGroup: delivery.logGroup,
+      logStream: delivery.logStream,
+      message: truncated ? event.message.slice(0, MAX_RAW_LINE_CHARS) : event.message,
+      ...(truncated && { messageTruncated: true }),
+    },
+    ...(hostname && { host: { hostname } }),
+    hostKey: hostKeyFor(delivery.logStream, hostname),
+  };
+}

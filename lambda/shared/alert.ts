@@ -1,0 +1,98 @@
+/**
+ * The alert: the contract between the ingest function and every subscriber of the topic.
+ *
+ * Version 1 changes only by adding optional fields. `schema/alert.v1.json` describes the same shape
+ * for subscribers written in other languages; a test checks real alerts against it.
+ */
+
+export const ALERT_SCHEMA_VERSION = 1;
+
+/** Severities from least to most urgent; the order is what `minSeverity` filters and trusted-CIDR lowering use. */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export type AlertKind = 'ssh' | 'console';
+export type Outcome = 'success' | 'failure';
+
+/** Where an SSH alert came from: the raw line is always kept. */
+export interface SshOrigin {
+  readonly logGroup: string;
+  readonly logStream: string;
+  readonly message: string;
+  /** True when `message` was cut to keep the alert within SNS's message size. */
+  readonly messageTruncated?: boolean;
+}
+
+/** Where a console alert came from. */
+export interface CloudTrailOrigin {
+  readonly eventSource: string;
+  readonly eventName: string;
+  readonly eventId: string;
+}
+
+export interface Principal {
+  /** CloudTrail `userIdentity.type`: Root, IAMUser, AssumedRole, FederatedUser, ... */
+  readonly type: string;
+  readonly arn?: string;
+  /** For assumed roles: the role name (e.g. `AWSReservedSSO_Admin_0123abcd`). */
+  readonly roleName?: string;
+  /** How an assumed-role session was federated, when it tells: `saml` or `identity-center`. */
+  readonly federation?: 'saml' | 'identity-center';
+}
+
+export interface SshCertificate {
+  readonly keyId: string;
+  readonly serial?: string;
+  readonly caKeyType?: string;
+  readonly caFingerprint?: string;
+}
+
+/** The EC2 instance a login happened on, when enrichment found it. */
+export interface HostInfo {
+  readonly instanceId?: string;
+  /** The hostname as written in the log line. */
+  readonly hostname?: string;
+  readonly privateIp?: string;
+  readonly privateDnsName?: string;
+  /** The `Name` tag. */
+  readonly name?: string;
+  readonly tags?: Record<string, string>;
+  readonly availabilityZone?: string;
+  readonly instanceType?: string;
+  readonly vpcId?: string;
+  readonly imageId?: string;
+  readonly state?: string;
+}
+
+export interface Alert {
+  readonly schemaVersion: typeof ALERT_SCHEMA_VERSION;
+  /** Stable id of the login: CloudTrail `eventID` or the CloudWatch Logs event `id`. */
+  readonly id: string;
+  readonly kind: AlertKind;
+  readonly severity: Severity;
+  readonly reasons: string[];
+  readonly outcome: Outcome;
+  /** ISO-8601 UTC. */
+  readonly time: string;
+  readonly account: string;
+  readonly region: string;
+  /** Exactly as logged; `unknown` when the line could not be parsed. */
+  readonly user: string;
+  readonly sourceIp?: string;
+  readonly summary: string;
+  readonly origin: SshOrigin | CloudTrailOrigin;
+  // Optional, when known.
+  readonly method?: string;
+  readonly port?: number;
+  readonly keyType?: string;
+  readonly keyFingerprint?: string;
+  readonly certificate?: SshCertificate;
+  readonly mfa?: boolean;
+  readonly principal?: Principal;
+  readonly host?: HostInfo;
+  readonly userAgent?: string;
+  readonly enrichmentError?: string;
+}
+
+/** The value of `user` when an sshd `Accepted` line could not be parsed. */
+export const UNKNOWN_USER = 'unknown';

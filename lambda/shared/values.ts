@@ -1,0 +1,18 @@
+/** Type guards for reading untrusted JSON without trusting its shape. */
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value if it is a non-empty string, else undefined. */
+export function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** ISO-8601 UTC for any date string `Date.parse` reads, else undefined. */
+export function toIsoUtc(value: unknown): string | undefined {
+  const text = nonEmptyString(value);
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
