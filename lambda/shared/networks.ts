@@ -1,8 +1,9 @@
 import { BlockList, isIP } from 'node:net';
+import { parseCidr } from '../../src/private/cidr';
 
 /** A set of CIDR ranges, IPv4 and IPv6, answering "is this address inside?". */
 export class NetworkSet {
-  /** Parses `a.b.c.d/n` and `v6::/n` ranges; a bare address is a /32 or /128. Throws on the first bad one. */
+  /** Parses every range; throws on the first one that is not a CIDR range. */
   static parse(cidrs: readonly string[]): NetworkSet {
     const list = new BlockList();
     for (const cidr of cidrs) {
@@ -20,15 +21,4 @@ export class NetworkSet {
     if (family === 0) return false;
     return this.list.check(address, family === 4 ? 'ipv4' : 'ipv6');
   }
-}
-
-export function parseCidr(cidr: string): { address: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {
-  const [address, prefixText, ...rest] = cidr.trim().split('/');
-  const version = isIP(address);
-  if (version === 0 || rest.length > 0) return undefined;
-  const max = version === 4 ? 32 : 128;
-  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return undefined;
-  const prefix = prefixText === undefined ? max : Number(prefixText);
-  if (prefix > max) return undefined;
-  return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
 }

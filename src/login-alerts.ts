@@ -1,0 +1,274 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Annotations, ArnFormat, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { parseCidr } from './private/cidr';
+
+/**
+ * Properties of {@link LoginAlerts}.
+ */
+export interface LoginAlertsProps {
+  /**
+   * Log groups that hold the instances' auth/secure logs (`/var/log/secure`, `/var/log/auth.log`).
+   *
+   * Each gets a subscription filter that sends sshd `Accepted` lines to the ingest function.
+   * CloudWatch Logs allows only a few subscription filters per log group (two, per the API reference);
+   * make sure one is free. More can be added later with `addSshLogGroup`.
+   *
+   * @default - no SSH log groups
+   */
+  readonly sshLogGroups?: logs.ILogGroup[];
+
+  /**
+   * Alert on AWS console sign-ins (`ConsoleLogin` CloudTrail events delivered by EventBridge).
+   *
+   * Needs a CloudTrail trail with logging enabled in the account. Sign-in events are recorded in
+   * specific regions: root sign-ins only in us-east-1 (see README, "Regions").
+   *
+   * @default true
+   */
+  readonly consoleSignIns?: boolean;
+
+  /**
+   * An existing topic to publish alerts to.
+   *
+   * If it is encrypted with a KMS key, grant the ingest function (`ingestFunction`) use of that key.
+   *
+   * @default - a new topic encrypted with a new customer-managed KMS key, TLS only
+   */
+  readonly topic?: sns.ITopic;
+
+  /**
+   * Client address ranges considered trusted (office, VPN, bastion).
+   *
+   * SSH logins from inside them are one severity level lower (never below `low`), with a reason;
+   * logins from outside get the reason `source IP outside trusted ranges`.
+   *
+   * @default - no trusted ranges
+   */
+  readonly trustedCidrs?: string[];
+
+  /**
+   * How long the functions' logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Look up the EC2 instance behind each SSH login (name, tags, private IP, AZ, instance type).
+   *
+   * Needs `ec2:DescribeInstances`, which cannot be scoped to resources.
+   *
+   * @default true
+   */
+  readonly enrichInstances?: boolean;
+
+  /**
+   * How long an instance lookup (found or not found) is reused by a warm ingest function.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly instanceCacheTtl?: Duration;
+}
+
+/**
+ * Alerts on every interactive login to an AWS estate: SSH logins from instance auth logs and AWS
+ * console sign-ins from CloudTrail, as versioned JSON alerts on one SNS topic.
+ *
+ * Subscribe whatever should receive them to `topic` (email, SQS, a function of your own).
+ */
+export class LoginAlerts extends Construct {
+  /**
+   * The topic every alert is published to.
+   */
+  public readonly topic: sns.ITopic;
+
+  /**
+   * The KMS key encrypting the topic.
+   *
+   * Conditional: only when the construct created the topic.
+   */
+  public readonly topicKey?: kms.IKey;
+
+  /**
+   * The function that turns log lines and sign-in events into alerts.
+   */
+  public readonly ingestFunction: lambda.IFunction;
+
+  /**
+   * The ingest function's log group.
+   */
+  public readonly ingestLogGroup: logs.ILogGroup;
+
+  /**
+   * The EventBridge rule matching `ConsoleLogin` events.
+   *
+   * Conditional: only when `consoleSignIns` is on.
+   */
+  public readonly consoleLoginRule?: events.IRule;
+
+  private readonly ingest: lambda.Function;
+  private readonly filters: logs.SubscriptionFilter[] = [];
+  private accountWidePermission?: Construct;
+
+  constructor(scope: Construct, id: string, props: LoginAlertsProps = {}) {
+    super(scope, id);
+    const trustedCidrs = props.trustedCidrs ?? [];
+    validateCidrs(trustedCidrs);
+    const cacheTtl = props.instanceCacheTtl ?? Duration.minutes(5);
+    const enrich = props.enrichInstances ?? true;
+
+    if (props.topic) {
+      this.topic = props.topic;
+    } else {
+      const key = new kms.Key(this, 'TopicKey', {
+        description: 'Encrypts the login alerts topic of cdk-login-alerts',
+        enableKeyRotation: true,
+      });
+      this.topicKey = key;
+      this.topic = new sns.Topic(this, 'Topic', {
+        displayName: 'Login alerts',
+        masterKey: key,
+        enforceSSL: true,
+      });
+    }
+
+    this.ingestLogGroup = new logs.LogGroup(this, 'IngestLogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+    this.ingest = new lambda.Function(this, 'IngestFunction', {
+      description: 'cdk-login-alerts: turns SSH logins and console sign-ins into alerts on the topic',
+      runtime: lambda.determineLatestNodeRuntime(this),
+      architecture: lambda.Architecture.ARM_64,
+      code: lambda.Code.fromAsset(bundlePath('ingest')),
+      handler: 'index.handler',
+      memorySize: 256,
+      timeout: Duration.minutes(1),
+      logGroup: this.ingestLogGroup,
+      environment: {
+        ALERT_TOPIC_ARN: this.topic.topicArn,
+        TRUSTED_CIDRS: trustedCidrs.join(','),
+        ENRICH_INSTANCES: String(enrich),
+        INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
+      },
+    });
+    this.ingestFunction = this.ingest;
+    this.topic.grantPublish(this.ingest);
+    if (enrich) {
+      this.ingest.addToRolePolicy(new iam.PolicyStatement({
+        sid: 'DescribeInstancesForEnrichment',
+        actions: ['ec2:DescribeInstances'],
+        // DescribeInstances supports no resource-level permissions.
+        resources: ['*'],
+      }));
+    }
+
+    for (const logGroup of props.sshLogGroups ?? []) this.addSshLogGroup(logGroup);
+
+    if (props.consoleSignIns ?? true) {
+      this.consoleLoginRule = new events.Rule(this, 'ConsoleLoginRule', {
+        description: 'cdk-login-alerts: AWS console sign-ins (CloudTrail ConsoleLogin) to the ingest function',
+        // Matches on the CloudTrail record, not on the detail-type, whose spelling differs between sources.
+        eventPattern: {
+          source: ['aws.signin'],
+          detail: { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin'] },
+        },
+        targets: [new targets.LambdaFunction(this.ingest)],
+      });
+      warnAboutSignInRegion(this);
+    }
+  }
+
+  /**
+   * The subscription filters sending sshd `Accepted` lines to the ingest function, one per log group.
+   */
+  public get subscriptionFilters(): logs.SubscriptionFilter[] {
+    return [...this.filters];
+  }
+
+  /**
+   * Sends the sshd `Accepted` lines of another log group to the ingest function.
+   *
+   * Up to 10 log groups get an invoke permission each, scoped to that log group; from the 11th on,
+   * one permission scoped to the account's log groups in this region serves them all, so the
+   * function's resource policy stays far under its 20 KB limit.
+   */
+  public addSshLogGroup(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
+    const id = `SshFilter${Names.nodeUniqueId(logGroup.node)}`;
+    if (this.node.tryFindChild(id)) {
+      throw new Error(`Log group ${logGroup.node.path} is already subscribed to ${this.node.path}`);
+    }
+    const perGroup = this.filters.length < LoginAlerts.MAX_PER_LOG_GROUP_PERMISSIONS;
+    const filter = new logs.SubscriptionFilter(this, id, {
+      logGroup,
+      destination: new destinations.LambdaDestination(this.ingest, { addPermissions: perGroup }),
+      filterPattern: LoginAlerts.SSH_FILTER_PATTERN,
+    });
+    if (!perGroup) filter.node.addDependency(this.ensureAccountWidePermission());
+    this.filters.push(filter);
+    return filter;
+  }
+
+  /**
+   * `"sshd" "Accepted"`: both words anywhere in the line, so it matches `sshd[…]` and OpenSSH 9.8's
+   * `sshd-session[…]`, with syslog and RFC3339 timestamps. The function parses the line strictly.
+   */
+  private static readonly SSH_FILTER_PATTERN = logs.FilterPattern.literal('"sshd" "Accepted"');
+
+  private static readonly MAX_PER_LOG_GROUP_PERMISSIONS = 10;
+
+  private ensureAccountWidePermission(): Construct {
+    if (!this.accountWidePermission) {
+      const stack = Stack.of(this);
+      const id = 'InvokeFromAccountLogGroups';
+      this.ingest.addPermission(id, {
+        principal: new iam.ServicePrincipal('logs.amazonaws.com'),
+        action: 'lambda:InvokeFunction',
+        sourceArn: stack.formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: '*',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+        sourceAccount: stack.account,
+      });
+      this.accountWidePermission = this.ingest.permissionsNode.findChild(id);
+    }
+    return this.accountWidePermission;
+  }
+}
+
+/** The prebuilt bundle shipped in the package: `<package root>/assets/<name>/index.js`. */
+function bundlePath(name: string): string {
+  const dir = path.join(__dirname, '..', 'assets', name);
+  if (!fs.existsSync(path.join(dir, 'index.js'))) {
+    throw new Error(`cdk-login-alerts: the ${name} function bundle is missing at ${dir}/index.js (in a checkout, run \`npx projen bundle\`)`);
+  }
+  return dir;
+}
+
+function validateCidrs(cidrs: string[]): void {
+  for (const cidr of cidrs) {
+    if (Token.isUnresolved(cidr)) continue;
+    if (!parseCidr(cidr)) throw new Error(`trustedCidrs: ${JSON.stringify(cidr)} is not a CIDR range like 198.51.100.0/24 or 2001:db8::/32`);
+  }
+}
+
+function warnAboutSignInRegion(scope: Construct): void {
+  const region = Stack.of(scope).region;
+  const id = 'cdk-login-alerts:consoleSignInRegion';
+  if (Token.isUnresolved(region)) {
+    Annotations.of(scope).addWarningV2(id, 'Console sign-in events are recorded in specific regions (root sign-ins only in us-east-1), but this stack has no explicit region: deploy it to us-east-1 or forward sign-in events from there (README, "Regions").');
+  } else if (region !== 'us-east-1') {
+    Annotations.of(scope).addWarningV2(id, `Console sign-ins are watched in ${region} only, but root sign-ins (and most IAM user sign-ins) are recorded in us-east-1: they will not alert unless forwarded from there (README, "Regions").`);
+  }
+}
