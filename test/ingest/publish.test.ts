@@ -1,0 +1,81 @@
+import type { PublishBatchRequestEntry } from '@aws-sdk/client-sns';
+import { PublishError, publishAlerts, subjectLine, toEntry, type PublishBatch } from '../../lambda/ingest/publish';
+import type { Alert } from '../../lambda/shared/alert';
+
+function alert(n: number, extra: Partial<Alert> = {}): Alert {
+  return {
+    schemaVersion: 1, id: `id-${n}`, kind: 'ssh', severity: 'medium', reasons: ['SSH login'], outcome: 'success',
+    time: '2026-11-21T09:15:02.000Z', account: '123456789012', region: 'eu-west-1', user: 'deploy', sourceIp: '203.0.113.7',
+    summary: `[MEDIUM] SSH login: deploy@web-${n} from 203.0.113.7 (publickey)`,
+    origin: { logGroup: '/g', logStream: 'i-0abc123def4567890', message: 'raw line' },
+    ...extra,
+  };
+}
+
+/** A PublishBatch that records each call and fails the ids `fail` names, as often as it says. */
+function recorder(fail: (id: string, call: number) => boolean = () => false) {
+  const calls: PublishBatchRequestEntry[][] = [];
+  const publish: PublishBatch = async (entries) => {
+    calls.push(entries);
+    const failed = entries.filter((e) => fail(e.Id!, calls.length));
+    return {
+      Successful: entries.filter((e) => !failed.includes(e)).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+      Failed: failed.map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false, Message: 'try again' })),
+    };
+  };
+  return { calls, publish };
+}
+const noSleep = async () => {};
+
+describe('publishAlerts', () => {
+  test('25 alerts go out in calls of 10, 10 and 5', async () => {
+    const { calls, publish } = recorder();
+    await publishAlerts(publish, Array.from({ length: 25 }, (_, i) => alert(i)), { sleep: noSleep });
+    expect(calls.map((c) => c.length)).toEqual([10, 10, 5]);
+  });
+
+  test('large alerts are split so a call stays under 256 KiB', async () => {
+    const { calls, publish } = recorder();
+    const big = Array.from({ length: 10 }, (_, i) => alert(i, { origin: { logGroup: '/g', logStream: 's', message: 'x'.repeat(40_000) } }));
+    await publishAlerts(publish, big, { sleep: noSleep });
+    expect(calls.length).toBeGreaterThan(1);
+    for (const call of calls) expect(call.reduce((sum, e) => sum + Buffer.byteLength(e.Message!), 0)).toBeLessThan(256 * 1024);
+  });
+
+  test('Failed entries are retried, and only they', async () => {
+    const { calls, publish } = recorder((id, call) => id === 'alert-3' && call === 1);
+    await publishAlerts(publish, Array.from({ length: 5 }, (_, i) => alert(i)), { sleep: noSleep });
+    expect(calls.map((c) => c.map((e) => e.Id))).toEqual([['alert-0', 'alert-1', 'alert-2', 'alert-3', 'alert-4'], ['alert-3']]);
+  });
+
+  test('an entry that keeps failing throws after the other batches went out', async () => {
+    const { calls, publish } = recorder((id) => id === 'alert-1');
+    const run = publishAlerts(publish, Array.from({ length: 12 }, (_, i) => alert(i)), { sleep: noSleep, maxAttempts: 3 });
+    await expect(run).rejects.toThrow(PublishError);
+    await expect(run).rejects.toThrow('1 of 12 alerts not published: id-1 (InternalError: try again)');
+    expect(calls.map((c) => c.length)).toEqual([10, 1, 1, 2]);
+  });
+});
+
+describe('the SNS entry', () => {
+  const entry = toEntry(alert(1, { severity: 'high' }), 0);
+  test('carries JSON for machines and prose for email', () => {
+    expect(entry.MessageStructure).toBe('json');
+    const message = JSON.parse(entry.Message!);
+    expect(JSON.parse(message.default)).toEqual(alert(1, { severity: 'high' }));
+    expect(message.email).toContain('[MEDIUM] SSH login: deploy@web-1');
+    expect(message.email).toContain('raw line');
+  });
+  test('has the attributes filter policies select on', () => {
+    expect(entry.MessageAttributes).toEqual({
+      severity: { DataType: 'String', StringValue: 'high' },
+      kind: { DataType: 'String', StringValue: 'ssh' },
+      outcome: { DataType: 'String', StringValue: 'success' },
+      account: { DataType: 'String', StringValue: '123456789012' },
+    });
+  });
+  test('subjects are printable ASCII under 100 characters', () => {
+    expect(subjectLine('SSH login: dëploy\n@web')).toBe('SSH login: d?ploy?@web');
+    expect(subjectLine('x'.repeat(300))).toHaveLength(99);
+  });
+});

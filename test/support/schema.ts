@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+
+const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schema', 'alert.v1.json'), 'utf8'));
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
+/** The schema errors of an alert, empty when it conforms to schema/alert.v1.json. */
+export function alertSchemaErrors(alert: unknown): string[] {
+  return validate(alert) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
