@@ -1,0 +1,175 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { LoginAlerts, type LoginAlertsProps } from '../src';
+
+function synth(props: LoginAlertsProps | ((stack: Stack) => LoginAlertsProps) = {}, region = 'us-east-1') {
+  const app = new App();
+  const stack = new Stack(app, 'Test', { env: { account: '123456789012', region } });
+  const alerts = new LoginAlerts(stack, 'LoginAlerts', typeof props === 'function' ? props(stack) : props);
+  return { stack, alerts, template: Template.fromStack(stack) };
+}
+
+const logGroups = (stack: Stack, n: number) =>
+  Array.from({ length: n }, (_, i) => logs.LogGroup.fromLogGroupName(stack, `Group${i}`, `/ec2/host-${i}/var/log/secure`));
+
+describe('LoginAlerts: the topic', () => {
+  test('is encrypted with a rotating customer-managed key and refuses publishing without TLS', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('TopicKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('a given topic is used as is: no key, no new topic', () => {
+    const { template, alerts, stack } = synth((s) => ({ topic: sns.Topic.fromTopicArn(s, 'Existing', 'arn:aws:sns:us-east-1:123456789012:existing') }));
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    expect(alerts.topicKey).toBeUndefined();
+    expect(stack.resolve(alerts.topic.topicArn)).toBe('arn:aws:sns:us-east-1:123456789012:existing');
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:existing' }) } });
+  });
+});
+
+describe('LoginAlerts: the ingest function', () => {
+  test('runs the prebuilt bundle on the latest Node.js runtime on ARM64, with the documented environment', () => {
+    const { template } = synth({ trustedCidrs: ['198.51.100.0/24', '2001:db8::/32'], instanceCacheTtl: Duration.minutes(10) });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: Match.stringLikeRegexp('^nodejs(2[2-9]|[3-9]\\d)\\.x$'),
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: {
+          ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('Topic') },
+          TRUSTED_CIDRS: '198.51.100.0/24,2001:db8::/32',
+          ENRICH_INSTANCES: 'true',
+          INSTANCE_CACHE_TTL_SECONDS: '600',
+        },
+      },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('IngestLogGroup') } },
+    });
+  });
+
+  test('logs to its own log group, kept one year by default or as configured', () => {
+    synth().template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    synth({ logRetention: logs.RetentionDays.ONE_MONTH }).template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('may publish to its topic with its key and describe instances, nothing more', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('Topic') } },
+          { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('TopicKey'), 'Arn'] } },
+          { Sid: 'DescribeInstancesForEnrichment', Action: 'ec2:DescribeInstances', Effect: 'Allow', Resource: '*' },
+        ],
+      },
+    });
+  });
+
+  test('without enrichment it may not call EC2', () => {
+    const { template } = synth({ enrichInstances: false });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('ec2:');
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ENRICH_INSTANCES: 'false' }) } });
+  });
+
+  test('a bad trusted CIDR is refused at synth', () => {
+    expect(() => synth({ trustedCidrs: ['10.0.0.0/33'] })).toThrow('trustedCidrs: "10.0.0.0/33" is not a CIDR range');
+    expect(() => synth({ trustedCidrs: ['office'] })).toThrow(/is not a CIDR range/);
+  });
+});
+
+describe('LoginAlerts: SSH log groups', () => {
+  test('each log group gets a filter for sshd Accepted lines and an invoke permission scoped to it', () => {
+    const { template } = synth((stack) => ({ sshLogGroups: logGroups(stack, 2) }));
+    template.resourceCountIs('AWS::Logs::SubscriptionFilter', 2);
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      LogGroupName: '/ec2/host-0/var/log/secure',
+      FilterPattern: '"sshd" "Accepted"',
+      DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunction'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'logs.amazonaws.com',
+      SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:log-group:/ec2/host-0/var/log/secure:*']] },
+    });
+  });
+
+  test('zero log groups is allowed: no filters, no logs permission', () => {
+    const { template, alerts } = synth();
+    template.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
+    expect(alerts.subscriptionFilters).toEqual([]);
+    expect(Object.values(template.findResources('AWS::Lambda::Permission')).map((p) => p.Properties.Principal)).toEqual(['events.amazonaws.com']);
+  });
+
+  test('with many log groups one account-scoped permission serves them all and the filters wait for it', () => {
+    const { template } = synth((stack) => ({ sshLogGroups: logGroups(stack, 200) }));
+    template.resourceCountIs('AWS::Logs::SubscriptionFilter', 200);
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'logs.amazonaws.com' } }));
+    expect(permissions).toHaveLength(11);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'logs.amazonaws.com',
+      SourceAccount: '123456789012',
+      SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:log-group:*']] },
+    });
+    const [accountWide] = Object.entries(template.findResources('AWS::Lambda::Permission', { Properties: { SourceAccount: '123456789012' } }));
+    const filters = Object.values(template.findResources('AWS::Logs::SubscriptionFilter'));
+    expect(filters.filter((f) => (f.DependsOn ?? []).includes(accountWide[0]))).toHaveLength(190);
+    // A Lambda resource policy holds at most 20 KB: the policy text these permissions make stays far below.
+    const policyBytes = permissions.reduce((sum, p) => sum + JSON.stringify(p.Properties).length, 0);
+    expect(policyBytes).toBeLessThan(5_000);
+  });
+
+  test('addSshLogGroup subscribes later log groups and refuses the same one twice', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+    const alerts = new LoginAlerts(stack, 'LoginAlerts');
+    const group = logs.LogGroup.fromLogGroupName(stack, 'Later', '/ec2/later');
+    const filter = alerts.addSshLogGroup(group);
+    expect(alerts.subscriptionFilters).toEqual([filter]);
+    expect(() => alerts.addSshLogGroup(group)).toThrow(/already subscribed/);
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: '/ec2/later' });
+  });
+});
+
+describe('LoginAlerts: console sign-ins', () => {
+  test('are on by default: a rule on the CloudTrail record, not on the detail-type spelling', () => {
+    const { template, alerts } = synth();
+    expect(alerts.consoleLoginRule).toBeDefined();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { 'source': ['aws.signin'], 'detail': { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin'] }, 'detail-type': Match.absent() },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunction'), 'Arn'] } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ConsoleLoginRule'), 'Arn'] } });
+  });
+
+  test('can be turned off', () => {
+    const { template, alerts } = synth({ consoleSignIns: false });
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    expect(alerts.consoleLoginRule).toBeUndefined();
+  });
+
+  test('in us-east-1 there is no region warning', () => {
+    const { stack } = synth();
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  test('outside us-east-1 a warning says root sign-ins will be missed', () => {
+    const { stack } = synth({}, 'eu-west-1');
+    Annotations.fromStack(stack).hasWarning('/Test/LoginAlerts', Match.stringLikeRegexp('watched in eu-west-1 only, but root sign-ins .* recorded in us-east-1'));
+  });
+
+  test('in a region-agnostic stack a warning says the region matters', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Agnostic');
+    new LoginAlerts(stack, 'LoginAlerts');
+    Annotations.fromStack(stack).hasWarning('/Agnostic/LoginAlerts', Match.stringLikeRegexp('no explicit region'));
+  });
+
+  test('with console sign-ins off, no region warning', () => {
+    const { stack } = synth({ consoleSignIns: false }, 'eu-west-1');
+    Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
