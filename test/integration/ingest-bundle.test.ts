@@ -1,0 +1,240 @@
+import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Alert } from '../../lambda/shared/alert';
+import { AwsCallCounter } from '../support/aws-call-counter';
+import { cloudTrailEvent, encodeLogs, logsDelivery, sshLines } from '../support/fixtures';
+import { invokeBundle } from '../support/invoke-bundle';
+import { startMoto, type Moto } from '../support/moto';
+import { alertSchemaErrors } from '../support/schema';
+
+/**
+ * The built ingest bundle (assets/ingest/index.js) against moto: real EC2 DescribeInstances and SNS
+ * PublishBatch calls, alerts read back from an SQS queue subscribed to the topic.
+ */
+
+const region = 'eu-west-1';
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+let moto: Moto;
+let counter: AwsCallCounter;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  counter = await AwsCallCounter.start(moto.endpoint);
+});
+afterAll(async () => {
+  await counter?.stop();
+  await moto?.stop();
+});
+
+interface Estate {
+  topicArn: string;
+  queueUrl: string;
+  web1: { id: string; privateIp: string };
+}
+
+async function createEstate(): Promise<Estate> {
+  await moto.reset();
+  counter.reset();
+  const config = { endpoint: moto.endpoint, region, credentials };
+  const ec2 = new EC2Client(config);
+  const sns = new SNSClient(config);
+  const sqs = new SQSClient(config);
+  const run = await ec2.send(new RunInstancesCommand({
+    ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, InstanceType: 't4g.small',
+    TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web-1' }, { Key: 'team', Value: 'payments' }, { Key: 'env', Value: 'prod' }] }],
+  }));
+  const instance = run.Instances![0];
+  // A second instance, so enrichment has to pick the right one.
+  await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'db-1' }] }] }));
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'login-alerts' }));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'alerts-inbox' }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn }));
+  return { topicArn: TopicArn!, queueUrl: QueueUrl!, web1: { id: instance.InstanceId!, privateIp: instance.PrivateIpAddress! } };
+}
+
+interface Received {
+  alert: Alert;
+  attributes: Record<string, string>;
+  subject?: string;
+}
+
+/** Every SNS notification on the queue: the alert and its message attributes. */
+async function receiveAll(queueUrl: string): Promise<Received[]> {
+  const sqs = new SQSClient({ endpoint: moto.endpoint, region, credentials });
+  const received: Received[] = [];
+  for (;;) {
+    // A long visibility timeout hides what was read, so no per-message delete is needed.
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 600 }));
+    if (Messages.length === 0) return received;
+    for (const message of Messages) {
+      const notification = JSON.parse(message.Body!);
+      const attributes = Object.fromEntries(Object.entries(notification.MessageAttributes ?? {}).map(([k, v]) => [k, (v as { Value: string }).Value]));
+      received.push({ alert: JSON.parse(notification.Message), attributes, subject: notification.Subject });
+    }
+  }
+}
+
+function env(estate: Estate, extra: Record<string, string> = {}) {
+  return { AWS_ENDPOINT_URL: counter.endpoint, AWS_REGION: region, ALERT_TOPIC_ARN: estate.topicArn, ...extra };
+}
+
+describe('ingest bundle on moto', () => {
+  test('SSH logins from three distros arrive on the topic as enriched alerts, field by field', async () => {
+    const estate = await createEstate();
+    const stream = estate.web1.id;
+    const events = [
+      logsDelivery(sshLines('ubuntu-22.04-auth.log'), { logGroup: '/ec2/var/log/auth.log', logStream: stream, idPrefix: 'u' }),
+      logsDelivery(sshLines('amazon-linux-2-secure'), { logGroup: '/ec2/var/log/secure', logStream: stream, idPrefix: 'a' }),
+      logsDelivery(sshLines('debian-12-rfc3339-sshd-session.log'), { logGroup: '/ec2/var/log/auth.log', logStream: `${stream}/auth.log`, idPrefix: 'd' }),
+    ];
+    const run = await invokeBundle('ingest', events, env(estate, { TRUSTED_CIDRS: '198.51.100.0/24' }));
+    expect(run.invocations.map((i) => i.error)).toEqual([undefined, undefined, undefined]);
+    expect(run.invocations.map((i) => i.result)).toEqual([
+      { alerts: 3, linesRead: 8 }, { alerts: 4, linesRead: 6 }, { alerts: 4, linesRead: 8 },
+    ]);
+
+    const received = await receiveAll(estate.queueUrl);
+    expect(received).toHaveLength(11);
+    for (const { alert } of received) expect(alertSchemaErrors(alert)).toEqual([]);
+
+    const ubuntu = received.find((r) => r.alert.id === 'u0000')!;
+    expect(ubuntu.alert).toEqual({
+      schemaVersion: 1,
+      id: 'u0000',
+      kind: 'ssh',
+      severity: 'medium',
+      reasons: ['SSH login', 'source IP outside trusted ranges'],
+      outcome: 'success',
+      time: '2026-11-21T09:15:02.000Z',
+      account: '123456789012',
+      region,
+      user: 'ubuntu',
+      sourceIp: '203.0.113.7',
+      method: 'publickey',
+      port: 50522,
+      keyType: 'ED25519',
+      keyFingerprint: 'SHA256:Xq0wK8l2cPjZ2x1Hq3VbA7bqQm1gk3hQ3c5oCkqzQ0s',
+      summary: '[MEDIUM] SSH login: ubuntu@web-1 from 203.0.113.7 (publickey)',
+      origin: { logGroup: '/ec2/var/log/auth.log', logStream: stream, message: sshLines('ubuntu-22.04-auth.log')[0] },
+      host: {
+        instanceId: estate.web1.id,
+        hostname: 'ip-10-0-1-23',
+        privateIp: estate.web1.privateIp,
+        privateDnsName: expect.stringMatching(/^ip-/),
+        name: 'web-1',
+        tags: { Name: 'web-1', team: 'payments', env: 'prod' },
+        availabilityZone: expect.stringMatching(/^eu-west-1[a-c]$/),
+        instanceType: 't4g.small',
+        vpcId: expect.stringMatching(/^vpc-/),
+        imageId: 'ami-12c6146b',
+        state: 'running',
+      },
+    });
+    expect(ubuntu.attributes).toEqual({ severity: 'medium', kind: 'ssh', outcome: 'success', account: '123456789012' });
+
+    const carol = received.find((r) => r.alert.user === 'carol')!;
+    expect(carol.alert).toMatchObject({ severity: 'medium', sourceIp: '198.51.100.20', reasons: ['password login', 'source IP inside trusted ranges'] });
+    const root = received.find((r) => r.alert.user === 'root')!;
+    expect(root.attributes.severity).toBe('high');
+    const cert = received.find((r) => r.alert.keyType === 'ED25519-CERT')!;
+    expect(cert.alert.certificate).toEqual({ keyId: 'deploy@ci.example.com', serial: '42', caKeyType: 'ED25519', caFingerprint: 'SHA256:Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2Yz3Ab4C' });
+    const unparsed = received.find((r) => r.alert.user === 'unknown')!;
+    expect(unparsed.alert).toMatchObject({ severity: 'medium', reasons: ['sshd login line could not be parsed'], host: { name: 'web-1' } });
+    expect((unparsed.alert.origin as { message: string }).message).toContain('sshd-session[4400]: Accepted publickey for deploy from 203.0.113.7 port');
+
+    // One DescribeInstances for the whole run (the instance is cached after the first delivery);
+    // one PublishBatch per delivery, since none has more than ten alerts.
+    expect(counter.count('DescribeInstances')).toBe(1);
+    expect(counter.count('PublishBatch')).toBe(3);
+    expect(counter.count('Publish')).toBe(0);
+  });
+
+  // The cost of a batch grows with distinct instances and alerts, never with per-line round trips.
+  // (Sized to keep moto quick; the benchmark runs 1,000 lines from 50 instances.)
+  test('a delivery of 250 logins from 25 instances costs one DescribeInstances and 25 PublishBatch calls', async () => {
+    const estate = await createEstate();
+    const ec2 = new EC2Client({ endpoint: moto.endpoint, region, credentials });
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 25, MaxCount: 25 }));
+    const ips = run.Instances!.map((i) => i.PrivateIpAddress!);
+    counter.reset();
+    const lines = Array.from({ length: 250 }, (_, n) =>
+      `Nov 21 09:15:02 ip-${ips[n % 25].replace(/\./g, '-')} sshd[${n}]: Accepted publickey for deploy from 203.0.113.${n % 250} port ${20000 + n} ssh2: ED25519 SHA256:k${n}`);
+    const result = await invokeBundle('ingest', [logsDelivery(lines, { logStream: 'fleet/secure' })], env(estate));
+    expect(result.invocations[0]).toEqual({ result: { alerts: 250, linesRead: 250 } });
+    expect(counter.count('DescribeInstances')).toBe(1);
+    expect(counter.count('PublishBatch')).toBe(25);
+    const received = await receiveAll(estate.queueUrl);
+    expect(received).toHaveLength(250);
+    expect(new Set(received.map((r) => r.alert.id)).size).toBe(250);
+    expect(new Set(received.map((r) => r.alert.host?.instanceId)).size).toBe(25);
+  });
+
+  test('an EC2 hostname without an instance id in the stream is found by private IP', async () => {
+    const estate = await createEstate();
+    const line = `Nov 21 09:15:02 ip-${estate.web1.privateIp.replace(/\./g, '-')} sshd[9]: Accepted publickey for ops from 192.0.2.50 port 2222 ssh2: RSA SHA256:zz`;
+    await invokeBundle('ingest', [logsDelivery([line], { logStream: 'web-servers' })], env(estate));
+    const [received] = await receiveAll(estate.queueUrl);
+    expect(received.alert.host).toMatchObject({ instanceId: estate.web1.id, name: 'web-1' });
+  });
+
+  test('console sign-ins arrive with their severity and attributes', async () => {
+    const estate = await createEstate();
+    const run = await invokeBundle('ingest', [cloudTrailEvent('root-success-no-mfa'), cloudTrailEvent('identity-center'), cloudTrailEvent('iam-user-failure-hidden')], env(estate));
+    expect(run.invocations.map((i) => i.result)).toEqual([{ alerts: 1, linesRead: 0 }, { alerts: 1, linesRead: 0 }, { alerts: 1, linesRead: 0 }]);
+    const received = await receiveAll(estate.queueUrl);
+    const byId = Object.fromEntries(received.map((r) => [r.alert.id, r]));
+    expect(byId['deadbeef-0000-4000-8000-000000000001'].alert).toMatchObject({
+      kind: 'console', severity: 'critical', user: 'root', mfa: false, outcome: 'success', account: '111122223333', region: 'us-east-1',
+      principal: { type: 'Root', arn: 'arn:aws:iam::111122223333:root' },
+    });
+    expect(byId['deadbeef-0000-4000-8000-000000000001'].attributes).toEqual({ severity: 'critical', kind: 'console', outcome: 'success', account: '111122223333' });
+    expect(byId['5b2ff5b6-7a6e-4c6f-9e1b-5aa5e5ee0002'].alert).toMatchObject({ severity: 'low', user: 'jane.doe@example.com', principal: { federation: 'identity-center' } });
+    expect(byId['3fcfb182-98f8-4744-bd45-10a395ab61cd'].attributes).toMatchObject({ severity: 'medium', outcome: 'failure' });
+    for (const { alert } of received) expect(alertSchemaErrors(alert)).toEqual([]);
+    expect(counter.count('DescribeInstances')).toBe(0);
+  });
+
+  test('when EC2 fails, alerts still go out with enrichmentError', async () => {
+    const estate = await createEstate();
+    counter.failing.add('DescribeInstances');
+    const run = await invokeBundle('ingest', [logsDelivery(sshLines('amazon-linux-2-secure'), { logStream: estate.web1.id })], env(estate));
+    expect(run.invocations[0]).toEqual({ result: { alerts: 4, linesRead: 6 } });
+    const received = await receiveAll(estate.queueUrl);
+    expect(received).toHaveLength(4);
+    for (const { alert } of received) {
+      expect(alert.enrichmentError).toMatch(/^DescribeInstances failed: /);
+      expect(alert.host).toEqual({ hostname: 'ip-172-31-40-12' });
+    }
+    expect(run.logs).toContain('alert not enriched');
+  });
+
+  test('when SNS keeps failing the invocation fails, so Lambda retries it', async () => {
+    const estate = await createEstate();
+    counter.failing.add('PublishBatch');
+    const run = await invokeBundle('ingest', [logsDelivery(sshLines('amazon-linux-2-secure'))], env(estate));
+    expect(run.invocations[0].error).toBeDefined();
+    expect(run.logs).toContain('publishing failed; the invocation will be retried');
+  });
+
+  test('a malformed event is logged with its reason and rejected; non-login events are ignored', async () => {
+    const estate = await createEstate();
+    const run = await invokeBundle('ingest', [
+      { awslogs: { data: 'bm90IGd6aXA=' } },
+      encodeLogs({ messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [] }),
+      { ...cloudTrailEvent('iam-user-mfa'), detail: { ...cloudTrailEvent('iam-user-mfa').detail, eventName: 'CheckMfa' } },
+    ], env(estate));
+    expect(run.invocations[0].error).toEqual({ name: 'MalformedEnvelopeError', message: expect.stringContaining('malformed event: awslogs.data is not gzip') });
+    expect(run.invocations[1]).toEqual({ result: { alerts: 0, linesRead: 0, ignored: 'CloudWatch Logs control message' } });
+    expect(run.invocations[2].result).toMatchObject({ alerts: 0, ignored: expect.stringContaining('not a ConsoleLogin') });
+    const rejection = run.logs.split('\n').filter((l) => l.includes('rejected malformed event')).map((l) => JSON.parse(l));
+    expect(rejection).toEqual([expect.objectContaining({ level: 'ERROR', reason: expect.stringContaining('awslogs.data is not gzip'), event: expect.stringContaining('bm90IGd6aXA=') })]);
+    expect(await receiveAll(estate.queueUrl)).toEqual([]);
+  });
+
+  test('without ALERT_TOPIC_ARN the function says what is missing', async () => {
+    const run = await invokeBundle('ingest', [cloudTrailEvent('root-failure')], { AWS_ENDPOINT_URL: counter.endpoint });
+    expect(run.invocations[0].error).toEqual({ name: 'ConfigError', message: expect.stringContaining('ALERT_TOPIC_ARN is not set') });
+  });
+});

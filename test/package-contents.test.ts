@@ -1,0 +1,21 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * What `npm pack` would publish: the bundles the constructs load at synth, the compiled library,
+ * the jsii manifest and the alert schema; no handler sources, tests or fixtures.
+ */
+const root = join(__dirname, '..');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+const files: string[] = pack.files.map((f: { path: string }) => f.path);
+
+describe('npm package contents', () => {
+  test.each(['assets/ingest/index.js', 'schema/alert.v1.json', 'lib/index.js', 'lib/login-alerts.js', 'lib/index.d.ts', '.jsii', 'README.md', 'LICENSE', 'package.json'])('contains %s', (file) => {
+    expect(files).toContain(file);
+  });
+
+  test('contains no sources of handlers, tests, fixtures or examples', () => {
+    expect(files.filter((f) => /^(lambda|test|examples|src)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+  });
+});

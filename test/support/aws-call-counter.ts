@@ -1,0 +1,67 @@
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback HTTP proxy in front of moto that counts the AWS API calls passing through it (by
+ * `Action=` in query-protocol bodies or the `X-Amz-Target` header) and can fail chosen actions.
+ * Point a function's AWS_ENDPOINT_URL at it to see exactly what the function asked AWS.
+ */
+export class AwsCallCounter {
+  static async start(target: string): Promise<AwsCallCounter> {
+    const counter = new AwsCallCounter(target);
+    await new Promise<void>((resolve) => counter.server.listen(0, '127.0.0.1', resolve));
+    return counter;
+  }
+
+  readonly calls: string[] = [];
+  /** Actions answered with HTTP 500 instead of being forwarded. */
+  readonly failing = new Set<string>();
+  private readonly server: Server;
+
+  private constructor(private readonly target: string) {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const action = actionOf(req, body.toString('utf8'));
+        this.calls.push(action);
+        if (this.failing.has(action)) {
+          res.writeHead(500, { 'content-type': 'text/xml' });
+          res.end('<Response><Errors><Error><Code>InternalError</Code><Message>injected failure</Message></Error></Errors></Response>');
+          return;
+        }
+        const url = new URL(req.url ?? '/', this.target);
+        const upstream = request(url, { method: req.method, headers: req.headers }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        });
+        upstream.on('error', (error) => { res.writeHead(502); res.end(String(error)); });
+        upstream.end(body);
+      });
+    });
+  }
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  count(action: string): number {
+    return this.calls.filter((c) => c === action).length;
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.failing.clear();
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function actionOf(req: IncomingMessage, body: string): string {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return target.split('.').pop() ?? target;
+  return new URLSearchParams(body).get('Action') ?? new URL(req.url ?? '/', 'http://x').searchParams.get('Action') ?? 'unknown';
+}
