@@ -33,8 +33,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.0.0',
   tsconfigDevFile: 'tsconfig.dev.json',
+  // One type-aware project for everything that is not the jsii library: handlers, tests, examples.
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['lambda', 'test', 'examples', 'projenrc'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
   tsconfigDev: {
-    include: ['lambda/**/*.ts', 'examples/**/*.ts'],
+    include: ['lambda/**/*.ts', 'examples/**/*.ts', '.projenrc.ts'],
   },
   // jsii targets: every language gets the same construct.
   publishToPypi: { distName: 'cdk-login-alerts', module: 'cdk_login_alerts' },
@@ -101,12 +108,6 @@ for (const fn of FUNCTIONS) {
   bundleAll.spawn(task);
 }
 project.preCompileTask.spawn(bundleAll);
-
-// Lint the handler code and the example app with the same rules as the library.
-project.eslint?.addLintPattern('lambda');
-project.eslint?.addLintPattern('examples');
-project.eslint?.allowDevDeps('lambda/**');
-project.eslint?.allowDevDeps('examples/**');
 
 // README's main job: synthesize the example app offline with the CDK CLI.
 project.addTask('synth:example', {

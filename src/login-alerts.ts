@@ -88,6 +88,14 @@ export interface LoginAlertsProps {
  */
 export class LoginAlerts extends Construct {
   /**
+   * `"sshd" "Accepted"`: both words anywhere in the line, so it matches `sshd[…]` and OpenSSH 9.8's
+   * `sshd-session[…]`, with syslog and RFC3339 timestamps. The function parses the line strictly.
+   */
+  private static readonly SSH_FILTER_PATTERN = logs.FilterPattern.literal('"sshd" "Accepted"');
+
+  private static readonly MAX_PER_LOG_GROUP_PERMISSIONS = 10;
+
+  /**
    * The topic every alert is published to.
    */
   public readonly topic: sns.ITopic;
@@ -217,14 +225,6 @@ export class LoginAlerts extends Construct {
     this.filters.push(filter);
     return filter;
   }
-
-  /**
-   * `"sshd" "Accepted"`: both words anywhere in the line, so it matches `sshd[…]` and OpenSSH 9.8's
-   * `sshd-session[…]`, with syslog and RFC3339 timestamps. The function parses the line strictly.
-   */
-  private static readonly SSH_FILTER_PATTERN = logs.FilterPattern.literal('"sshd" "Accepted"');
-
-  private static readonly MAX_PER_LOG_GROUP_PERMISSIONS = 10;
 
   private ensureAccountWidePermission(): Construct {
     if (!this.accountWidePermission) {

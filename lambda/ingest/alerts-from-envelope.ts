@@ -1,13 +1,13 @@
-import type { Alert } from '../shared/alert';
-import { summarise } from '../shared/alert-text';
 import { consoleAlertDraft } from './console-alert';
 import { isConsoleLogin, parseConsoleLogin } from './console-login';
-import type { Envelope } from './envelope';
 import type { HostEnricher } from './enrich';
+import type { Envelope } from './envelope';
 import { hostKeyString } from './host-key';
 import type { SeverityPolicy } from './severity';
 import { type AlertDraft, sshAlertDraft } from './ssh-alert';
 import { parseSshLine } from './ssh-line';
+import type { Alert } from '../shared/alert';
+import { summarise } from '../shared/alert-text';
 
 /** Turns one decoded invocation into finished alerts: parse, classify, enrich, word. */
 

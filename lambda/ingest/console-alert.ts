@@ -1,7 +1,7 @@
-import { ALERT_SCHEMA_VERSION } from '../shared/alert';
 import type { ConsoleLogin } from './console-login';
 import { classifyConsole } from './severity';
 import type { AlertDraft } from './ssh-alert';
+import { ALERT_SCHEMA_VERSION } from '../shared/alert';
 
 export function consoleAlertDraft(login: ConsoleLogin, fallback: { account: string; region: string; time: string }): AlertDraft {
   const { severity, reasons } = classifyConsole(login);

@@ -1,6 +1,6 @@
+import { normaliseIp } from './ssh-line';
 import type { Outcome, Principal } from '../shared/alert';
 import { isObject, nonEmptyString as str, toIsoUtc } from '../shared/values';
-import { normaliseIp } from './ssh-line';
 
 /**
  * Reads a CloudTrail `ConsoleLogin` record (the `detail` of the EventBridge event) into a login.

@@ -1,6 +1,6 @@
 import type { Filter, Instance } from '@aws-sdk/client-ec2';
-import type { HostInfo } from '../shared/alert';
 import { type HostKey, hostKeyString } from './host-key';
+import type { HostInfo } from '../shared/alert';
 
 /**
  * Finds the EC2 instances behind a batch of logins with as few DescribeInstances calls as possible:

@@ -1,6 +1,6 @@
-import { EC2Client, paginateDescribeInstances, type Filter, type Instance } from '@aws-sdk/client-ec2';
-import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { EC2Client, paginateDescribeInstances, type Filter, type Instance } from '@aws-sdk/client-ec2';
+import { PublishBatchCommand, SNSClient, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import { alertsFromEnvelope } from './alerts-from-envelope';
 import { readConfig, type IngestConfig } from './config';
 import { HostEnricher, errorText } from './enrich';
@@ -62,7 +62,9 @@ export async function handler(event: unknown): Promise<IngestResult> {
 
   if (result.alerts.length > 0) {
     try {
-      await publishAlerts((entries) => sns.send(new PublishBatchCommand({ TopicArn: config.topicArn, PublishBatchRequestEntries: entries })), result.alerts);
+      const publishBatch = (entries: PublishBatchRequestEntry[]) =>
+        sns.send(new PublishBatchCommand({ TopicArn: config.topicArn, PublishBatchRequestEntries: entries }));
+      await publishAlerts(publishBatch, result.alerts);
     } catch (error) {
       logger.error('publishing failed; the invocation will be retried', { reason: errorText(error), alerts: result.alerts.length });
       throw error;

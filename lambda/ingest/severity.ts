@@ -1,7 +1,7 @@
-import { SEVERITIES, type Severity } from '../shared/alert';
-import type { NetworkSet } from '../shared/networks';
 import type { ConsoleLogin } from './console-login';
 import type { SshLineResult } from './ssh-line';
+import { SEVERITIES, type Severity } from '../shared/alert';
+import type { NetworkSet } from '../shared/networks';
 
 /**
  * The default severity policy (README "Default severity policy"; DESIGN.md). Pure: data in, data out.

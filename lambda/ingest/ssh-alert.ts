@@ -1,9 +1,9 @@
-import { ALERT_SCHEMA_VERSION, UNKNOWN_USER, type Alert } from '../shared/alert';
 import type { LogEvent, LogsDelivery } from './envelope';
 import type { HostKey } from './host-key';
 import { hostKeyFor } from './host-key';
 import { classifySsh, type SeverityPolicy } from './severity';
 import type { SshLineResult } from './ssh-line';
+import { ALERT_SCHEMA_VERSION, UNKNOWN_USER, type Alert } from '../shared/alert';
 
 /** An alert before enrichment and wording: everything the log line itself tells. */
 export type AlertDraft = Omit<Alert, 'summary'> & { readonly hostKey?: HostKey };

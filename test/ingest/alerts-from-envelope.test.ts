@@ -106,7 +106,11 @@ describe('alertsFromEnvelope: SSH', () => {
 
   test('a CONTROL_MESSAGE produces nothing', async () => {
     const control = encodeLogs({
-      messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [],
+      messageType: 'CONTROL_MESSAGE',
+      owner: 'CloudwatchLogs',
+      logGroup: '',
+      logStream: '',
+      subscriptionFilters: [],
       logEvents: [{ id: '', timestamp: 1, message: 'CWL CONTROL MESSAGE: Checking health of destination Lambda function.' }],
     });
     const { alerts, ignored } = await alertsFromEnvelope(decodeEnvelope(control), context());
@@ -126,7 +130,11 @@ describe('alertsFromEnvelope: console sign-ins', () => {
   test('root without MFA reads as such', async () => {
     const { alerts } = await alertsFromEnvelope(decodeEnvelope(cloudTrailEvent('root-success-no-mfa')), context());
     expect(alerts[0]).toMatchObject({
-      id: 'deadbeef-0000-4000-8000-000000000001', kind: 'console', severity: 'critical', user: 'root', mfa: false,
+      id: 'deadbeef-0000-4000-8000-000000000001',
+      kind: 'console',
+      severity: 'critical',
+      user: 'root',
+      mfa: false,
       summary: '[CRITICAL] Console sign-in: root (no MFA) from 192.0.2.101 in 111122223333',
     });
     expect(emailText(alerts[0])).toContain('MFA        no');

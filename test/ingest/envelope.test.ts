@@ -5,7 +5,11 @@ import { cloudTrailEvent, encodeLogs, logsDelivery, logsPayload } from '../suppo
 describe('decodeEnvelope', () => {
   test('a CloudWatch Logs delivery', () => {
     expect(decodeEnvelope(logsDelivery(['line one'], { logStream: 'i-0abc123def4567890' }))).toMatchObject({
-      type: 'logs', messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: '/ec2/var/log/secure', logStream: 'i-0abc123def4567890',
+      type: 'logs',
+      messageType: 'DATA_MESSAGE',
+      owner: '123456789012',
+      logGroup: '/ec2/var/log/secure',
+      logStream: 'i-0abc123def4567890',
       logEvents: [{ message: 'line one' }],
     });
   });

@@ -4,8 +4,17 @@ import type { Alert } from '../../lambda/shared/alert';
 
 function alert(n: number, extra: Partial<Alert> = {}): Alert {
   return {
-    schemaVersion: 1, id: `id-${n}`, kind: 'ssh', severity: 'medium', reasons: ['SSH login'], outcome: 'success',
-    time: '2026-11-21T09:15:02.000Z', account: '123456789012', region: 'eu-west-1', user: 'deploy', sourceIp: '203.0.113.7',
+    schemaVersion: 1,
+    id: `id-${n}`,
+    kind: 'ssh',
+    severity: 'medium',
+    reasons: ['SSH login'],
+    outcome: 'success',
+    time: '2026-11-21T09:15:02.000Z',
+    account: '123456789012',
+    region: 'eu-west-1',
+    user: 'deploy',
+    sourceIp: '203.0.113.7',
     summary: `[MEDIUM] SSH login: deploy@web-${n} from 203.0.113.7 (publickey)`,
     origin: { logGroup: '/g', logStream: 'i-0abc123def4567890', message: 'raw line' },
     ...extra,

@@ -41,7 +41,10 @@ async function createEstate(): Promise<Estate> {
   const sns = new SNSClient(config);
   const sqs = new SQSClient(config);
   const run = await ec2.send(new RunInstancesCommand({
-    ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, InstanceType: 't4g.small',
+    ImageId: 'ami-12c6146b',
+    MinCount: 1,
+    MaxCount: 1,
+    InstanceType: 't4g.small',
     TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web-1' }, { Key: 'team', Value: 'payments' }, { Key: 'env', Value: 'prod' }] }],
   }));
   const instance = run.Instances![0];
@@ -66,11 +69,13 @@ async function receiveAll(queueUrl: string): Promise<Received[]> {
   const received: Received[] = [];
   for (;;) {
     // A long visibility timeout hides what was read, so no per-message delete is needed.
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 600 }));
+    const receive = new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 600 });
+    const { Messages = [] } = await sqs.send(receive);
     if (Messages.length === 0) return received;
     for (const message of Messages) {
       const notification = JSON.parse(message.Body!);
-      const attributes = Object.fromEntries(Object.entries(notification.MessageAttributes ?? {}).map(([k, v]) => [k, (v as { Value: string }).Value]));
+      const attributes: Record<string, string> = {};
+      for (const [name, value] of Object.entries(notification.MessageAttributes ?? {})) attributes[name] = (value as { Value: string }).Value;
       received.push({ alert: JSON.parse(notification.Message), attributes, subject: notification.Subject });
     }
   }
@@ -186,7 +191,13 @@ describe('ingest bundle on moto', () => {
     const received = await receiveAll(estate.queueUrl);
     const byId = Object.fromEntries(received.map((r) => [r.alert.id, r]));
     expect(byId['deadbeef-0000-4000-8000-000000000001'].alert).toMatchObject({
-      kind: 'console', severity: 'critical', user: 'root', mfa: false, outcome: 'success', account: '111122223333', region: 'us-east-1',
+      kind: 'console',
+      severity: 'critical',
+      user: 'root',
+      mfa: false,
+      outcome: 'success',
+      account: '111122223333',
+      region: 'us-east-1',
       principal: { type: 'Root', arn: 'arn:aws:iam::111122223333:root' },
     });
     expect(byId['deadbeef-0000-4000-8000-000000000001'].attributes).toEqual({ severity: 'critical', kind: 'console', outcome: 'success', account: '111122223333' });
