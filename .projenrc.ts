@@ -64,7 +64,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ajv-formats@^3.0.1',
     `aws-cdk@${CDK_CLI_VERSION}`,
   ],
-  gitignore: ['/assets/', '/examples/cdk.out/', '/cdk.out/', '.venv/'],
+  // Fixture auth logs end in .log, which the default ignore list drops.
+  gitignore: ['/assets/', '/examples/cdk.out/', '/cdk.out/', '.venv/', '!/test/fixtures/**'],
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
