@@ -15,7 +15,7 @@ const CDK_VERSION = '2.257.0';
 const CDK_CLI_VERSION = '2.1148.1';
 
 /** Every Lambda function of the library: `lambda/<name>/index.ts` is bundled to `assets/<name>/index.js`. */
-const FUNCTIONS = ['ingest'];
+const FUNCTIONS = ['ingest', 'slack', 'pagerduty'];
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-login-alerts',
@@ -59,6 +59,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-ec2@^3.1169.0',
     '@aws-sdk/client-sns@^3.1169.0',
     '@aws-sdk/client-sqs@^3.1169.0',
+    '@aws-sdk/client-secrets-manager@^3.1163.0',
+    '@slack/webhook@^8.0.2',
     '@aws-lambda-powertools/logger@^2.36.0',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',

@@ -1,0 +1,52 @@
+import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+/**
+ * A Secrets Manager value read at run time and reused for a short while, so a warm function makes
+ * no call per message but still picks up a rotated secret within minutes. The value is never logged.
+ */
+export class CachedSecret {
+  private cached?: { value: string; expiresAt: number };
+
+  constructor(
+    private readonly client: SecretsManagerClient,
+    private readonly secretArn: string,
+    /** A JSON key inside the secret, or undefined to use the whole secret string. */
+    private readonly field: string | undefined,
+    private readonly ttlMs = 5 * 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async value(): Promise<string> {
+    if (this.cached && this.cached.expiresAt > this.now()) return this.cached.value;
+    const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretArn }));
+    if (SecretString === undefined) throw new SecretError(`secret ${this.secretArn} has no string value`);
+    const value = this.field === undefined ? SecretString.trim() : readField(SecretString, this.field, this.secretArn);
+    if (value === '') throw new SecretError(`secret ${this.secretArn}${this.field ? ` field ${this.field}` : ''} is empty`);
+    this.cached = { value, expiresAt: this.now() + this.ttlMs };
+    return value;
+  }
+
+  /** Forgets the value, e.g. after the receiver rejected it, so the next call reads the secret again. */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+}
+
+export class SecretError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretError';
+  }
+}
+
+function readField(secretString: string, field: string, arn: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secretString);
+  } catch {
+    throw new SecretError(`secret ${arn} is not JSON, so it has no field ${field}`);
+  }
+  const value = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)[field] : undefined;
+  if (typeof value !== 'string') throw new SecretError(`secret ${arn} has no string field ${field}`);
+  return value.trim();
+}

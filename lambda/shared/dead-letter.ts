@@ -1,0 +1,25 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+/**
+ * Puts what could never be delivered into the destination's dead-letter queue, with the reason,
+ * so nothing is lost and an operator can replay it. (Lambda's on-failure destination writes to the
+ * same queue for what failed every retry.)
+ */
+export interface DeadLetter {
+  readonly destination: string;
+  readonly reason: string;
+  readonly statusCode?: number;
+  readonly responseBody?: string;
+  readonly alertId?: string;
+  readonly record: unknown;
+}
+
+export async function sendToDeadLetterQueue(sqs: SQSClient, queueUrl: string, letter: DeadLetter): Promise<void> {
+  const body = JSON.stringify({ source: 'cdk-login-alerts', deadLetteredAt: new Date().toISOString(), ...letter });
+  await sqs.send(new SendMessageCommand({
+    QueueUrl: queueUrl,
+    // SQS caps a message at 256 KiB; the SNS record it carries is at most that, plus our envelope.
+    MessageBody: body.length > 250_000 ? JSON.stringify({ ...letter, record: JSON.stringify(letter.record).slice(0, 200_000), recordTruncated: true }) : body,
+    MessageAttributes: { destination: { DataType: 'String', StringValue: letter.destination } },
+  }));
+}

@@ -1,0 +1,44 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { CachedSecret } from '../shared/cached-secret';
+import type { DeliveryOutcome } from '../shared/delivery';
+import { runSubscriber } from '../shared/subscriber';
+import type { TopicMessage } from '../shared/topic-message';
+import { readSlackConfig } from './config';
+import { renderAlarm, renderAlert } from './render';
+import { postToSlack } from './send';
+
+/**
+ * The Slack destination: each message on the alert topic becomes one Block Kit message posted to an
+ * Incoming Webhook whose URL is read from Secrets Manager at run time (never from the environment).
+ */
+
+const logger = new Logger({ serviceName: 'cdk-login-alerts-slack' });
+const sqs = new SQSClient({});
+const secrets = new SecretsManagerClient({});
+let state: { config: ReturnType<typeof readSlackConfig>; webhookUrl: CachedSecret } | undefined;
+
+function init() {
+  if (!state) {
+    const config = readSlackConfig(process.env);
+    state = { config, webhookUrl: new CachedSecret(secrets, config.secretArn, config.secretField) };
+  }
+  return state;
+}
+
+export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
+  const { config, webhookUrl } = init();
+  const deliver = async (message: TopicMessage): Promise<DeliveryOutcome> => {
+    const payload = message.type === 'alert' ? renderAlert(message.alert, config.render) : renderAlarm(message.alarm);
+    const url = await webhookUrl.value();
+    const outcome = await postToSlack(url, payload, config.timeoutMs);
+    // A revoked or rotated webhook: read the secret afresh next time.
+    if (outcome.kind === 'permanent') webhookUrl.invalidate();
+    return outcome;
+  };
+  return runSubscriber(event, () => context?.getRemainingTimeInMillis() ?? 60_000, {
+    destination: 'slack', deliver, sqs, deadLetterQueueUrl: config.deadLetterQueueUrl, logger, attemptMs: config.timeoutMs,
+  });
+}

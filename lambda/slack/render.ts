@@ -1,0 +1,167 @@
+import type { KnownBlock, MessageAttachment } from '@slack/types';
+import type { IncomingWebhookSendArguments } from '@slack/webhook';
+import type { Alert, Severity } from '../shared/alert';
+import type { AlarmNotification } from '../shared/topic-message';
+import { escapeAndFit, escapeMrkdwn, fit, inlineCode } from './mrkdwn';
+
+/**
+ * Block Kit messages for Slack, within Slack's limits (≤ 50 blocks, section text ≤ 3000, header ≤ 150,
+ * ≤ 10 fields of ≤ 2000): long values are cut with a marker, never rejected. Pure: alert in, payload out.
+ */
+
+export interface SlackRenderOptions {
+  /** Mention by severity, e.g. `{ high: '<!here>', critical: '<!channel>' }`. Trusted configuration, not escaped. */
+  readonly mentions: Partial<Record<Severity, string>>;
+  /** Instance tags shown beside the instance name, matched case-insensitively. */
+  readonly tagKeys: readonly string[];
+}
+
+export const DEFAULT_MENTIONS: SlackRenderOptions['mentions'] = { high: '<!here>', critical: '<!channel>' };
+export const DEFAULT_TAG_KEYS = ['Environment', 'env', 'Team', 'Owner', 'Service', 'aws:autoscaling:groupName'];
+
+export const LIMITS = { blocks: 50, header: 150, sectionText: 3000, fields: 10, field: 2000, context: 2000, text: 3000 } as const;
+
+/** Green for low, amber for medium and high, red for critical, grey for info. */
+export const SEVERITY_COLOURS: Record<Severity, string> = {
+  info: '#868e96', low: '#2eb886', medium: '#daa038', high: '#e8912d', critical: '#a30200',
+};
+const SEVERITY_EMOJI: Record<Severity, string> = {
+  info: ':information_source:', low: ':large_green_circle:', medium: ':large_orange_circle:', high: ':red_circle:', critical: ':rotating_light:',
+};
+
+export function renderAlert(alert: Alert, options: SlackRenderOptions): IncomingWebhookSendArguments {
+  const mention = options.mentions[alert.severity];
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: fit(`${SEVERITY_EMOJI[alert.severity]} ${headline(alert)}`, LIMITS.header), emoji: true } },
+    { type: 'section', fields: fields(alert, options).slice(0, LIMITS.fields).map((text) => ({ type: 'mrkdwn', text })) },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: evidence(alert) }] },
+  ];
+  if (alert.enrichmentError) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: Host details missing: ${escapeAndFit(alert.enrichmentError, 1000)}` }] });
+  }
+  const attachment: MessageAttachment = { color: SEVERITY_COLOURS[alert.severity], fallback: fit(alert.summary, LIMITS.text), blocks };
+  return {
+    text: (mention ? `${mention} ` : '') + escapeAndFit(alert.summary, LIMITS.text - (mention ? mention.length + 1 : 0)),
+    attachments: [attachment],
+    unfurl_links: false,
+    unfurl_media: false,
+  };
+}
+
+/** `SSH login: deploy@web-1 from 203.0.113.7`, `Console sign-in: root (no MFA)`. Plain text: shown literally. */
+export function headline(alert: Alert): string {
+  const from = alert.sourceIp ? ` from ${alert.sourceIp}` : '';
+  if (alert.kind === 'ssh') {
+    const host = alert.host?.name ?? alert.host?.hostname ?? alert.host?.instanceId ?? originStream(alert) ?? 'unknown host';
+    const prefix = alert.user === 'unknown' && alert.reasons.some((r) => r.includes('could not be parsed')) ? 'SSH login (unparsed line)' : 'SSH login';
+    return `${prefix}: ${alert.user}@${host}${from}`;
+  }
+  if (alert.kind === 'console') {
+    const mfa = alert.mfa === false ? ' (no MFA)' : '';
+    return `${alert.outcome === 'failure' ? 'Failed console sign-in' : 'Console sign-in'}: ${alert.user}${mfa}${from}`;
+  }
+  return alert.summary;
+}
+
+function fields(alert: Alert, options: SlackRenderOptions): string[] {
+  // Each value is escaped and bounded where it is built, so every field stays under LIMITS.field.
+  const field = (label: string, value: string) => `*${label}*\n${value}`;
+  const out = [field('Who', who(alert))];
+  out.push(field('Where', where(alert, options)));
+  if (alert.sourceIp) out.push(field('From', escapeMrkdwn(alert.sourceIp + (alert.port !== undefined ? ` port ${alert.port}` : ''))));
+  const how = howText(alert);
+  if (how) out.push(field('How', how));
+  out.push(field('When', when(alert.time)));
+  out.push(field('Severity', `*${alert.severity.toUpperCase()}*: ${escapeAndFit(alert.reasons.join(', '), 1500)}`));
+  return out;
+}
+
+function who(alert: Alert): string {
+  const parts = [inlineCode(escapeAndFit(alert.user, 500))];
+  if (alert.principal?.arn) parts.push(escapeAndFit(alert.principal.arn, 600));
+  if (alert.outcome === 'failure') parts.push('*sign-in failed*');
+  return parts.join('\n');
+}
+
+function where(alert: Alert, options: SlackRenderOptions): string {
+  const host = alert.host;
+  const lines: string[] = [];
+  if (host?.name || host?.instanceId) {
+    lines.push([host.name && `*${escapeAndFit(host.name, 200)}*`, host.instanceId && escapeAndFit(host.instanceId, 50)].filter(Boolean).join(' '));
+  } else if (host?.hostname) {
+    lines.push(escapeAndFit(host.hostname, 300));
+  }
+  const tags = pickTags(host?.tags, options.tagKeys);
+  if (tags.length > 0) lines.push(escapeAndFit(tags.map(([k, v]) => `${k}=${v}`).join(', '), 800));
+  lines.push(`${escapeMrkdwn(alert.account)} / ${escapeMrkdwn(alert.region)}`);
+  return lines.join('\n');
+}
+
+function pickTags(tags: Record<string, string> | undefined, keys: readonly string[]): Array<[string, string]> {
+  if (!tags) return [];
+  const wanted = new Set(keys.map((k) => k.toLowerCase()));
+  return Object.entries(tags).filter(([key]) => key !== 'Name' && wanted.has(key.toLowerCase()));
+}
+
+function howText(alert: Alert): string | undefined {
+  if (alert.kind === 'ssh') {
+    const key = [alert.keyType, alert.keyFingerprint].filter(Boolean).join(' ');
+    const cert = alert.certificate ? `\ncertificate ${inlineCode(escapeAndFit(alert.certificate.keyId, 300))}` : '';
+    return alert.method ? `${escapeAndFit(alert.method, 100)}${key ? `\n${escapeAndFit(key, 300)}` : ''}${cert}` : undefined;
+  }
+  const parts: string[] = [];
+  if (alert.mfa !== undefined) parts.push(alert.mfa ? 'MFA used' : '*no MFA*');
+  if (alert.principal?.federation) parts.push(alert.principal.federation === 'identity-center' ? 'IAM Identity Center' : 'SAML federation');
+  else if (alert.principal?.type) parts.push(escapeAndFit(alert.principal.type, 100));
+  return parts.join(', ') || undefined;
+}
+
+/** Slack shows `<!date^…>` in the reader's time zone; the fallback is the UTC time. */
+function when(time: string): string {
+  const seconds = Math.floor(Date.parse(time) / 1000);
+  if (!Number.isFinite(seconds)) return escapeAndFit(time, 100);
+  return `<!date^${seconds}^{date_short_pretty} {time_secs}|${escapeMrkdwn(time)}>`;
+}
+
+function evidence(alert: Alert): string {
+  const origin = alert.origin as unknown as Record<string, unknown>;
+  const id = `alert ${escapeAndFit(alert.id, 200)}`;
+  if (typeof origin.message === 'string') {
+    const source = escapeAndFit(`${origin.logGroup} ${origin.logStream}`, 300);
+    const budget = LIMITS.context - source.length - id.length - 20;
+    return `${inlineCode(escapeAndFit(origin.message, budget))}\n${source} · ${id}`;
+  }
+  return escapeAndFit(`CloudTrail ${origin.eventSource} ${origin.eventName} ${origin.eventId}`, 1000) + ` · ${id}`;
+}
+
+function originStream(alert: Alert): string | undefined {
+  const origin = alert.origin as unknown as Record<string, unknown>;
+  return typeof origin.logStream === 'string' ? origin.logStream : undefined;
+}
+
+/** A CloudWatch alarm on the pipeline itself: the people watching Slack must know alerts may be missing. */
+export function renderAlarm(alarm: AlarmNotification): IncomingWebhookSendArguments {
+  const firing = alarm.newState === 'ALARM';
+  const title = firing ? ':warning: Login alerting pipeline degraded' : ':white_check_mark: Login alerting pipeline recovered';
+  const lines = [
+    `*Alarm* ${inlineCode(escapeAndFit(alarm.alarmName, 300))} is *${escapeMrkdwn(alarm.newState)}*${alarm.oldState ? ` (was ${escapeMrkdwn(alarm.oldState)})` : ''}`,
+    alarm.description && escapeAndFit(alarm.description, 800),
+    alarm.reason && escapeAndFit(alarm.reason, 1200),
+    firing ? 'Some login alerts may be delayed or missing until this clears; check the dead-letter queues.' : undefined,
+  ].filter(Boolean);
+  const where = [alarm.account, alarm.region, alarm.time].filter(Boolean).map((v) => escapeMrkdwn(v!)).join(' · ');
+  return {
+    text: `${firing ? '<!here> Login alerting pipeline degraded' : 'Login alerting pipeline recovered'}: ${escapeAndFit(alarm.alarmName, 1000)}`,
+    attachments: [{
+      color: firing ? SEVERITY_COLOURS.critical : SEVERITY_COLOURS.low,
+      fallback: fit(`${title}: ${alarm.alarmName}`, LIMITS.text),
+      blocks: [
+        { type: 'header', text: { type: 'plain_text', text: fit(title, LIMITS.header), emoji: true } },
+        { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
+        ...(where ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: where }] }] : []),
+      ],
+    }],
+    unfurl_links: false,
+    unfurl_media: false,
+  };
+}
