@@ -1,1 +1,4 @@
+export * from './alert-types';
+export * from './destinations';
 export * from './login-alerts';
+export * from './secrets';

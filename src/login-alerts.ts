@@ -1,15 +1,15 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Annotations, ArnFormat, Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { type AlertDestination, type AlertDestinationResources } from './destinations';
+import { bundledFunction } from './private/bundled-function';
 import { parseCidr } from './private/cidr';
 
 /**
@@ -78,6 +78,14 @@ export interface LoginAlertsProps {
    * @default Duration.minutes(5)
    */
   readonly instanceCacheTtl?: Duration;
+
+  /**
+   * Where alerts are delivered besides the topic: `AlertDestination.slack(...)`,
+   * `AlertDestination.pagerDuty(...)`. More can be added with `addDestination`.
+   *
+   * @default - none: subscribe to `topic` yourself
+   */
+  readonly destinations?: AlertDestination[];
 }
 
 /**
@@ -126,7 +134,10 @@ export class LoginAlerts extends Construct {
 
   private readonly ingest: lambda.Function;
   private readonly filters: logs.SubscriptionFilter[] = [];
+  private readonly boundDestinations: AlertDestinationResources[] = [];
+  private readonly logRetention: logs.RetentionDays;
   private accountWidePermission?: Construct;
+  private deadLetterKey?: kms.Key;
 
   constructor(scope: Construct, id: string, props: LoginAlertsProps = {}) {
     super(scope, id);
@@ -150,18 +161,12 @@ export class LoginAlerts extends Construct {
       });
     }
 
-    this.ingestLogGroup = new logs.LogGroup(this, 'IngestLogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-    });
-    this.ingest = new lambda.Function(this, 'IngestFunction', {
+    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const { fn, logGroup } = bundledFunction(this, 'IngestFunction', {
+      bundle: 'ingest',
       description: 'cdk-login-alerts: turns SSH logins and console sign-ins into alerts on the topic',
-      runtime: lambda.determineLatestNodeRuntime(this),
-      architecture: lambda.Architecture.ARM_64,
-      code: lambda.Code.fromAsset(bundlePath('ingest')),
-      handler: 'index.handler',
-      memorySize: 256,
       timeout: Duration.minutes(1),
-      logGroup: this.ingestLogGroup,
+      logRetention: this.logRetention,
       environment: {
         ALERT_TOPIC_ARN: this.topic.topicArn,
         TRUSTED_CIDRS: trustedCidrs.join(','),
@@ -169,7 +174,9 @@ export class LoginAlerts extends Construct {
         INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
       },
     });
-    this.ingestFunction = this.ingest;
+    this.ingest = fn;
+    this.ingestFunction = fn;
+    this.ingestLogGroup = logGroup;
     this.topic.grantPublish(this.ingest);
     if (enrich) {
       this.ingest.addToRolePolicy(new iam.PolicyStatement({
@@ -194,6 +201,31 @@ export class LoginAlerts extends Construct {
       });
       warnAboutSignInRegion(this);
     }
+
+    for (const destination of props.destinations ?? []) this.addDestination(destination);
+  }
+
+  /**
+   * What each destination added: its function, log group, dead-letter queue and subscription.
+   */
+  public get destinations(): AlertDestinationResources[] {
+    return [...this.boundDestinations];
+  }
+
+  /**
+   * Delivers alerts to another destination (`AlertDestination.slack(...)`, `AlertDestination.pagerDuty(...)`).
+   */
+  public addDestination(destination: AlertDestination): AlertDestinationResources {
+    const type = destination.destinationType;
+    const sameType = this.boundDestinations.filter((d) => d.destinationType === type).length;
+    const id = `${type === 'pagerduty' ? 'PagerDuty' : type.charAt(0).toUpperCase() + type.slice(1)}${sameType > 0 ? sameType + 1 : ''}`;
+    const resources = destination.bind(new Construct(this, id), {
+      topic: this.topic,
+      deadLetterKey: this.ensureDeadLetterKey(),
+      logRetention: this.logRetention,
+    });
+    this.boundDestinations.push(resources);
+    return resources;
   }
 
   /**
@@ -226,6 +258,24 @@ export class LoginAlerts extends Construct {
     return filter;
   }
 
+  /** One key for every dead-letter queue; SNS must be able to use it to redrive undeliverable notifications. */
+  private ensureDeadLetterKey(): kms.IKey {
+    if (!this.deadLetterKey) {
+      this.deadLetterKey = new kms.Key(this, 'DeadLetterKey', {
+        description: 'Encrypts the dead-letter queues of cdk-login-alerts',
+        enableKeyRotation: true,
+      });
+      this.deadLetterKey.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowSnsToRedriveUndeliverableNotifications',
+        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }));
+    }
+    return this.deadLetterKey;
+  }
+
   private ensureAccountWidePermission(): Construct {
     if (!this.accountWidePermission) {
       const stack = Stack.of(this);
@@ -245,15 +295,6 @@ export class LoginAlerts extends Construct {
     }
     return this.accountWidePermission;
   }
-}
-
-/** The prebuilt bundle shipped in the package: `<package root>/assets/<name>/index.js`. */
-function bundlePath(name: string): string {
-  const dir = path.join(__dirname, '..', 'assets', name);
-  if (!fs.existsSync(path.join(dir, 'index.js'))) {
-    throw new Error(`cdk-login-alerts: the ${name} function bundle is missing at ${dir}/index.js (in a checkout, run \`npx projen bundle\`)`);
-  }
-  return dir;
 }
 
 function validateCidrs(cidrs: string[]): void {

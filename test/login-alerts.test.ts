@@ -49,7 +49,7 @@ describe('LoginAlerts: the ingest function', () => {
           INSTANCE_CACHE_TTL_SECONDS: '600',
         },
       },
-      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('IngestLogGroup') } },
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('IngestFunctionLogGroup') } },
     });
   });
 

@@ -1,0 +1,39 @@
+/**
+ * Severity of an alert, from least to most urgent. The value is the `severity` field of the alert
+ * and its SNS message attribute.
+ */
+export enum Severity {
+  /** Informational. */
+  INFO = 'info',
+  /** Expected and low-risk, e.g. a federated console sign-in. */
+  LOW = 'low',
+  /** Worth a look, e.g. a key-based SSH login. */
+  MEDIUM = 'medium',
+  /** Needs attention, e.g. SSH as root or by password, a console sign-in without MFA. */
+  HIGH = 'high',
+  /** Act now, e.g. a root console sign-in. */
+  CRITICAL = 'critical',
+}
+
+/** All severities in order, least urgent first. */
+export const SEVERITY_ORDER: Severity[] = [Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
+
+/**
+ * What kind of login an alert is about (the `kind` field and message attribute).
+ */
+export enum LoginKind {
+  /** An SSH login found in an instance's auth log. */
+  SSH = 'ssh',
+  /** An AWS console sign-in recorded by CloudTrail. */
+  CONSOLE = 'console',
+}
+
+/**
+ * Whether the login succeeded (the `outcome` field and message attribute).
+ */
+export enum LoginOutcome {
+  /** The login succeeded. */
+  SUCCESS = 'success',
+  /** The login failed (console sign-ins only; SSH alerts are for accepted logins). */
+  FAILURE = 'failure',
+}

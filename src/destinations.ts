@@ -1,0 +1,283 @@
+import { Duration } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { LoginKind, LoginOutcome, Severity, SEVERITY_ORDER } from './alert-types';
+import { bundledFunction } from './private/bundled-function';
+import { PagerDutyRoutingKey, SecretReference, SlackWebhook } from './secrets';
+
+/**
+ * Which alerts reach a destination: an SNS filter policy on the alert's message attributes.
+ *
+ * Pipeline alarm notifications (which carry no attributes) always pass, so a broken path is seen.
+ */
+export interface DestinationFilterOptions {
+  /**
+   * The least severe alert delivered.
+   *
+   * @default - Slack: `Severity.INFO` (everything); PagerDuty: `Severity.HIGH`
+   */
+  readonly minSeverity?: Severity;
+
+  /**
+   * Only these kinds of login.
+   *
+   * @default - every kind
+   */
+  readonly kinds?: LoginKind[];
+
+  /**
+   * Only these outcomes.
+   *
+   * @default - successes and failures
+   */
+  readonly outcomes?: LoginOutcome[];
+}
+
+/**
+ * Options of the Slack destination.
+ */
+export interface SlackDestinationOptions extends DestinationFilterOptions {
+  /**
+   * The Incoming Webhook to post to, kept in Secrets Manager.
+   */
+  readonly webhook: SlackWebhook;
+
+  /**
+   * Mentions added to alerts by severity, as Slack writes them (`<!here>`, `<!channel>`, `<@U024BE7LH>`,
+   * `<!subteam^SAZ94GDB8>`). Severities not listed mention nobody; `{}` turns mentions off.
+   *
+   * @default { high: '<!here>', critical: '<!channel>' }
+   */
+  readonly mentions?: { [severity: string]: string };
+
+  /**
+   * Instance tags shown with the instance name (case-insensitive).
+   *
+   * @default ['Environment', 'env', 'Team', 'Owner', 'Service', 'aws:autoscaling:groupName']
+   */
+  readonly instanceTags?: string[];
+}
+
+/**
+ * Options of the PagerDuty destination.
+ */
+export interface PagerDutyDestinationOptions extends DestinationFilterOptions {
+  /**
+   * The Events API v2 routing key, kept in Secrets Manager.
+   */
+  readonly routingKey: PagerDutyRoutingKey;
+
+  /**
+   * The Events API v2 endpoint; use `https://events.eu.pagerduty.com/v2/enqueue` for an EU account.
+   *
+   * @default 'https://events.pagerduty.com/v2/enqueue'
+   */
+  readonly eventsUrl?: string;
+}
+
+/**
+ * What a destination added to the stack.
+ */
+export interface AlertDestinationResources {
+  /**
+   * `slack` or `pagerduty`.
+   */
+  readonly destinationType: string;
+
+  /**
+   * The function delivering alerts to the destination.
+   */
+  readonly deliveryFunction: lambda.IFunction;
+
+  /**
+   * The function's log group.
+   */
+  readonly logGroup: logs.ILogGroup;
+
+  /**
+   * What could not be delivered: refused messages (with the reason), invocations that failed every
+   * retry (Lambda's on-failure destination) and notifications SNS could not hand to the function.
+   * KMS-encrypted, TLS only, kept 14 days.
+   */
+  readonly deadLetterQueue: sqs.IQueue;
+
+  /**
+   * The topic subscription, with its filter policy.
+   */
+  readonly subscription: sns.Subscription;
+}
+
+/**
+ * What a destination needs from the LoginAlerts it is added to.
+ */
+export interface DestinationContext {
+  /** The alert topic. */
+  readonly topic: sns.ITopic;
+  /** The key encrypting dead-letter queues. */
+  readonly deadLetterKey: kms.IKey;
+  /** Retention of the function's logs. */
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * Where alerts are delivered, beyond the topic itself: Slack or PagerDuty.
+ *
+ * Each destination is a function subscribed to the alert topic with its own filter policy, retries
+ * and dead-letter queue.
+ */
+export abstract class AlertDestination {
+  /**
+   * Posts alerts to a Slack channel through an Incoming Webhook, as readable Block Kit messages.
+   */
+  public static slack(options: SlackDestinationOptions): AlertDestination {
+    return new SlackDestination(options);
+  }
+
+  /**
+   * Triggers PagerDuty incidents through the Events API v2, deduplicated on the alert id.
+   */
+  public static pagerDuty(options: PagerDutyDestinationOptions): AlertDestination {
+    return new PagerDutyDestination(options);
+  }
+
+  /**
+   * `slack` or `pagerduty`: names the destination's constructs.
+   */
+  public abstract readonly destinationType: string;
+
+  /**
+   * Adds the destination's resources under `scope`.
+   */
+  public abstract bind(scope: Construct, context: DestinationContext): AlertDestinationResources;
+}
+
+class SlackDestination extends AlertDestination {
+  public readonly destinationType = 'slack';
+
+  constructor(private readonly options: SlackDestinationOptions) {
+    super();
+    validateMentions(options.mentions);
+  }
+
+  public bind(scope: Construct, context: DestinationContext): AlertDestinationResources {
+    const environment: Record<string, string> = secretEnvironment('SLACK_WEBHOOK', this.options.webhook);
+    if (this.options.mentions) environment.SLACK_MENTIONS = JSON.stringify(this.options.mentions);
+    if (this.options.instanceTags) environment.SLACK_TAG_KEYS = this.options.instanceTags.join(',');
+    return subscribeFunction(scope, context, {
+      destinationType: this.destinationType,
+      description: 'cdk-login-alerts: posts login alerts to Slack',
+      environment,
+      secret: this.options.webhook,
+      filter: this.options,
+      defaultMinSeverity: Severity.INFO,
+    });
+  }
+}
+
+class PagerDutyDestination extends AlertDestination {
+  public readonly destinationType = 'pagerduty';
+
+  constructor(private readonly options: PagerDutyDestinationOptions) {
+    super();
+    if (options.eventsUrl !== undefined && !/^https?:\/\//.test(options.eventsUrl)) {
+      throw new Error(`eventsUrl must be an http(s) URL, got ${options.eventsUrl}`);
+    }
+  }
+
+  public bind(scope: Construct, context: DestinationContext): AlertDestinationResources {
+    const environment: Record<string, string> = secretEnvironment('PAGERDUTY_ROUTING_KEY', this.options.routingKey);
+    if (this.options.eventsUrl) environment.PAGERDUTY_EVENTS_URL = this.options.eventsUrl;
+    return subscribeFunction(scope, context, {
+      destinationType: this.destinationType,
+      description: 'cdk-login-alerts: triggers PagerDuty incidents for login alerts',
+      environment,
+      secret: this.options.routingKey,
+      filter: this.options,
+      defaultMinSeverity: Severity.HIGH,
+    });
+  }
+}
+
+/** `<PREFIX>_SECRET_ARN` and, for a JSON field, `<PREFIX>_SECRET_FIELD`: never the value. */
+function secretEnvironment(prefix: string, secret: SecretReference): Record<string, string> {
+  return {
+    [`${prefix}_SECRET_ARN`]: secret.secret.secretArn,
+    ...(secret.field !== undefined && { [`${prefix}_SECRET_FIELD`]: secret.field }),
+  };
+}
+
+function validateMentions(mentions: { [severity: string]: string } | undefined): void {
+  const known: string[] = SEVERITY_ORDER;
+  for (const severity of Object.keys(mentions ?? {})) {
+    if (!known.includes(severity)) throw new Error(`mentions: "${severity}" is not a severity (${known.join(', ')})`);
+  }
+}
+
+interface SubscriberSpec {
+  readonly destinationType: string;
+  readonly description: string;
+  readonly environment: Record<string, string>;
+  readonly secret: SecretReference;
+  readonly filter: DestinationFilterOptions;
+  readonly defaultMinSeverity: Severity;
+}
+
+/** Lambda retries a failed asynchronous invocation twice (1 and 2 minutes later) before giving up. */
+const ASYNC_RETRY_ATTEMPTS = 2;
+const MAX_EVENT_AGE = Duration.hours(6);
+
+function subscribeFunction(scope: Construct, context: DestinationContext, spec: SubscriberSpec): AlertDestinationResources {
+  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: context.deadLetterKey,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
+  const { fn, logGroup } = bundledFunction(scope, 'Function', {
+    bundle: spec.destinationType,
+    description: spec.description,
+    environment: { ...spec.environment, DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl },
+    logRetention: context.logRetention,
+    // Room to wait out a Slack or PagerDuty rate limit (Retry-After) within one invocation.
+    timeout: Duration.minutes(1),
+    retryAttempts: ASYNC_RETRY_ATTEMPTS,
+    maxEventAge: MAX_EVENT_AGE,
+    onFailure: new lambdaDestinations.SqsDestination(deadLetterQueue),
+  });
+  spec.secret.secret.grantRead(fn);
+  deadLetterQueue.grantSendMessages(fn);
+  const subscription = context.topic.addSubscription(new subscriptions.LambdaSubscription(fn, {
+    filterPolicy: filterPolicy(spec.filter, spec.defaultMinSeverity),
+    // Notifications SNS cannot hand to the function (e.g. it was throttled past SNS's retries).
+    deadLetterQueue,
+  }));
+  return { destinationType: spec.destinationType, deliveryFunction: fn, logGroup, deadLetterQueue, subscription };
+}
+
+/**
+ * Filter on the alert's message attributes. Each condition also accepts a message without the
+ * attribute: CloudWatch alarm notifications on the topic carry none and must always get through.
+ */
+function filterPolicy(filter: DestinationFilterOptions, defaultMinSeverity: Severity): { [attribute: string]: sns.SubscriptionFilter } {
+  const minIndex = SEVERITY_ORDER.indexOf(filter.minSeverity ?? defaultMinSeverity);
+  const policy: { [attribute: string]: sns.SubscriptionFilter } = {};
+  if (minIndex > 0) policy.severity = allowOrAbsent(SEVERITY_ORDER.slice(minIndex));
+  if (filter.kinds) policy.kind = allowOrAbsent(nonEmpty('kinds', filter.kinds));
+  if (filter.outcomes) policy.outcome = allowOrAbsent(nonEmpty('outcomes', filter.outcomes));
+  return policy;
+}
+
+function allowOrAbsent(values: string[]): sns.SubscriptionFilter {
+  return new sns.SubscriptionFilter([...values, { exists: false }]);
+}
+
+function nonEmpty<T>(name: string, values: T[]): T[] {
+  if (values.length === 0) throw new Error(`${name} must list at least one value (omit it to allow all)`);
+  return values;
+}

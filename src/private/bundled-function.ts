@@ -1,0 +1,48 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** What every function of the library shares: prebuilt bundle, latest Node.js, ARM64, its own log group. */
+export interface BundledFunctionProps {
+  /** The folder under `assets/` (and `lambda/`). */
+  readonly bundle: string;
+  readonly description: string;
+  readonly environment: Record<string, string>;
+  readonly logRetention: logs.RetentionDays;
+  readonly timeout: Duration;
+  readonly memorySize?: number;
+  readonly retryAttempts?: number;
+  readonly maxEventAge?: Duration;
+  readonly onFailure?: lambda.IDestination;
+}
+
+export function bundledFunction(scope: Construct, id: string, props: BundledFunctionProps): { fn: lambda.Function; logGroup: logs.LogGroup } {
+  const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: props.logRetention });
+  const fn = new lambda.Function(scope, id, {
+    description: props.description,
+    runtime: lambda.determineLatestNodeRuntime(scope),
+    architecture: lambda.Architecture.ARM_64,
+    code: lambda.Code.fromAsset(bundlePath(props.bundle)),
+    handler: 'index.handler',
+    memorySize: props.memorySize ?? 256,
+    timeout: props.timeout,
+    logGroup,
+    environment: props.environment,
+    retryAttempts: props.retryAttempts,
+    maxEventAge: props.maxEventAge,
+    onFailure: props.onFailure,
+  });
+  return { fn, logGroup };
+}
+
+/** The prebuilt bundle shipped in the package: `<package root>/assets/<name>/index.js`. */
+function bundlePath(name: string): string {
+  const dir = path.join(__dirname, '..', '..', 'assets', name);
+  if (!fs.existsSync(path.join(dir, 'index.js'))) {
+    throw new Error(`cdk-login-alerts: the ${name} function bundle is missing at ${dir}/index.js (in a checkout, run \`npx projen bundle\`)`);
+  }
+  return dir;
+}
