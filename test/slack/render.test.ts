@@ -1,0 +1,138 @@
+import type { Alert } from '../../lambda/shared/alert';
+import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, LIMITS, renderAlarm, renderAlert, SEVERITY_COLOURS } from '../../lambda/slack/render';
+import { fixtureAlerts } from '../support/alerts';
+
+const options = { mentions: DEFAULT_MENTIONS, tagKeys: DEFAULT_TAG_KEYS };
+let alerts: Alert[];
+beforeAll(async () => { alerts = await fixtureAlerts(); });
+const find = (predicate: (a: Alert) => boolean) => alerts.find(predicate)!;
+
+/** Every string Slack will parse as mrkdwn in a payload (plain_text is shown literally). */
+function mrkdwnTexts(payload: any): string[] {
+  const texts: string[] = [payload.text];
+  const walk = (node: any) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node && typeof node === 'object') {
+      if (node.type === 'mrkdwn') texts.push(node.text);
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(payload.attachments);
+  return texts;
+}
+
+/** Checks a payload against the Block Kit limits we promise. */
+function expectWithinSlackLimits(payload: any): void {
+  const blocks = payload.attachments.flatMap((a: any) => a.blocks);
+  expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+  expect(payload.text.length).toBeLessThanOrEqual(LIMITS.text);
+  for (const block of blocks) {
+    if (block.type === 'header') expect(block.text.text.length).toBeLessThanOrEqual(LIMITS.header);
+    if (block.type === 'section' && block.text) expect(block.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    if (block.type === 'section' && block.fields) {
+      expect(block.fields.length).toBeLessThanOrEqual(LIMITS.fields);
+      for (const field of block.fields) expect(field.text.length).toBeLessThanOrEqual(LIMITS.field);
+    }
+    if (block.type === 'context') for (const element of block.elements) expect(element.text.length).toBeLessThanOrEqual(LIMITS.context);
+  }
+}
+
+describe('Slack rendering', () => {
+  test('an SSH login: header, who/where/from/how/when/severity, raw line, amber for medium', () => {
+    const payload: any = renderAlert(find((a) => a.user === 'ubuntu'), options);
+    expect(payload.text).toBe('[MEDIUM] SSH login: ubuntu@web-1 from 203.0.113.7 (publickey)');
+    const [attachment] = payload.attachments;
+    expect(attachment.color).toBe(SEVERITY_COLOURS.medium);
+    expect(attachment.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: ':large_orange_circle: SSH login: ubuntu@web-1 from 203.0.113.7', emoji: true } });
+    const fields = attachment.blocks[1].fields.map((f: any) => f.text);
+    expect(fields).toEqual([
+      '*Who*\n`ubuntu`',
+      '*Where*\n*web-1* i-0abc123def4567890\nenv=prod, team=payments\n123456789012 / eu-west-1',
+      '*From*\n203.0.113.7 port 50522',
+      '*How*\npublickey\nED25519 SHA256:Xq0wK8l2cPjZ2x1Hq3VbA7bqQm1gk3hQ3c5oCkqzQ0s',
+      '*When*\n<!date^1795252502^{date_short_pretty} {time_secs}|2026-11-21T09:15:02.000Z>',
+      '*Severity*\n*MEDIUM*: SSH login, source IP outside trusted ranges',
+    ]);
+    expect(attachment.blocks[2].elements[0].text).toMatch(/^`Mar {2}5 14:03:07 ip-10-0-1-23 sshd\[1234\]: Accepted publickey for ubuntu .*`\n\/ec2\/var\/log\/secure i-0abc123def4567890 · alert f0-0000$/);
+  });
+
+  test('a root console sign-in: red, @channel, "no MFA" in the header', () => {
+    const payload: any = renderAlert(find((a) => a.kind === 'console' && a.user === 'root' && a.outcome === 'success'), options);
+    expect(payload.text).toBe('<!channel> [CRITICAL] Console sign-in: root (no MFA) from 192.0.2.101 in 111122223333');
+    expect(payload.attachments[0].color).toBe(SEVERITY_COLOURS.critical);
+    expect(payload.attachments[0].blocks[0].text.text).toBe(':rotating_light: Console sign-in: root (no MFA) from 192.0.2.101');
+    expect(payload.attachments[0].blocks[1].fields.map((f: any) => f.text)).toContain('*How*\n*no MFA*, Root');
+  });
+
+  test('high alerts mention @here, low ones nobody; green for low', () => {
+    expect(renderAlert(find((a) => a.user === 'root' && a.kind === 'ssh'), options).text).toMatch(/^<!here> /);
+    const low: any = renderAlert(find((a) => a.severity === 'low'), options);
+    expect(low.text).not.toMatch(/<!/);
+    expect(low.attachments[0].color).toBe('#2eb886');
+  });
+
+  test('mentions are configurable and can be turned off', () => {
+    const alert = find((a) => a.severity === 'critical');
+    expect(renderAlert(alert, { ...options, mentions: { critical: '<!subteam^SAZ94GDB8>' } }).text).toMatch(/^<!subteam\^SAZ94GDB8> /);
+    expect(renderAlert(alert, { ...options, mentions: {} }).text).toMatch(/^\[CRITICAL\]/);
+  });
+
+  test('every fixture alert renders within Block Kit limits with a fallback text', () => {
+    expect(alerts.length).toBeGreaterThanOrEqual(17);
+    for (const alert of alerts) {
+      const payload: any = renderAlert(alert, options);
+      expectWithinSlackLimits(payload);
+      expect(payload.attachments[0].fallback).toBe(alert.summary);
+    }
+  });
+
+  test('severity colours: green low, amber medium and high, red critical', () => {
+    expect(SEVERITY_COLOURS.low).toBe('#2eb886');
+    expect([SEVERITY_COLOURS.medium, SEVERITY_COLOURS.high].every((c) => /^#(da|e8)/.test(c))).toBe(true);
+    expect(SEVERITY_COLOURS.critical).toBe('#a30200');
+  });
+});
+
+describe('Slack escaping: log-derived text never mentions or links', () => {
+  const hostile = ['<!channel>', '<!here|here>', '<@U024BE7LH>', '<https://evil.example|click>', '<!subteam^S1>', 'a&b<c>d'];
+  test.each(hostile)('a user named %s shows as text', (name) => {
+    const alert = find((a) => a.user === 'ubuntu');
+    const payload = renderAlert({ ...alert, user: name, summary: `[MEDIUM] SSH login: ${name}@web-1`, host: { ...alert.host, name, tags: { env: name } } } as Alert, options);
+    for (const text of mrkdwnTexts(payload)) {
+      // The only markup left is our own date token (the time, not log text).
+      const withoutDate = text.replace(/<!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|[0-9TZ:.-]+>/g, '');
+      expect(withoutDate).not.toMatch(/<[!@#]|<https?:/);
+      expect(withoutDate.replace(/&(amp|lt|gt);/g, '')).not.toMatch(/[<>&]/);
+    }
+  });
+
+  test('the IAM user named <!channel> in the fixtures is shown escaped', () => {
+    const payload: any = renderAlert(find((a) => a.user === '<!channel>'), options);
+    expect(payload.attachments[0].blocks[1].fields[0].text).toContain('`&lt;!channel&gt;`');
+    expect(payload.text).toBe('[LOW] Console sign-in: &lt;!channel&gt; from 2001:db8:abcd::17 in 111122223333');
+  });
+
+  test('huge values are cut with a marker, never rejected, and never split an entity', () => {
+    const alert = find((a) => a.user === 'ubuntu');
+    const huge = { ...alert, user: '<'.repeat(5000), origin: { ...alert.origin, message: '&'.repeat(20_000) }, reasons: ['x'.repeat(5000)], summary: 's'.repeat(5000) } as Alert;
+    const payload: any = renderAlert(huge, options);
+    expectWithinSlackLimits(payload);
+    expect(payload.attachments[0].blocks[2].elements[0].text).toContain('… (cut)');
+    for (const text of mrkdwnTexts(payload)) expect(text).not.toMatch(/&(a|am|l|g)?(?![a-z]*;)(?=…)/);
+  });
+});
+
+describe('Slack rendering of pipeline alarms', () => {
+  test('ALARM says the pipeline is degraded, in red, with @here', () => {
+    const payload: any = renderAlarm({ alarmName: 'LoginAlerts-SlackDeadLetters', newState: 'ALARM', oldState: 'OK', reason: 'Threshold Crossed' });
+    expect(payload.text).toBe('<!here> Login alerting pipeline degraded: LoginAlerts-SlackDeadLetters');
+    expect(payload.attachments[0].color).toBe(SEVERITY_COLOURS.critical);
+    expect(payload.attachments[0].blocks[0].text.text).toBe(':warning: Login alerting pipeline degraded');
+    expectWithinSlackLimits(payload);
+  });
+  test('OK says it recovered, in green, without a mention', () => {
+    const payload: any = renderAlarm({ alarmName: 'LoginAlerts-SlackDeadLetters', newState: 'OK' });
+    expect(payload.text).toBe('Login alerting pipeline recovered: LoginAlerts-SlackDeadLetters');
+    expect(payload.attachments[0].color).toBe(SEVERITY_COLOURS.low);
+  });
+});

@@ -1,0 +1,63 @@
+import type { Filter, Instance } from '@aws-sdk/client-ec2';
+import { alertsFromEnvelope } from '../../lambda/ingest/alerts-from-envelope';
+import { HostEnricher } from '../../lambda/ingest/enrich';
+import { decodeEnvelope } from '../../lambda/ingest/envelope';
+import type { Alert } from '../../lambda/shared/alert';
+import { NetworkSet } from '../../lambda/shared/networks';
+import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, logsDelivery, sshLines } from './fixtures';
+
+export const WEB1: Instance = {
+  InstanceId: 'i-0abc123def4567890',
+  PrivateIpAddress: '10.0.1.23',
+  InstanceType: 't4g.small',
+  Placement: { AvailabilityZone: 'eu-west-1a' },
+  Tags: [{ Key: 'Name', Value: 'web-1' }, { Key: 'env', Value: 'prod' }, { Key: 'team', Value: 'payments' }, { Key: 'cost-centre', Value: '42' }],
+};
+
+/** Real alerts, made by the ingest pipeline from every fixture: every kind, severity and shape. */
+export async function fixtureAlerts(): Promise<Alert[]> {
+  const describe = async (filter: Filter) => [WEB1].filter((i) => filter.Values!.includes(i.InstanceId!));
+  const context = { policy: { trustedNetworks: NetworkSet.parse(['198.51.100.0/24']) }, region: 'eu-west-1', enricher: new HostEnricher(describe, 60_000) };
+  const envelopes = [
+    ...['ubuntu-22.04-auth.log', 'amazon-linux-2-secure', 'debian-12-rfc3339-sshd-session.log'].map((file, n) => logsDelivery(sshLines(file), { idPrefix: `f${n}-` })),
+    ...CLOUDTRAIL_FIXTURES.map(cloudTrailEvent),
+  ];
+  const alerts: Alert[] = [];
+  for (const envelope of envelopes) alerts.push(...(await alertsFromEnvelope(decodeEnvelope(envelope), context)).alerts);
+  return alerts;
+}
+
+/** The SNS → Lambda event for one message on the topic (lambda/latest/dg/with-sns.html). */
+export function snsEvent(message: string, attributes: Record<string, string> = {}) {
+  return {
+    Records: [{
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: 'arn:aws:sns:eu-west-1:123456789012:login-alerts:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55',
+      Sns: {
+        Type: 'Notification',
+        MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+        TopicArn: 'arn:aws:sns:eu-west-1:123456789012:login-alerts',
+        Subject: 'Login alert',
+        Message: message,
+        Timestamp: '2026-11-21T09:15:03.000Z',
+        MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { Type: 'String', Value: v }])),
+      },
+    }],
+  };
+}
+
+/** A CloudWatch alarm notification as SNS delivers it. */
+export function alarmMessage(state: 'ALARM' | 'OK', name = 'LoginAlerts-SlackDeadLetters') {
+  return JSON.stringify({
+    AlarmName: name,
+    AlarmDescription: 'Messages in the Slack dead-letter queue',
+    AWSAccountId: '123456789012',
+    NewStateValue: state,
+    NewStateReason: 'Threshold Crossed: 1 datapoint [3.0] was greater than or equal to the threshold (1.0).',
+    StateChangeTime: '2026-11-21T09:20:00.000+0000',
+    Region: 'EU (Ireland)',
+    OldStateValue: state === 'ALARM' ? 'OK' : 'ALARM',
+    Trigger: { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS' },
+  });
+}
