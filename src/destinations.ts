@@ -264,13 +264,14 @@ function subscribeFunction(scope: Construct, context: DestinationContext, spec: 
  * Filter on the alert's message attributes. Each condition also accepts a message without the
  * attribute: CloudWatch alarm notifications on the topic carry none and must always get through.
  */
-function filterPolicy(filter: DestinationFilterOptions, defaultMinSeverity: Severity): { [attribute: string]: sns.SubscriptionFilter } {
+function filterPolicy(filter: DestinationFilterOptions, defaultMinSeverity: Severity): { [attribute: string]: sns.SubscriptionFilter } | undefined {
   const minIndex = SEVERITY_ORDER.indexOf(filter.minSeverity ?? defaultMinSeverity);
   const policy: { [attribute: string]: sns.SubscriptionFilter } = {};
   if (minIndex > 0) policy.severity = allowOrAbsent(SEVERITY_ORDER.slice(minIndex));
   if (filter.kinds) policy.kind = allowOrAbsent(nonEmpty('kinds', filter.kinds));
   if (filter.outcomes) policy.outcome = allowOrAbsent(nonEmpty('outcomes', filter.outcomes));
-  return policy;
+  // No condition: no policy at all (an empty one is not a valid SNS filter policy).
+  return Object.keys(policy).length > 0 ? policy : undefined;
 }
 
 function allowOrAbsent(values: string[]): sns.SubscriptionFilter {

@@ -1,0 +1,136 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { AlertDestination, LoginAlerts, LoginKind, LoginOutcome, PagerDutyRoutingKey, Severity, SlackWebhook } from '../src';
+
+function stackWith(build: (stack: Stack) => void) {
+  const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+  build(stack);
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const secret = (stack: Stack, name: string) => secretsmanager.Secret.fromSecretNameV2(stack, name, name);
+
+function bothDestinations(stack: Stack) {
+  return new LoginAlerts(stack, 'LoginAlerts', {
+    destinations: [
+      AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret(stack, 'slack-webhook')) }),
+      AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secret(stack, 'pagerduty'), 'routingKey') }),
+    ],
+  });
+}
+
+const slackFunction = { Description: 'cdk-login-alerts: posts login alerts to Slack' };
+const pagerDutyFunction = { Description: 'cdk-login-alerts: triggers PagerDuty incidents for login alerts' };
+
+describe('destinations', () => {
+  test('each is a function on its prebuilt bundle, subscribed to the topic', () => {
+    const { template } = stackWith(bothDestinations);
+    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'lambda', TopicArn: { Ref: Match.stringLikeRegexp('Topic') } }, 2);
+    template.hasResourceProperties('AWS::Lambda::Function', { ...slackFunction, Handler: 'index.handler', Architectures: ['arm64'] });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'sns.amazonaws.com', SourceArn: { Ref: Match.stringLikeRegexp('Topic') } });
+  });
+
+  test('the functions get secret ARNs and their dead-letter queue, never a secret value', () => {
+    const { template } = stackWith(bothDestinations);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...slackFunction,
+      Environment: { Variables: { SLACK_WEBHOOK_SECRET_ARN: Match.anyValue(), DEAD_LETTER_QUEUE_URL: { Ref: Match.stringLikeRegexp('SlackDeadLetterQueue') } } },
+    });
+    const variables = (description: string) => JSON.stringify(Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: description } }))[0].Properties.Environment);
+    expect(variables(slackFunction.Description)).toContain(':secretsmanager:us-east-1:123456789012:secret:slack-webhook');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...pagerDutyFunction,
+      Environment: { Variables: { PAGERDUTY_ROUTING_KEY_SECRET_ARN: Match.anyValue(), PAGERDUTY_ROUTING_KEY_SECRET_FIELD: 'routingKey', DEAD_LETTER_QUEUE_URL: Match.anyValue() } },
+    });
+  });
+
+  test('each may read only its own secret and write only its own dead-letter queue', () => {
+    const { template } = stackWith(bothDestinations);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p.Properties));
+    const slackPolicy = policies.find((p) => p.includes('SlackFunctionServiceRole'))!;
+    expect(slackPolicy).toContain('secretsmanager:GetSecretValue');
+    expect(slackPolicy).toContain('secret:slack-webhook');
+    expect(slackPolicy).not.toContain('secret:pagerduty');
+    expect(slackPolicy).toContain('SlackDeadLetterQueue');
+    expect(slackPolicy).not.toContain('PagerDutyDeadLetterQueue');
+    expect(slackPolicy).not.toContain('sns:Publish');
+  });
+
+  test('dead-letter queues are KMS-encrypted with a rotating key, TLS-only and kept 14 days', () => {
+    const { template } = stackWith(bothDestinations);
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterKey'), 'Arn'] }, MessageRetentionPeriod: 1209600 }, 2);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowSnsToRedriveUndeliverableNotifications', Principal: { Service: 'sns.amazonaws.com' } })]) },
+    });
+  });
+
+  test('undeliverable messages reach the dead-letter queue three ways: refusals, exhausted retries, SNS redrive', () => {
+    const { template } = stackWith(bothDestinations);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackDeadLetterQueue'), 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackFunction'), 'Arn'] },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackDeadLetterQueue'), 'Arn'] } },
+    });
+  });
+
+  test('default filters: Slack gets everything, PagerDuty high and critical (and alarms, which have no attributes)', () => {
+    const { template } = stackWith(bothDestinations);
+    template.hasResourceProperties('AWS::SNS::Subscription', { Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackFunction'), 'Arn'] }, FilterPolicy: Match.absent() });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('PagerDutyFunction'), 'Arn'] },
+      FilterPolicy: { severity: ['high', 'critical', { exists: false }] },
+    });
+  });
+
+  test('filters by minimum severity, kinds and outcomes', () => {
+    const { template } = stackWith((stack) => new LoginAlerts(stack, 'LoginAlerts', {
+      destinations: [AlertDestination.slack({
+        webhook: SlackWebhook.fromSecret(secret(stack, 'slack')),
+        minSeverity: Severity.MEDIUM, kinds: [LoginKind.CONSOLE], outcomes: [LoginOutcome.FAILURE],
+        mentions: { critical: '<!subteam^SAZ94GDB8>' }, instanceTags: ['Environment'],
+      })],
+    }));
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      FilterPolicy: {
+        severity: ['medium', 'high', 'critical', { exists: false }],
+        kind: ['console', { exists: false }],
+        outcome: ['failure', { exists: false }],
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...slackFunction,
+      Environment: { Variables: Match.objectLike({ SLACK_MENTIONS: '{"critical":"<!subteam^SAZ94GDB8>"}', SLACK_TAG_KEYS: 'Environment' }) },
+    });
+  });
+
+  test('addDestination later, twice of a kind, exposes what it made', () => {
+    const { template } = stackWith((stack) => {
+      const alerts = new LoginAlerts(stack, 'LoginAlerts');
+      const first = alerts.addDestination(AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret(stack, 'a')) }));
+      const second = alerts.addDestination(AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret(stack, 'b')) }));
+      expect(alerts.destinations).toEqual([first, second]);
+      expect(first.destinationType).toBe('slack');
+      expect(second.deliveryFunction.node.path).toBe('Test/LoginAlerts/Slack2/Function');
+      expect(first.deadLetterQueue.node.path).toBe('Test/LoginAlerts/Slack/DeadLetterQueue');
+    });
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    template.resourceCountIs('AWS::KMS::Key', 2);
+  });
+
+  test('bad options are refused at synth', () => {
+    const stack = new Stack();
+    expect(() => AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret(stack, 's')), mentions: { urgent: '<!here>' } })).toThrow('mentions: "urgent" is not a severity');
+    expect(() => AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secret(stack, 'p')), eventsUrl: 'events.pagerduty.com' })).toThrow(/http\(s\) URL/);
+    expect(() => new LoginAlerts(stack, 'A', { destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret(stack, 'x')), kinds: [] })] })).toThrow('kinds must list at least one value');
+  });
+});

@@ -1,0 +1,46 @@
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+
+/** Clients for a moto endpoint, with the test credentials and region. */
+export function awsConfig(endpoint: string) {
+  return { endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+}
+
+export async function createQueue(endpoint: string, name: string): Promise<{ url: string; arn: string }> {
+  const sqs = new SQSClient(awsConfig(endpoint));
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+}
+
+/** A topic with a queue subscribed to it, as a user's SQS subscriber would be. */
+export async function createTopicWithQueue(endpoint: string, name: string): Promise<{ topicArn: string; queueUrl: string }> {
+  const sns = new SNSClient(awsConfig(endpoint));
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: name }));
+  const queue = await createQueue(endpoint, `${name}-inbox`);
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: queue.arn }));
+  return { topicArn: TopicArn!, queueUrl: queue.url };
+}
+
+export async function createSecret(endpoint: string, name: string, value: string): Promise<string> {
+  const { ARN } = await new SecretsManagerClient(awsConfig(endpoint)).send(new CreateSecretCommand({ Name: name, SecretString: value }));
+  return ARN!;
+}
+
+/** Every message body on a queue (a long visibility timeout hides what was read: no deletes needed). */
+export async function receiveBodies(endpoint: string, queueUrl: string): Promise<string[]> {
+  const sqs = new SQSClient(awsConfig(endpoint));
+  const bodies: string[] = [];
+  for (;;) {
+    const receive = new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 600 });
+    const { Messages = [] } = await sqs.send(receive);
+    if (Messages.length === 0) return bodies;
+    bodies.push(...Messages.map((m) => m.Body!));
+  }
+}
+
+/** Wraps an SNS notification read from an SQS subscriber into the event SNS gives a Lambda subscriber. */
+export function lambdaEventFromNotification(notificationJson: string, subscriptionArn = 'arn:aws:sns:eu-west-1:123456789012:login-alerts:sub') {
+  return { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: subscriptionArn, Sns: JSON.parse(notificationJson) }] };
+}
