@@ -1,8 +1,7 @@
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Alert } from '../../lambda/shared/alert';
 import { AwsCallCounter } from '../support/aws-call-counter';
+import { awsConfig, createTopicWithQueue, receiveBodies } from '../support/estate';
 import { cloudTrailEvent, encodeLogs, logsDelivery, sshLines } from '../support/fixtures';
 import { invokeBundle } from '../support/invoke-bundle';
 import { startMoto, type Moto } from '../support/moto';
@@ -14,7 +13,6 @@ import { alertSchemaErrors } from '../support/schema';
  */
 
 const region = 'eu-west-1';
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 let moto: Moto;
 let counter: AwsCallCounter;
 
@@ -36,49 +34,31 @@ interface Estate {
 async function createEstate(): Promise<Estate> {
   await moto.reset();
   counter.reset();
-  const config = { endpoint: moto.endpoint, region, credentials };
-  const ec2 = new EC2Client(config);
-  const sns = new SNSClient(config);
-  const sqs = new SQSClient(config);
+  const ec2 = new EC2Client(awsConfig(moto.endpoint));
   const run = await ec2.send(new RunInstancesCommand({
-    ImageId: 'ami-12c6146b',
-    MinCount: 1,
-    MaxCount: 1,
-    InstanceType: 't4g.small',
+    ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, InstanceType: 't4g.small',
     TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web-1' }, { Key: 'team', Value: 'payments' }, { Key: 'env', Value: 'prod' }] }],
   }));
   const instance = run.Instances![0];
   // A second instance, so enrichment has to pick the right one.
   await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'db-1' }] }] }));
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'login-alerts' }));
-  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'alerts-inbox' }));
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-  await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn }));
-  return { topicArn: TopicArn!, queueUrl: QueueUrl!, web1: { id: instance.InstanceId!, privateIp: instance.PrivateIpAddress! } };
+  const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, 'login-alerts');
+  return { topicArn, queueUrl, web1: { id: instance.InstanceId!, privateIp: instance.PrivateIpAddress! } };
 }
 
 interface Received {
   alert: Alert;
   attributes: Record<string, string>;
-  subject?: string;
 }
 
 /** Every SNS notification on the queue: the alert and its message attributes. */
 async function receiveAll(queueUrl: string): Promise<Received[]> {
-  const sqs = new SQSClient({ endpoint: moto.endpoint, region, credentials });
-  const received: Received[] = [];
-  for (;;) {
-    // A long visibility timeout hides what was read, so no per-message delete is needed.
-    const receive = new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 600 });
-    const { Messages = [] } = await sqs.send(receive);
-    if (Messages.length === 0) return received;
-    for (const message of Messages) {
-      const notification = JSON.parse(message.Body!);
-      const attributes: Record<string, string> = {};
-      for (const [name, value] of Object.entries(notification.MessageAttributes ?? {})) attributes[name] = (value as { Value: string }).Value;
-      received.push({ alert: JSON.parse(notification.Message), attributes, subject: notification.Subject });
-    }
-  }
+  return (await receiveBodies(moto.endpoint, queueUrl)).map((body) => {
+    const notification = JSON.parse(body);
+    const attributes: Record<string, string> = {};
+    for (const [name, value] of Object.entries(notification.MessageAttributes ?? {})) attributes[name] = (value as { Value: string }).Value;
+    return { alert: JSON.parse(notification.Message), attributes };
+  });
 }
 
 function env(estate: Estate, extra: Record<string, string> = {}) {
@@ -160,7 +140,7 @@ describe('ingest bundle on moto', () => {
   // (Sized to keep moto quick; the benchmark runs 1,000 lines from 50 instances.)
   test('a delivery of 250 logins from 25 instances costs one DescribeInstances and 25 PublishBatch calls', async () => {
     const estate = await createEstate();
-    const ec2 = new EC2Client({ endpoint: moto.endpoint, region, credentials });
+    const ec2 = new EC2Client(awsConfig(moto.endpoint));
     const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 25, MaxCount: 25 }));
     const ips = run.Instances!.map((i) => i.PrivateIpAddress!);
     counter.reset();
