@@ -187,7 +187,7 @@ export class LoginAlerts extends Construct {
       }));
     }
 
-    for (const logGroup of props.sshLogGroups ?? []) this.addSshLogGroup(logGroup);
+    for (const group of props.sshLogGroups ?? []) this.addSshLogGroup(group);
 
     if (props.consoleSignIns ?? true) {
       this.consoleLoginRule = new events.Rule(this, 'ConsoleLoginRule', {

@@ -96,8 +96,11 @@ describe('destinations', () => {
     const { template } = stackWith((stack) => new LoginAlerts(stack, 'LoginAlerts', {
       destinations: [AlertDestination.slack({
         webhook: SlackWebhook.fromSecret(secret(stack, 'slack')),
-        minSeverity: Severity.MEDIUM, kinds: [LoginKind.CONSOLE], outcomes: [LoginOutcome.FAILURE],
-        mentions: { critical: '<!subteam^SAZ94GDB8>' }, instanceTags: ['Environment'],
+        minSeverity: Severity.MEDIUM,
+        kinds: [LoginKind.CONSOLE],
+        outcomes: [LoginOutcome.FAILURE],
+        mentions: { critical: '<!subteam^SAZ94GDB8>' },
+        instanceTags: ['Environment'],
       })],
     }));
     template.hasResourceProperties('AWS::SNS::Subscription', {

@@ -1,13 +1,13 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { alarmEvent, alertEvent } from './event';
+import { PAGERDUTY_EVENTS_URL, sendToPagerDuty } from './send';
 import { CachedSecret } from '../shared/cached-secret';
 import type { DeliveryOutcome } from '../shared/delivery';
 import { runSubscriber } from '../shared/subscriber';
 import type { TopicMessage } from '../shared/topic-message';
-import { alarmEvent, alertEvent } from './event';
-import { PAGERDUTY_EVENTS_URL, sendToPagerDuty } from './send';
 
 /**
  * The PagerDuty destination: each message on the alert topic becomes one Events API v2 event.

@@ -1,5 +1,5 @@
-import { type DeliveryOutcome, outcomeOfStatus } from '../shared/delivery';
 import type { PagerDutyEvent } from './event';
+import { type DeliveryOutcome, outcomeOfStatus } from '../shared/delivery';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 

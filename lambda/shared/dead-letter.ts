@@ -15,11 +15,15 @@ export interface DeadLetter {
 }
 
 export async function sendToDeadLetterQueue(sqs: SQSClient, queueUrl: string, letter: DeadLetter): Promise<void> {
-  const body = JSON.stringify({ source: 'cdk-login-alerts', deadLetteredAt: new Date().toISOString(), ...letter });
+  const envelope = { source: 'cdk-login-alerts', deadLetteredAt: new Date().toISOString() };
+  let body = JSON.stringify({ ...envelope, ...letter });
+  // SQS caps a message at 256 KiB; the SNS record it carries can come close on its own.
+  if (body.length > 250_000) {
+    body = JSON.stringify({ ...envelope, ...letter, record: JSON.stringify(letter.record).slice(0, 200_000), recordTruncated: true });
+  }
   await sqs.send(new SendMessageCommand({
     QueueUrl: queueUrl,
-    // SQS caps a message at 256 KiB; the SNS record it carries is at most that, plus our envelope.
-    MessageBody: body.length > 250_000 ? JSON.stringify({ ...letter, record: JSON.stringify(letter.record).slice(0, 200_000), recordTruncated: true }) : body,
+    MessageBody: body,
     MessageAttributes: { destination: { DataType: 'String', StringValue: letter.destination } },
   }));
 }

@@ -1,5 +1,5 @@
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sendToDeadLetterQueue } from './dead-letter';
 import { type DeliveryOutcome, deliverWithinBudget, RetryableDeliveryError } from './delivery';
 import { readSnsEvent, type TopicMessage } from './topic-message';

@@ -1,6 +1,6 @@
+import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, type SlackRenderOptions } from './render';
 import type { Severity } from '../shared/alert';
 import { SEVERITIES } from '../shared/alert';
-import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, type SlackRenderOptions } from './render';
 
 /**
  * The Slack function's settings from its environment. Variable names are a public interface:

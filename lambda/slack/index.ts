@@ -1,14 +1,14 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
+import { readSlackConfig } from './config';
+import { renderAlarm, renderAlert } from './render';
+import { postToSlack } from './send';
 import { CachedSecret } from '../shared/cached-secret';
 import type { DeliveryOutcome } from '../shared/delivery';
 import { runSubscriber } from '../shared/subscriber';
 import type { TopicMessage } from '../shared/topic-message';
-import { readSlackConfig } from './config';
-import { renderAlarm, renderAlert } from './render';
-import { postToSlack } from './send';
 
 /**
  * The Slack destination: each message on the alert topic becomes one Block Kit message posted to an

@@ -1,8 +1,8 @@
 import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
+import { escapeAndFit, escapeMrkdwn, fit, inlineCode } from './mrkdwn';
 import type { Alert, Severity } from '../shared/alert';
 import type { AlarmNotification } from '../shared/topic-message';
-import { escapeAndFit, escapeMrkdwn, fit, inlineCode } from './mrkdwn';
 
 /**
  * Block Kit messages for Slack, within Slack's limits (≤ 50 blocks, section text ≤ 3000, header ≤ 150,
@@ -149,7 +149,7 @@ export function renderAlarm(alarm: AlarmNotification): IncomingWebhookSendArgume
     alarm.reason && escapeAndFit(alarm.reason, 1200),
     firing ? 'Some login alerts may be delayed or missing until this clears; check the dead-letter queues.' : undefined,
   ].filter(Boolean);
-  const where = [alarm.account, alarm.region, alarm.time].filter(Boolean).map((v) => escapeMrkdwn(v!)).join(' · ');
+  const origin = [alarm.account, alarm.region, alarm.time].filter(Boolean).map((v) => escapeMrkdwn(v!)).join(' · ');
   return {
     text: `${firing ? '<!here> Login alerting pipeline degraded' : 'Login alerting pipeline recovered'}: ${escapeAndFit(alarm.alarmName, 1000)}`,
     attachments: [{
@@ -158,7 +158,7 @@ export function renderAlarm(alarm: AlarmNotification): IncomingWebhookSendArgume
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: fit(title, LIMITS.header), emoji: true } },
         { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },
-        ...(where ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: where }] }] : []),
+        ...(origin ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: origin }] }] : []),
       ],
     }],
     unfurl_links: false,

@@ -1,7 +1,7 @@
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, SlackWebhook } from '../../src';
 import { alarmMessage } from '../support/alerts';
 import { awsConfig, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification, receiveBodies } from '../support/estate';
@@ -84,8 +84,13 @@ function slackEnv(dlq: string, extra: Record<string, string> = {}) {
 
 function pagerDutyEnv(dlq: string, extra: Record<string, string> = {}) {
   return {
-    AWS_ENDPOINT_URL: moto.endpoint, PAGERDUTY_ROUTING_KEY_SECRET_ARN: pagerDutySecretArn, PAGERDUTY_ROUTING_KEY_SECRET_FIELD: 'routingKey',
-    PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`, DEAD_LETTER_QUEUE_URL: dlq, PAGERDUTY_TIMEOUT_MS: '1500', ...extra,
+    AWS_ENDPOINT_URL: moto.endpoint,
+    PAGERDUTY_ROUTING_KEY_SECRET_ARN: pagerDutySecretArn,
+    PAGERDUTY_ROUTING_KEY_SECRET_FIELD: 'routingKey',
+    PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
+    DEAD_LETTER_QUEUE_URL: dlq,
+    PAGERDUTY_TIMEOUT_MS: '1500',
+    ...extra,
   };
 }
 
@@ -132,8 +137,13 @@ describe('Slack bundle', () => {
     expect(run.logs).toContain(`HTTP ${status}: ${error}`);
     const [letter] = (await receiveBodies(moto.endpoint, dlq)).map((b) => JSON.parse(b));
     expect(letter).toMatchObject({
-      source: 'cdk-login-alerts', destination: 'slack', reason: `HTTP ${status}: ${error}`, statusCode: status, responseBody: error,
-      alertId: 'deadbeef-0000-4000-8000-000000000001', record: { Sns: { Message: JSON.parse(notification).Message } },
+      source: 'cdk-login-alerts',
+      destination: 'slack',
+      reason: `HTTP ${status}: ${error}`,
+      statusCode: status,
+      responseBody: error,
+      alertId: 'deadbeef-0000-4000-8000-000000000001',
+      record: { Sns: { Message: JSON.parse(notification).Message } },
     });
   });
 
@@ -183,7 +193,9 @@ describe('PagerDuty bundle', () => {
     expect(pagerDuty.requests.map((r) => r.path)).toEqual(pagerDutyNotifications.map(() => '/v2/enqueue'));
     const root = pagerDuty.requests.map((r) => r.json).find((e) => e.dedup_key === 'deadbeef-0000-4000-8000-000000000001');
     expect(root).toMatchObject({
-      routing_key: ROUTING_KEY, event_action: 'trigger', client: 'cdk-login-alerts',
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      client: 'cdk-login-alerts',
       payload: { severity: 'critical', source: 'aws-account-111122223333', summary: '[CRITICAL] Console sign-in: root (no MFA) from 192.0.2.101 in 111122223333', custom_details: { user: 'root' } },
     });
     expect(run.logs).not.toContain(ROUTING_KEY);

@@ -36,7 +36,10 @@ async function createEstate(): Promise<Estate> {
   counter.reset();
   const ec2 = new EC2Client(awsConfig(moto.endpoint));
   const run = await ec2.send(new RunInstancesCommand({
-    ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, InstanceType: 't4g.small',
+    ImageId: 'ami-12c6146b',
+    MinCount: 1,
+    MaxCount: 1,
+    InstanceType: 't4g.small',
     TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web-1' }, { Key: 'team', Value: 'payments' }, { Key: 'env', Value: 'prod' }] }],
   }));
   const instance = run.Instances![0];

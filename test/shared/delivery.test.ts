@@ -26,14 +26,16 @@ describe('deliverWithinBudget', () => {
   test('waits out Retry-After and tries again while the time allows', async () => {
     const outcomes = [rateLimited(2000), rateLimited(2000), { kind: 'delivered' } as DeliveryOutcome];
     const waits: number[] = [];
-    const outcome = await deliverWithinBudget(async () => outcomes.shift()!, { remainingMs: () => 50_000, attemptMs: 10_000, sleep: async (ms) => { waits.push(ms); } });
+    const sleep = async (ms: number) => { waits.push(ms); };
+    const outcome = await deliverWithinBudget(async () => outcomes.shift()!, { remainingMs: () => 50_000, attemptMs: 10_000, sleep });
     expect(outcome).toEqual({ kind: 'delivered' });
     expect(waits).toEqual([2000, 2000]);
   });
 
   test('gives up (for Lambda to retry later) when the wait would not fit', async () => {
     const waits: number[] = [];
-    const outcome = await deliverWithinBudget(async () => rateLimited(30_000), { remainingMs: () => 35_000, attemptMs: 10_000, sleep: async (ms) => { waits.push(ms); } });
+    const sleep = async (ms: number) => { waits.push(ms); };
+    const outcome = await deliverWithinBudget(async () => rateLimited(30_000), { remainingMs: () => 35_000, attemptMs: 10_000, sleep });
     expect(outcome.kind).toBe('rate-limited');
     expect(waits).toEqual([]);
   });

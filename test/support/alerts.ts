@@ -1,10 +1,10 @@
 import type { Filter, Instance } from '@aws-sdk/client-ec2';
+import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, logsDelivery, sshLines } from './fixtures';
 import { alertsFromEnvelope } from '../../lambda/ingest/alerts-from-envelope';
 import { HostEnricher } from '../../lambda/ingest/enrich';
 import { decodeEnvelope } from '../../lambda/ingest/envelope';
 import type { Alert } from '../../lambda/shared/alert';
 import { NetworkSet } from '../../lambda/shared/networks';
-import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, logsDelivery, sshLines } from './fixtures';
 
 export const WEB1: Instance = {
   InstanceId: 'i-0abc123def4567890',
