@@ -1,14 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as lambdaDestinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LoginKind, LoginOutcome, Severity, SEVERITY_ORDER } from './alert-types';
 import { bundledFunction } from './private/bundled-function';
+import { deadLetterQueue as createDeadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
 import { PagerDutyRoutingKey, SecretReference, SlackWebhook } from './secrets';
 
 /**
@@ -233,12 +233,7 @@ const ASYNC_RETRY_ATTEMPTS = 2;
 const MAX_EVENT_AGE = Duration.hours(6);
 
 function subscribeFunction(scope: Construct, context: DestinationContext, spec: SubscriberSpec): AlertDestinationResources {
-  const deadLetterQueue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    encryption: sqs.QueueEncryption.KMS,
-    encryptionMasterKey: context.deadLetterKey,
-    enforceSSL: true,
-    retentionPeriod: Duration.days(14),
-  });
+  const deadLetterQueue = createDeadLetterQueue(scope, 'DeadLetterQueue', context.deadLetterKey);
   const { fn, logGroup } = bundledFunction(scope, 'Function', {
     bundle: spec.destinationType,
     description: spec.description,
@@ -248,10 +243,11 @@ function subscribeFunction(scope: Construct, context: DestinationContext, spec: 
     timeout: Duration.minutes(1),
     retryAttempts: ASYNC_RETRY_ATTEMPTS,
     maxEventAge: MAX_EVENT_AGE,
-    onFailure: new lambdaDestinations.SqsDestination(deadLetterQueue),
+    onFailure: new QueueOnFailure(deadLetterQueue),
   });
   spec.secret.secret.grantRead(fn);
-  deadLetterQueue.grantSendMessages(fn);
+  // Both the function (refused messages) and Lambda's on-failure destination (its role) write here.
+  grantDeadLetterWrite(deadLetterQueue, context.deadLetterKey, fn);
   const subscription = context.topic.addSubscription(new subscriptions.LambdaSubscription(fn, {
     filterPolicy: filterPolicy(spec.filter, spec.defaultMinSeverity),
     // Notifications SNS cannot hand to the function (e.g. it was throttled past SNS's retries).

@@ -1,4 +1,6 @@
 import { Annotations, ArnFormat, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,11 +8,16 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
+import { createAlertTopic, grantPublish, restrictPublishers } from './private/alert-topic';
+import { deadLetterAlarm, functionAlarms } from './private/alarms';
 import { bundledFunction } from './private/bundled-function';
+import { deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
 import { parseCidr } from './private/cidr';
+import { acknowledgeNag } from './private/nag';
 
 /**
  * Properties of {@link LoginAlerts}.
@@ -86,6 +93,15 @@ export interface LoginAlertsProps {
    * @default - none: subscribe to `topic` yourself
    */
   readonly destinations?: AlertDestination[];
+
+  /**
+   * Another topic that receives the pipeline's alarm notifications (dead letters, function errors,
+   * throttles), e.g. your operations team's. They always go to the alert topic too, so a broken
+   * Slack path still pages through PagerDuty and the other way round.
+   *
+   * @default - alarms notify the alert topic only
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -132,12 +148,21 @@ export class LoginAlerts extends Construct {
    */
   public readonly consoleLoginRule?: events.IRule;
 
+  /**
+   * Where ingest work that failed every retry waits for a replay: CloudWatch Logs deliveries and
+   * sign-in events the function could not process, and events EventBridge could not deliver.
+   * KMS-encrypted, TLS only, kept 14 days.
+   */
+  public readonly ingestDeadLetterQueue: sqs.IQueue;
+
   private readonly ingest: lambda.Function;
   private readonly filters: logs.SubscriptionFilter[] = [];
   private readonly boundDestinations: AlertDestinationResources[] = [];
   private readonly logRetention: logs.RetentionDays;
+  private readonly deadLetterKey: kms.Key;
+  private readonly alarmActions: cloudwatchActions.SnsAction[];
+  private readonly pipelineAlarms: cloudwatch.Alarm[] = [];
   private accountWidePermission?: Construct;
-  private deadLetterKey?: kms.Key;
 
   constructor(scope: Construct, id: string, props: LoginAlertsProps = {}) {
     super(scope, id);
@@ -146,27 +171,24 @@ export class LoginAlerts extends Construct {
     const cacheTtl = props.instanceCacheTtl ?? Duration.minutes(5);
     const enrich = props.enrichInstances ?? true;
 
-    if (props.topic) {
-      this.topic = props.topic;
-    } else {
-      const key = new kms.Key(this, 'TopicKey', {
-        description: 'Encrypts the login alerts topic of cdk-login-alerts',
-        enableKeyRotation: true,
-      });
-      this.topicKey = key;
-      this.topic = new sns.Topic(this, 'Topic', {
-        displayName: 'Login alerts',
-        masterKey: key,
-        enforceSSL: true,
-      });
-    }
+    const created = props.topic ? undefined : createAlertTopic(this);
+    this.topic = props.topic ?? created!.topic;
+    this.topicKey = created?.key;
+    this.alarmActions = [this.topic, ...(props.alarmTopic ? [props.alarmTopic] : [])].map((t) => new cloudwatchActions.SnsAction(t));
 
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    this.deadLetterKey = this.createDeadLetterKey();
+    const ingestDeadLetters = deadLetterQueue(this, 'IngestDeadLetterQueue', this.deadLetterKey);
+    this.ingestDeadLetterQueue = ingestDeadLetters;
     const { fn, logGroup } = bundledFunction(this, 'IngestFunction', {
       bundle: 'ingest',
       description: 'cdk-login-alerts: turns SSH logins and console sign-ins into alerts on the topic',
       timeout: Duration.minutes(1),
       logRetention: this.logRetention,
+      // CloudWatch Logs and EventBridge invoke asynchronously: two retries, then the dead-letter queue.
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new QueueOnFailure(ingestDeadLetters),
       environment: {
         ALERT_TOPIC_ARN: this.topic.topicArn,
         TRUSTED_CIDRS: trustedCidrs.join(','),
@@ -177,7 +199,10 @@ export class LoginAlerts extends Construct {
     this.ingest = fn;
     this.ingestFunction = fn;
     this.ingestLogGroup = logGroup;
-    this.topic.grantPublish(this.ingest);
+    grantPublish(this.topic, this.topicKey, this.ingest);
+    if (created) restrictPublishers(created.topic, this.ingest.role!);
+    grantDeadLetterWrite(ingestDeadLetters, this.deadLetterKey, this.ingest);
+    this.addAlarms(new Construct(this, 'IngestAlarms'), 'ingest', this.ingest, ingestDeadLetters);
     if (enrich) {
       this.ingest.addToRolePolicy(new iam.PolicyStatement({
         sid: 'DescribeInstancesForEnrichment',
@@ -185,6 +210,11 @@ export class LoginAlerts extends Construct {
         // DescribeInstances supports no resource-level permissions.
         resources: ['*'],
       }));
+      acknowledgeNag(this.ingest.role!.node.findChild('DefaultPolicy'), {
+        id: 'AwsSolutions-IAM5',
+        reason: 'ec2:DescribeInstances supports no resource-level permissions. It is read-only and only used to add the instance name and tags to SSH alerts; enrichInstances: false removes it.',
+        appliesTo: ['Resource::*'],
+      });
     }
 
     for (const group of props.sshLogGroups ?? []) this.addSshLogGroup(group);
@@ -197,12 +227,25 @@ export class LoginAlerts extends Construct {
           source: ['aws.signin'],
           detail: { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin'] },
         },
-        targets: [new targets.LambdaFunction(this.ingest)],
+        targets: [new targets.LambdaFunction(this.ingest, {
+          // Delivery to the function is retried for a day, then the event goes to the dead-letter queue.
+          retryAttempts: 185,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: ingestDeadLetters,
+        })],
       });
       warnAboutSignInRegion(this);
     }
 
     for (const destination of props.destinations ?? []) this.addDestination(destination);
+  }
+
+  /**
+   * The alarms on the pipeline itself: messages in any dead-letter queue, function errors and
+   * throttles. They notify the alert topic (and `alarmTopic`); add your own actions as you like.
+   */
+  public get alarms(): cloudwatch.IAlarm[] {
+    return [...this.pipelineAlarms];
   }
 
   /**
@@ -219,11 +262,13 @@ export class LoginAlerts extends Construct {
     const type = destination.destinationType;
     const sameType = this.boundDestinations.filter((d) => d.destinationType === type).length;
     const id = `${type === 'pagerduty' ? 'PagerDuty' : type.charAt(0).toUpperCase() + type.slice(1)}${sameType > 0 ? sameType + 1 : ''}`;
-    const resources = destination.bind(new Construct(this, id), {
+    const scope = new Construct(this, id);
+    const resources = destination.bind(scope, {
       topic: this.topic,
-      deadLetterKey: this.ensureDeadLetterKey(),
+      deadLetterKey: this.deadLetterKey,
       logRetention: this.logRetention,
     });
+    this.addAlarms(scope, type, resources.deliveryFunction, resources.deadLetterQueue);
     this.boundDestinations.push(resources);
     return resources;
   }
@@ -250,49 +295,64 @@ export class LoginAlerts extends Construct {
     const perGroup = this.filters.length < LoginAlerts.MAX_PER_LOG_GROUP_PERMISSIONS;
     const filter = new logs.SubscriptionFilter(this, id, {
       logGroup,
-      destination: new destinations.LambdaDestination(this.ingest, { addPermissions: perGroup }),
+      destination: new destinations.LambdaDestination(this.ingest, { addPermissions: false }),
       filterPattern: LoginAlerts.SSH_FILTER_PATTERN,
     });
-    if (!perGroup) filter.node.addDependency(this.ensureAccountWidePermission());
+    // The filter is checked against the function's resource policy when it is created: permission first.
+    filter.node.addDependency(perGroup ? this.logsPermission(`InvokeFrom${id}`, logGroup.logGroupArn) : this.ensureAccountWidePermission());
     this.filters.push(filter);
     return filter;
   }
 
-  /** One key for every dead-letter queue; SNS must be able to use it to redrive undeliverable notifications. */
-  private ensureDeadLetterKey(): kms.IKey {
-    if (!this.deadLetterKey) {
-      this.deadLetterKey = new kms.Key(this, 'DeadLetterKey', {
-        description: 'Encrypts the dead-letter queues of cdk-login-alerts',
-        enableKeyRotation: true,
-      });
-      this.deadLetterKey.addToResourcePolicy(new iam.PolicyStatement({
-        sid: 'AllowSnsToRedriveUndeliverableNotifications',
-        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
-        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }));
+  /**
+   * One key for every dead-letter queue. SNS (subscription redrive) and EventBridge (target DLQ)
+   * write to those queues themselves, so the key lets them, for this account only.
+   */
+  private createDeadLetterKey(): kms.Key {
+    const key = new kms.Key(this, 'DeadLetterKey', {
+      description: 'Encrypts the dead-letter queues of cdk-login-alerts',
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowSnsAndEventBridgeToDeadLetter',
+      principals: [new iam.ServicePrincipal('sns.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    return key;
+  }
+
+  private addAlarms(scope: Construct, what: string, fn: lambda.IFunction, queue: sqs.IQueue): void {
+    const alarms = [...functionAlarms(scope, what, fn), deadLetterAlarm(scope, `the ${what} dead-letter queue`, queue)];
+    for (const alarm of alarms) {
+      for (const action of this.alarmActions) {
+        alarm.addAlarmAction(action);
+        // Recoveries go out too: they resolve the PagerDuty incident the alarm opened.
+        alarm.addOkAction(action);
+      }
     }
-    return this.deadLetterKey;
+    this.pipelineAlarms.push(...alarms);
+  }
+
+  /** An invoke permission for CloudWatch Logs, scoped by source ARN and account. */
+  private logsPermission(id: string, sourceArn: string): Construct {
+    this.ingest.addPermission(id, {
+      principal: new iam.ServicePrincipal('logs.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceArn,
+      sourceAccount: Stack.of(this).account,
+    });
+    return this.ingest.permissionsNode.findChild(id);
   }
 
   private ensureAccountWidePermission(): Construct {
-    if (!this.accountWidePermission) {
-      const stack = Stack.of(this);
-      const id = 'InvokeFromAccountLogGroups';
-      this.ingest.addPermission(id, {
-        principal: new iam.ServicePrincipal('logs.amazonaws.com'),
-        action: 'lambda:InvokeFunction',
-        sourceArn: stack.formatArn({
-          service: 'logs',
-          resource: 'log-group',
-          resourceName: '*',
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
-        sourceAccount: stack.account,
-      });
-      this.accountWidePermission = this.ingest.permissionsNode.findChild(id);
-    }
+    this.accountWidePermission ??= this.logsPermission('InvokeFromAccountLogGroups', Stack.of(this).formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }));
     return this.accountWidePermission;
   }
 }

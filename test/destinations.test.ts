@@ -49,24 +49,26 @@ describe('destinations', () => {
   test('each may read only its own secret and write only its own dead-letter queue', () => {
     const { template } = stackWith(bothDestinations);
     const policies = Object.values(template.findResources('AWS::IAM::Policy')).map((p) => JSON.stringify(p.Properties));
-    const slackPolicy = policies.find((p) => p.includes('SlackFunctionServiceRole'))!;
+    const slackPolicy = policies.find((p) => p.includes('SlackFunctionRole'))!;
     expect(slackPolicy).toContain('secretsmanager:GetSecretValue');
     expect(slackPolicy).toContain('secret:slack-webhook');
     expect(slackPolicy).not.toContain('secret:pagerduty');
     expect(slackPolicy).toContain('SlackDeadLetterQueue');
     expect(slackPolicy).not.toContain('PagerDutyDeadLetterQueue');
     expect(slackPolicy).not.toContain('sns:Publish');
+    expect(slackPolicy).not.toMatch(/kms:(Encrypt|ReEncrypt)/);
   });
 
   test('dead-letter queues are KMS-encrypted with a rotating key, TLS-only and kept 14 days', () => {
     const { template } = stackWith(bothDestinations);
-    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterKey'), 'Arn'] }, MessageRetentionPeriod: 1209600 }, 2);
+    // The ingest function's and one per destination.
+    template.resourcePropertiesCountIs('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterKey'), 'Arn'] }, MessageRetentionPeriod: 1209600 }, 3);
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
-      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowSnsToRedriveUndeliverableNotifications', Principal: { Service: 'sns.amazonaws.com' } })]) },
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowSnsAndEventBridgeToDeadLetter', Principal: { Service: ['sns.amazonaws.com', 'events.amazonaws.com'] } })]) },
     });
   });
 
@@ -126,7 +128,7 @@ describe('destinations', () => {
       expect(second.deliveryFunction.node.path).toBe('Test/LoginAlerts/Slack2/Function');
       expect(first.deadLetterQueue.node.path).toBe('Test/LoginAlerts/Slack/DeadLetterQueue');
     });
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+    template.resourceCountIs('AWS::SQS::Queue', 3);
     template.resourceCountIs('AWS::KMS::Key', 2);
   });
 

@@ -27,7 +27,7 @@ describe('LoginAlerts: the topic', () => {
   test('a given topic is used as is: no key, no new topic', () => {
     const { template, alerts, stack } = synth((s) => ({ topic: sns.Topic.fromTopicArn(s, 'Existing', 'arn:aws:sns:us-east-1:123456789012:existing') }));
     template.resourceCountIs('AWS::SNS::Topic', 0);
-    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.resourcePropertiesCountIs('AWS::KMS::Key', { Description: Match.stringLikeRegexp('topic') }, 0);
     expect(alerts.topicKey).toBeUndefined();
     expect(stack.resolve(alerts.topic.topicArn)).toBe('arn:aws:sns:us-east-1:123456789012:existing');
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:existing' }) } });
@@ -58,16 +58,44 @@ describe('LoginAlerts: the ingest function', () => {
     synth({ logRetention: logs.RetentionDays.ONE_MONTH }).template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  test('may publish to its topic with its key and describe instances, nothing more', () => {
+  test('may write its logs, publish to its topic with its key, describe instances and dead-letter, nothing more', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('IngestFunctionRole') }],
       PolicyDocument: {
         Statement: [
+          { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunctionLogGroup'), 'Arn'] } },
           { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('Topic') } },
-          { Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('TopicKey'), 'Arn'] } },
+          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('TopicKey'), 'Arn'] } },
+          { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] } },
+          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterKey'), 'Arn'] } },
           { Sid: 'DescribeInstancesForEnrichment', Action: 'ec2:DescribeInstances', Effect: 'Allow', Resource: '*' },
         ],
       },
+    });
+    // No AWS-managed policy (AWSLambdaBasicExecutionRole would allow logs on every log group).
+    template.hasResourceProperties('AWS::IAM::Role', { AssumeRolePolicyDocument: Match.objectLike({}), ManagedPolicyArns: Match.absent() });
+  });
+
+  test('the topic lets only the ingest role and this account\'s CloudWatch alarms publish', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'AllowCloudWatchAlarmsToPublish', Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+          Match.objectLike({
+            Sid: 'DenyPublishingExceptIngestAndAlarms', Effect: 'Deny', Action: 'sns:Publish', Principal: { AWS: '*' },
+            Condition: { StringNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunctionRole'), 'Arn'] }, 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: Match.stringLikeRegexp('topic'),
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'AllowCloudWatchAlarmsToPublish', Principal: { Service: 'cloudwatch.amazonaws.com' } })]) },
     });
   });
 
@@ -94,6 +122,7 @@ describe('LoginAlerts: SSH log groups', () => {
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'logs.amazonaws.com',
+      SourceAccount: '123456789012',
       SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:log-group:/ec2/host-0/var/log/secure:*']] },
     });
   });
@@ -115,7 +144,9 @@ describe('LoginAlerts: SSH log groups', () => {
       SourceAccount: '123456789012',
       SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:log-group:*']] },
     });
-    const [accountWide] = Object.entries(template.findResources('AWS::Lambda::Permission', { Properties: { SourceAccount: '123456789012' } }));
+    const [accountWide] = Object.entries(template.findResources('AWS::Lambda::Permission', {
+      Properties: { SourceArn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:us-east-1:123456789012:log-group:*']] } },
+    }));
     const filters = Object.values(template.findResources('AWS::Logs::SubscriptionFilter'));
     expect(filters.filter((f) => (f.DependsOn ?? []).includes(accountWide[0]))).toHaveLength(190);
     // A Lambda resource policy holds at most 20 KB: the policy text these permissions make stays far below.

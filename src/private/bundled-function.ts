@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeNag } from './nag';
 
 /** What every function of the library shares: prebuilt bundle, latest Node.js, ARM64, its own log group. */
 export interface BundledFunctionProps {
@@ -21,7 +23,14 @@ export interface BundledFunctionProps {
 
 export function bundledFunction(scope: Construct, id: string, props: BundledFunctionProps): { fn: lambda.Function; logGroup: logs.LogGroup } {
   const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: props.logRetention });
+  // Its own role, allowed to write to its own log group only (instead of AWSLambdaBasicExecutionRole's logs:* on every group).
+  const role = new iam.Role(scope, `${id}Role`, {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: props.description,
+  });
+  logGroup.grant(role, 'logs:CreateLogStream', 'logs:PutLogEvents');
   const fn = new lambda.Function(scope, id, {
+    role,
     description: props.description,
     runtime: lambda.determineLatestNodeRuntime(scope),
     architecture: lambda.Architecture.ARM_64,
@@ -34,6 +43,10 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
     retryAttempts: props.retryAttempts,
     maxEventAge: props.maxEventAge,
     onFailure: props.onFailure,
+  });
+  acknowledgeNag(fn, {
+    id: 'AwsSolutions-L1',
+    reason: 'The runtime is lambda.determineLatestNodeRuntime(): the newest Node.js runtime aws-cdk-lib knows to be available in the target region. It advances with aws-cdk-lib.',
   });
   return { fn, logGroup };
 }

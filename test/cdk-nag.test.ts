@@ -1,0 +1,48 @@
+import { App, Aspects, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, Severity, SlackWebhook } from '../src';
+
+/** A stack that uses every option, checked by cdk-nag's AWS Solutions rules. */
+function everyOption(): Stack {
+  const app = new App();
+  const stack = new Stack(app, 'Nag', { env: { account: '123456789012', region: 'us-east-1' } });
+  const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(stack, name, name);
+  new LoginAlerts(stack, 'LoginAlerts', {
+    sshLogGroups: Array.from({ length: 12 }, (_, i) => logs.LogGroup.fromLogGroupName(stack, `Group${i}`, `/ec2/${i}/secure`)),
+    trustedCidrs: ['198.51.100.0/24'],
+    logRetention: logs.RetentionDays.THREE_MONTHS,
+    instanceCacheTtl: Duration.minutes(2),
+    alarmTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true, masterKey: new kms.Key(stack, 'OpsKey', { enableKeyRotation: true }) }),
+
+    destinations: [
+      AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret('slack')) }),
+      AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secret('pagerduty'), 'routingKey'), minSeverity: Severity.HIGH }),
+    ],
+  });
+  Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
+  return stack;
+}
+
+test('cdk-nag AwsSolutions: no unsuppressed finding with every option in use', () => {
+  const annotations = Annotations.fromStack(everyOption());
+  const findings = [
+    ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+    ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+  ].map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`);
+  expect(findings).toEqual([]);
+});
+
+test('every acknowledged finding carries a reason a reviewer can check', () => {
+  const resources = Object.values(Template.fromStack(everyOption()).toJSON().Resources) as any[];
+  const acknowledged = resources.flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
+  expect(new Set(acknowledged.map((r: any) => r.id))).toEqual(new Set(['AwsSolutions-L1', 'AwsSolutions-SQS3', 'AwsSolutions-IAM5']));
+  for (const rule of acknowledged) expect(rule.reason.length).toBeGreaterThan(60);
+  // The only wildcard resource acknowledged is DescribeInstances'.
+  expect(acknowledged.filter((r: any) => r.id === 'AwsSolutions-IAM5')).toEqual([expect.objectContaining({ applies_to: ['Resource::*'] })]);
+});

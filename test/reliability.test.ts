@@ -1,0 +1,67 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, SlackWebhook } from '../src';
+
+/** Every asynchronous hop has bounded retries and a dead-letter queue; every dead letter and failure alarms. */
+function build(withAlarmTopic = false) {
+  const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+  const secret = (name: string) => secretsmanager.Secret.fromSecretNameV2(stack, name, name);
+  const alerts = new LoginAlerts(stack, 'LoginAlerts', {
+    alarmTopic: withAlarmTopic ? new sns.Topic(stack, 'Ops', { masterKey: new kms.Key(stack, 'OpsKey') }) : undefined,
+    destinations: [
+      AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret('slack')) }),
+      AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secret('pd')) }),
+    ],
+  });
+  return { stack, alerts, template: Template.fromStack(stack) };
+}
+
+describe('nothing lost', () => {
+  test('EventBridge retries delivery to the ingest function for a day, then dead-letters the event', () => {
+    build().template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] } },
+      })],
+    });
+  });
+
+  test('the ingest function\'s asynchronous invocations retry twice within six hours, then go to its dead-letter queue', () => {
+    build().template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('IngestFunction') },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] } } },
+    });
+  });
+
+  test('EventBridge may write to the ingest dead-letter queue, for this rule only', () => {
+    build().template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('ConsoleLoginRule'), 'Arn'] } } },
+      })]) },
+    });
+  });
+
+  test('alarms: a message in any dead-letter queue, any function error or throttle', () => {
+    const { template, alerts } = build();
+    // 3 functions × (errors, throttles) + 3 dead-letter queues
+    expect(alerts.alarms).toHaveLength(9);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1,
+    }, 3);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
+  });
+
+  test('alarms and recoveries notify the alert topic, and the alarm topic when given', () => {
+    const topic = { Ref: Match.stringLikeRegexp('LoginAlertsTopic') };
+    build().template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });
+    const ops = { Ref: Match.stringLikeRegexp('^Ops') };
+    build(true).template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic, ops], OKActions: [topic, ops] });
+  });
+});
