@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AlertDestination, LoginAlerts, PagerDutyRoutingKey } from '../../src';
 import { alarmMessage } from '../support/alerts';
-import { awsConfig, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification, receiveBodies } from '../support/estate';
+import { awsConfig, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification, pagerDutyFilterPolicy, receiveBodies } from '../support/estate';
 import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, logsDelivery, sshLines } from '../support/fixtures';
 import { HttpReceiver } from '../support/http-receiver';
 import { invokeBundle } from '../support/invoke-bundle';
@@ -29,15 +29,6 @@ let allNotifications: string[];
 let pagerDutyNotifications: string[];
 let queueCount = 0;
 
-function synthesizedFilterPolicy(): string {
-  const stack = new Stack(new App(), 'Policy', { env: { account: '123456789012', region: 'us-east-1' } });
-  new LoginAlerts(stack, 'LoginAlerts', {
-    destinations: [AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 'pd')) })],
-  });
-  const [subscription] = Object.values(Template.fromStack(stack).findResources('AWS::SNS::Subscription'));
-  return JSON.stringify(subscription.Properties.FilterPolicy);
-}
-
 beforeAll(async () => {
   moto = await startMoto();
   slack = await HttpReceiver.start({ status: 200, body: 'ok' });
@@ -48,7 +39,7 @@ beforeAll(async () => {
   const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, 'login-alerts');
   const pdQueue = await createQueue(moto.endpoint, 'pagerduty-filtered');
   await new SNSClient(awsConfig(moto.endpoint)).send(new SubscribeCommand({
-    TopicArn: topicArn, Protocol: 'sqs', Endpoint: pdQueue.arn, Attributes: { FilterPolicy: synthesizedFilterPolicy() },
+    TopicArn: topicArn, Protocol: 'sqs', Endpoint: pdQueue.arn, Attributes: { FilterPolicy: pagerDutyFilterPolicy() },
   }));
   const events = [
     ...['ubuntu-22.04-auth.log', 'amazon-linux-2-secure', 'debian-12-rfc3339-sshd-session.log'].map((f, n) => logsDelivery(sshLines(f), { idPrefix: `d${n}-` })),

@@ -1,6 +1,11 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { AlertDestination, LoginAlerts, PagerDutyRoutingKey } from '../../src';
+import { HttpReceiver } from './http-receiver';
 
 /** Clients for a moto endpoint, with the test credentials and region. */
 export function awsConfig(endpoint: string) {
@@ -43,4 +48,27 @@ export async function receiveBodies(endpoint: string, queueUrl: string): Promise
 /** Wraps an SNS notification read from an SQS subscriber into the event SNS gives a Lambda subscriber. */
 export function lambdaEventFromNotification(notificationJson: string, subscriptionArn = 'arn:aws:sns:eu-west-1:123456789012:login-alerts:sub') {
   return { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: subscriptionArn, Sns: JSON.parse(notificationJson) }] };
+}
+
+/** The filter policy the construct synthesizes for a default PagerDuty destination (JSON). */
+export function pagerDutyFilterPolicy(): string {
+  const stack = new Stack(new App(), 'Policy', { env: { account: '123456789012', region: 'us-east-1' } });
+  new LoginAlerts(stack, 'LoginAlerts', {
+    destinations: [AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 'pd')) })],
+  });
+  const [subscription] = Object.values(Template.fromStack(stack).findResources('AWS::SNS::Subscription'));
+  return JSON.stringify(subscription.Properties.FilterPolicy);
+}
+
+/**
+ * Subscribes a local HTTP endpoint to a topic, as an HTTPS subscriber would be: moto POSTs each
+ * notification to it. Much faster than reading a large moto SQS queue back (moto's ReceiveMessage
+ * takes about a second per call once a queue holds a thousand messages).
+ */
+export async function subscribeHttpCollector(endpoint: string, topicArn: string, filterPolicy?: string): Promise<HttpReceiver> {
+  const collector = await HttpReceiver.start({ status: 200 });
+  await new SNSClient(awsConfig(endpoint)).send(new SubscribeCommand({
+    TopicArn: topicArn, Protocol: 'http', Endpoint: `${collector.url}/sns`, ...(filterPolicy && { Attributes: { FilterPolicy: filterPolicy } }),
+  }));
+  return collector;
 }

@@ -9,6 +9,8 @@ export function bundlePath(name: string): string {
 export interface Invocation {
   readonly result?: unknown;
   readonly error?: { name: string; message: string };
+  /** How many times the handler ran for this event (with `asyncRetries`). */
+  readonly attempts?: number;
 }
 
 export interface BundleRun {
@@ -17,20 +19,48 @@ export interface BundleRun {
   readonly logs: string;
 }
 
+export interface InvokeOptions {
+  /** Events handled at once, as concurrent Lambda instances would (one module load here). Default 1. */
+  readonly concurrency?: number;
+  /** Retries after a failed invocation, as Lambda does for asynchronous invocations (2). Default 0. */
+  readonly asyncRetries?: number;
+  /** What `context.getRemainingTimeInMillis()` starts from, like the function timeout. Default: no context. */
+  readonly timeoutMs?: number;
+}
+
 /**
  * Runs a built bundle in a fresh `node` process, as Lambda would: the module loads once, then the
- * handler is invoked with each event in turn (so module-scope caches stay warm between them).
+ * handler is invoked with each event (so module-scope caches stay warm between them). With
+ * `asyncRetries`, a failed invocation is repeated immediately, as Lambda's async retries would
+ * repeat it a minute or two later.
  */
-export function invokeBundle(name: string, events: unknown[], env: Record<string, string>): Promise<BundleRun> {
+export function invokeBundle(name: string, events: unknown[], env: Record<string, string>, options: InvokeOptions = {}): Promise<BundleRun> {
   const script = `
     const { handler } = require(${JSON.stringify(bundlePath(name))});
+    const { concurrency, asyncRetries, timeoutMs } = ${JSON.stringify({ concurrency: 1, asyncRetries: 0, ...options })};
     let input = '';
     process.stdin.on('data', (c) => input += c).on('end', async () => {
-      const out = [];
-      for (const event of JSON.parse(input)) {
-        try { out.push({ result: await handler(event) }); }
-        catch (e) { out.push({ error: { name: e.name, message: e.message } }); }
+      const events = JSON.parse(input);
+      const out = new Array(events.length);
+      let next = 0;
+      async function invoke(event) {
+        const deadline = Date.now() + (timeoutMs ?? 0);
+        const context = timeoutMs ? { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } : undefined;
+        return handler(event, context);
       }
+      async function worker() {
+        while (next < events.length) {
+          const i = next++;
+          let attempts = 0;
+          for (;;) {
+            attempts++;
+            const counted = asyncRetries ? { attempts } : {};
+            try { out[i] = { result: await invoke(events[i]), ...counted }; break; }
+            catch (e) { if (attempts > asyncRetries) { out[i] = { error: { name: e.name, message: e.message }, ...counted }; break; } }
+          }
+        }
+      }
+      await Promise.all(Array.from({ length: concurrency }, worker));
       process.stdout.write('\\n@@RESULT@@' + JSON.stringify(out) + '\\n');
     });`;
   return new Promise((resolve, reject) => {
@@ -45,7 +75,7 @@ export function invokeBundle(name: string, events: unknown[], env: Record<string
     child.on('error', reject);
     child.on('close', (code) => {
       const marker = stdout.lastIndexOf('@@RESULT@@');
-      if (marker < 0) return reject(new Error(`bundle ${name} exited ${code} without a result\n${stdout}\n${stderr}`));
+      if (marker < 0) return reject(new Error(`bundle ${name} exited ${code} without a result\n${stdout.slice(-5000)}\n${stderr.slice(-5000)}`));
       const invocations = JSON.parse(stdout.slice(marker + '@@RESULT@@'.length));
       resolve({ invocations, logs: stdout.slice(0, marker) + stderr });
     });

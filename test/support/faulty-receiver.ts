@@ -1,0 +1,78 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A Slack or PagerDuty stand-in that fails a share of requests the ways real endpoints do: 500,
+ * 429 with Retry-After, a hang past the client's timeout, a dropped connection. Decisions come from
+ * a seeded generator, so a run is repeatable. It records which alerts it accepted (answered 2xx).
+ */
+export type Fault = '500' | '429' | 'hang' | 'drop';
+
+export class FaultyReceiver {
+  static async start(options: { failureRate: number; seed: number; okStatus: number; alertIdOf: (body: any) => string | undefined }): Promise<FaultyReceiver> {
+    const receiver = new FaultyReceiver(options);
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+    return receiver;
+  }
+
+  /** Alert ids answered 2xx (a delivered alert, possibly more than once). */
+  readonly accepted = new Map<string, number>();
+  readonly faults: Record<Fault, number> = { '500': 0, '429': 0, 'hang': 0, 'drop': 0 };
+  requests = 0;
+  private random: () => number;
+  private readonly sockets = new Set<Socket>();
+  private readonly server: Server;
+
+  private constructor(private readonly options: { failureRate: number; seed: number; okStatus: number; alertIdOf: (body: any) => string | undefined }) {
+    this.random = mulberry32(options.seed);
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        this.requests++;
+        const fault = this.pickFault();
+        if (fault) this.faults[fault]++;
+        switch (fault) {
+          case '500': res.writeHead(500).end('internal_error'); return;
+          case '429': res.writeHead(429, { 'retry-after': '1' }).end('rate_limited'); return;
+          case 'hang': return;
+          case 'drop': req.socket.destroy(); return;
+        }
+        let id: string | undefined;
+        try { id = this.options.alertIdOf(JSON.parse(body)); } catch { id = undefined; }
+        if (id) this.accepted.set(id, (this.accepted.get(id) ?? 0) + 1);
+        res.writeHead(this.options.okStatus).end('ok');
+      });
+    });
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private pickFault(): Fault | undefined {
+    if (this.random() >= this.options.failureRate) return undefined;
+    return (['500', '429', 'hang', 'drop'] as const)[Math.floor(this.random() * 4)];
+  }
+}
+
+/** A small seeded PRNG (public domain), so the fault sequence repeats run to run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
