@@ -12,11 +12,11 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
-import { createAlertTopic, grantPublish, restrictPublishers } from './private/alert-topic';
 import { deadLetterAlarm, functionAlarms } from './private/alarms';
+import { createAlertTopic, grantPublish, restrictPublishers } from './private/alert-topic';
 import { bundledFunction } from './private/bundled-function';
-import { deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
 import { parseCidr } from './private/cidr';
+import { deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
 import { acknowledgeNag } from './private/nag';
 
 /**

@@ -83,11 +83,17 @@ describe('LoginAlerts: the ingest function', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Sid: 'AllowCloudWatchAlarmsToPublish', Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Sid: 'AllowCloudWatchAlarmsToPublish',
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
             Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
           }),
           Match.objectLike({
-            Sid: 'DenyPublishingExceptIngestAndAlarms', Effect: 'Deny', Action: 'sns:Publish', Principal: { AWS: '*' },
+            Sid: 'DenyPublishingExceptIngestAndAlarms',
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Principal: { AWS: '*' },
             Condition: { StringNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunctionRole'), 'Arn'] }, 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } },
           }),
         ]),

@@ -40,10 +40,13 @@ describe('nothing lost', () => {
 
   test('EventBridge may write to the ingest dead-letter queue, for this rule only', () => {
     build().template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
-        Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' },
-        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('ConsoleLoginRule'), 'Arn'] } } },
-      })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: 'sqs:SendMessage',
+          Principal: { Service: 'events.amazonaws.com' },
+          Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [Match.stringLikeRegexp('ConsoleLoginRule'), 'Arn'] } } },
+        })]),
+      },
     });
   });
 

@@ -54,7 +54,10 @@ const login = fc.record({ header, method, user, ip, port: fc.integer({ min: 0, m
 describe('ingest fuzzing', () => {
   test('deliveries mixing logins and noise: every login alerts, nothing else crashes', async () => {
     await fc.assert(fc.asyncProperty(
-      fc.array(fc.oneof({ arbitrary: login.map((l) => ({ login: l })), weight: 1 }, { arbitrary: noise.map((n) => ({ noise: n })), weight: 3 }), { maxLength: 30 }),
+      fc.array(fc.oneof(
+        { arbitrary: login.map((l) => ({ login: l })), weight: 1 },
+        { arbitrary: noise.map((n) => ({ noise: n })), weight: 3 },
+      ), { maxLength: 30 }),
       async (items) => {
         const lines = items.map((i) => ('login' in i ? i.login.line : i.noise));
         const alerts = (await ingest(encodeLogs(logsPayload(lines))))!;
@@ -82,7 +85,10 @@ describe('ingest fuzzing', () => {
       owner: fc.oneof(fc.constant('123456789012'), fc.anything()),
       logGroup: fc.oneof(fc.constant('/g'), fc.anything()),
       logStream: fc.oneof(fc.constant('i-0abc123def4567890'), fc.anything()),
-      logEvents: fc.oneof(fc.array(fc.record({ id: fc.anything(), timestamp: fc.anything(), message: fc.anything() }, { requiredKeys: [] }), { maxLength: 5 }), fc.anything()),
+      logEvents: fc.oneof(
+        fc.array(fc.record({ id: fc.anything(), timestamp: fc.anything(), message: fc.anything() }, { requiredKeys: [] }), { maxLength: 5 }),
+        fc.anything(),
+      ),
     }, { requiredKeys: [] });
     const data = fc.oneof(
       payload.map((p) => gzipSync(JSON.stringify(p) ?? '').toString('base64')),

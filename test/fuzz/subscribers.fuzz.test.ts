@@ -57,7 +57,12 @@ describe('subscriber fuzzing', () => {
     fc.assert(fc.property(fc.nat(), hostileText, hostileText, hostileText, hostileText, hostileText, (pick, userName, hostname, tag, ip, reason) => {
       const base = alerts[pick % alerts.length];
       const alert = {
-        ...base, user: userName, sourceIp: ip, reasons: [reason], summary: `${userName}@${hostname}`, principal: { type: 'IAMUser', arn: userName },
+        ...base,
+        user: userName,
+        sourceIp: ip,
+        reasons: [reason],
+        summary: `${userName}@${hostname}`,
+        principal: { type: 'IAMUser', arn: userName },
         host: { hostname, name: hostname, instanceId: tag, tags: { env: tag, Team: userName } },
       } as Alert;
       const payload: any = renderAlert(alert, options);

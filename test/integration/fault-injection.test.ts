@@ -1,5 +1,5 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsConfig, createQueue, createSecret, lambdaEventFromNotification, pagerDutyFilterPolicy, receiveBodies, subscribeHttpCollector } from '../support/estate';
 import { FaultyReceiver } from '../support/faulty-receiver';
 import { logsDelivery } from '../support/fixtures';
@@ -77,7 +77,9 @@ test(`${ALERTS} alerts through failing Slack and PagerDuty receivers: every one 
   const paths = [
     { name: 'slack', receiver: slack, feed: slackFeed, env: { SLACK_WEBHOOK_SECRET_ARN: await createSecret(moto.endpoint, 'slack', `${slack.url}/services/T0FAULT/B0FAULT/${SLACK_TOKEN}`), SLACK_TIMEOUT_MS: '300' } },
     {
-      name: 'pagerduty', receiver: pagerDuty, feed: pagerDutyFeed,
+      name: 'pagerduty',
+      receiver: pagerDuty,
+      feed: pagerDutyFeed,
       env: { PAGERDUTY_ROUTING_KEY_SECRET_ARN: await createSecret(moto.endpoint, 'pd', ROUTING_KEY), PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`, PAGERDUTY_TIMEOUT_MS: '300' },
     },
   ];

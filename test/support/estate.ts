@@ -1,11 +1,11 @@
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { AlertDestination, LoginAlerts, PagerDutyRoutingKey } from '../../src';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HttpReceiver } from './http-receiver';
+import { AlertDestination, LoginAlerts, PagerDutyRoutingKey } from '../../src';
 
 /** Clients for a moto endpoint, with the test credentials and region. */
 export function awsConfig(endpoint: string) {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import fc from 'fast-check';
 
 /**
  * A Slack or PagerDuty stand-in that fails a share of requests the ways real endpoints do: 500,
@@ -8,8 +9,17 @@ import type { AddressInfo, Socket } from 'node:net';
  */
 export type Fault = '500' | '429' | 'hang' | 'drop';
 
+export interface FaultyReceiverOptions {
+  /** Share of requests answered with a fault. */
+  readonly failureRate: number;
+  readonly seed: number;
+  /** The success status: 200 for Slack, 202 for PagerDuty. */
+  readonly okStatus: number;
+  readonly alertIdOf: (body: any) => string | undefined;
+}
+
 export class FaultyReceiver {
-  static async start(options: { failureRate: number; seed: number; okStatus: number; alertIdOf: (body: any) => string | undefined }): Promise<FaultyReceiver> {
+  static async start(options: FaultyReceiverOptions): Promise<FaultyReceiver> {
     const receiver = new FaultyReceiver(options);
     await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
     return receiver;
@@ -17,14 +27,14 @@ export class FaultyReceiver {
 
   /** Alert ids answered 2xx (a delivered alert, possibly more than once). */
   readonly accepted = new Map<string, number>();
-  readonly faults: Record<Fault, number> = { '500': 0, '429': 0, 'hang': 0, 'drop': 0 };
+  readonly faults: Record<Fault, number> = { 500: 0, 429: 0, hang: 0, drop: 0 };
   requests = 0;
   private random: () => number;
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
 
-  private constructor(private readonly options: { failureRate: number; seed: number; okStatus: number; alertIdOf: (body: any) => string | undefined }) {
-    this.random = mulberry32(options.seed);
+  private constructor(private readonly options: FaultyReceiverOptions) {
+    this.random = seededRandom(options.seed);
     this.server = createServer((req, res) => {
       let body = '';
       req.on('data', (c) => { body += c; });
@@ -65,14 +75,9 @@ export class FaultyReceiver {
   }
 }
 
-/** A small seeded PRNG (public domain), so the fault sequence repeats run to run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** A repeatable, uniform sequence of numbers in [0, 1) from fast-check's seeded generator (bias off). */
+function seededRandom(seed: number): () => number {
+  const values = fc.sample(fc.noBias(fc.integer({ min: 0, max: 999_999 })), { seed, numRuns: 20_000 }).map((n) => n / 1_000_000);
+  let index = 0;
+  return () => values[index++ % values.length];
 }
