@@ -36,7 +36,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // One type-aware project for everything that is not the jsii library: handlers, tests, examples.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['lambda', 'test', 'examples', 'projenrc'],
+    devdirs: ['lambda', 'test', 'examples', 'bench', 'projenrc'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -91,6 +91,9 @@ project.npmignore?.addPatterns(
   '/examples/', '/lambda/', '/tsconfig.dev.json', '/requirements-dev.txt', '/.ci/', '/assets/**/*.map',
 );
 
+// jest transpiles without type-checking (isolatedModules): check handlers, tests and examples here.
+project.testTask.exec('tsc --noEmit -p tsconfig.dev.json');
+
 // Bundle each handler with esbuild before jsii compiles the constructs that reference the bundles.
 // The AWS SDK v3 stays external: every Node.js runtime from 18 on ships it, and bundling the EC2
 // client alone adds ~1 MB minified (1.5 MB bundle vs ~40 KB), which costs cold-start time on every
@@ -123,6 +126,15 @@ project.addTask('synth:example', {
     { spawn: 'bundle' },
     { exec: 'cdk synth --quiet --app "ts-node --transpile-only --project ../tsconfig.dev.json app.ts" --output cdk.out', cwd: 'examples' },
     { exec: 'node -e "const t=require(\'./cdk.out/LoginAlertsExample.template.json\');const r=Object.values(t.Resources).map(x=>x.Type);const c={};r.forEach(x=>c[x]=(c[x]||0)+1);console.log(JSON.stringify(c,null,2))"', cwd: 'examples' },
+  ],
+});
+
+// Benchmarks print figures (docs/BENCHMARKS.md records a run); they are never test assertions.
+project.addTask('bench', {
+  description: 'Measure API calls, time, bundle size, cold start and synth against the naive design; prints tables',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts', receiveArgs: true },
   ],
 });
 

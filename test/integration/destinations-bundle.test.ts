@@ -1,8 +1,4 @@
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { AlertDestination, LoginAlerts, PagerDutyRoutingKey } from '../../src';
 import { alarmMessage } from '../support/alerts';
 import { awsConfig, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification, pagerDutyFilterPolicy, receiveBodies } from '../support/estate';
 import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, logsDelivery, sshLines } from '../support/fixtures';

@@ -74,7 +74,7 @@ test(`${ALERTS} alerts through failing Slack and PagerDuty receivers: every one 
   const pagerDuty = await FaultyReceiver.start({ failureRate: FAILURE_RATE, seed: 2, okStatus: 202, alertIdOf: (b) => b.dedup_key });
   receivers.push(slack, pagerDuty);
 
-  const paths = [
+  const paths: Array<{ name: string; receiver: FaultyReceiver; feed: { requests: Array<{ body: string }> }; env: Record<string, string> }> = [
     { name: 'slack', receiver: slack, feed: slackFeed, env: { SLACK_WEBHOOK_SECRET_ARN: await createSecret(moto.endpoint, 'slack', `${slack.url}/services/T0FAULT/B0FAULT/${SLACK_TOKEN}`), SLACK_TIMEOUT_MS: '300' } },
     {
       name: 'pagerduty',

@@ -11,6 +11,8 @@ export interface Invocation {
   readonly error?: { name: string; message: string };
   /** How many times the handler ran for this event (with `asyncRetries`). */
   readonly attempts?: number;
+  /** Handler time in milliseconds (with `timed`). */
+  readonly ms?: number;
 }
 
 export interface BundleRun {
@@ -26,6 +28,8 @@ export interface InvokeOptions {
   readonly asyncRetries?: number;
   /** What `context.getRemainingTimeInMillis()` starts from, like the function timeout. Default: no context. */
   readonly timeoutMs?: number;
+  /** Record each invocation's duration in `ms` (handler time only, without process start). */
+  readonly timed?: boolean;
 }
 
 /**
@@ -37,7 +41,7 @@ export interface InvokeOptions {
 export function invokeBundle(name: string, events: unknown[], env: Record<string, string>, options: InvokeOptions = {}): Promise<BundleRun> {
   const script = `
     const { handler } = require(${JSON.stringify(bundlePath(name))});
-    const { concurrency, asyncRetries, timeoutMs } = ${JSON.stringify({ concurrency: 1, asyncRetries: 0, ...options })};
+    const { concurrency, asyncRetries, timeoutMs, timed } = ${JSON.stringify({ concurrency: 1, asyncRetries: 0, ...options })};
     let input = '';
     process.stdin.on('data', (c) => input += c).on('end', async () => {
       const events = JSON.parse(input);
@@ -55,7 +59,9 @@ export function invokeBundle(name: string, events: unknown[], env: Record<string
           for (;;) {
             attempts++;
             const counted = asyncRetries ? { attempts } : {};
-            try { out[i] = { result: await invoke(events[i]), ...counted }; break; }
+            const started = performance.now();
+            const time = () => (timed ? { ms: performance.now() - started } : {});
+            try { const result = await invoke(events[i]); out[i] = { result, ...counted, ...time() }; break; }
             catch (e) { if (attempts > asyncRetries) { out[i] = { error: { name: e.name, message: e.message }, ...counted }; break; } }
           }
         }
