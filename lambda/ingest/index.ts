@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { EC2Client, paginateDescribeInstances, type Filter, type Instance } from '@aws-sdk/client-ec2';
+import type { EC2Client, Filter, Instance } from '@aws-sdk/client-ec2';
 import { PublishBatchCommand, SNSClient, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import { alertsFromEnvelope } from './alerts-from-envelope';
 import { readConfig, type IngestConfig } from './config';
@@ -15,7 +15,17 @@ import { publishAlerts } from './publish';
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-ingest' });
 const sns = new SNSClient({});
-const ec2 = new EC2Client({});
+// The EC2 client is large (a third of a second to load): load it on the first SSH delivery that
+// needs enrichment, so console sign-ins and cold starts do not pay for it.
+let ec2: { client: EC2Client; module: typeof import('@aws-sdk/client-ec2') } | undefined;
+function ec2Client() {
+  if (!ec2) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module: typeof import('@aws-sdk/client-ec2') = require('@aws-sdk/client-ec2');
+    ec2 = { client: new module.EC2Client({}), module };
+  }
+  return ec2;
+}
 
 let state: { config: IngestConfig; enricher?: HostEnricher } | undefined;
 
@@ -28,8 +38,9 @@ function init() {
 }
 
 async function describeInstances(filter: Filter): Promise<Instance[]> {
+  const { client, module } = ec2Client();
   const instances: Instance[] = [];
-  for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: [filter] })) {
+  for await (const page of module.paginateDescribeInstances({ client, pageSize: 1000 }, { Filters: [filter] })) {
     for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
   }
   return instances;

@@ -18,6 +18,8 @@ export interface PublishOptions {
   readonly maxAttempts?: number;
   /** Waits between attempts; injectable so tests need not sleep. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** PublishBatch calls in flight at once. */
+  readonly concurrency?: number;
 }
 
 const MAX_ENTRIES = 10;
@@ -37,24 +39,30 @@ export async function publishAlerts(publishBatch: PublishBatch, alerts: readonly
   const entries = alerts.map((alert, index) => ({ alert, entry: toEntry(alert, index) }));
   const stillFailing: PublishError['failed'] = [];
 
-  for (const batch of chunk(entries)) {
+  const publishChunk = async (batch: typeof entries) => {
     let pending = batch;
     for (let attempt = 1; pending.length > 0; attempt++) {
       const result = await publishBatch(pending.map((p) => p.entry));
       const failures = new Map((result.Failed ?? []).map((f) => [f.Id, f]));
       const failed = pending.filter((p) => failures.has(p.entry.Id));
-      if (failed.length === 0) break;
+      if (failed.length === 0) return;
       if (attempt >= maxAttempts) {
         for (const p of failed) {
           const f = failures.get(p.entry.Id)!;
           stillFailing.push({ alertId: p.alert.id, code: f.Code, message: f.Message });
         }
-        break;
+        return;
       }
       await sleep(100 * 2 ** (attempt - 1));
       pending = failed;
     }
-  }
+  };
+  // A large delivery is a hundred calls: a few in flight at once, not one round trip after another.
+  const chunks = [...chunk(entries)];
+  const workers = Array.from({ length: Math.min(options.concurrency ?? 8, chunks.length) }, async () => {
+    for (let next = chunks.shift(); next; next = chunks.shift()) await publishChunk(next);
+  });
+  await Promise.all(workers);
   // Everything publishable went out first; now fail the invocation so the rest is retried.
   if (stillFailing.length > 0) throw new PublishError(stillFailing, alerts.length);
 }

@@ -43,6 +43,19 @@ describe('publishAlerts', () => {
     expect(calls.map((c) => c.length)).toEqual([10, 10, 5]);
   });
 
+  test('calls overlap, at most `concurrency` at a time', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const publish: PublishBatch = async (entries) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight--;
+      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: 'm' })) };
+    };
+    await publishAlerts(publish, Array.from({ length: 200 }, (_, i) => alert(i)), { sleep: noSleep, concurrency: 4 });
+    expect(most).toBe(4);
+  });
+
   test('large alerts are split so a call stays under 256 KiB', async () => {
     const { calls, publish } = recorder();
     const big = Array.from({ length: 10 }, (_, i) => alert(i, { origin: { logGroup: '/g', logStream: 's', message: 'x'.repeat(40_000) } }));
@@ -59,7 +72,7 @@ describe('publishAlerts', () => {
 
   test('an entry that keeps failing throws after the other batches went out', async () => {
     const { calls, publish } = recorder((id) => id === 'alert-1');
-    const run = publishAlerts(publish, Array.from({ length: 12 }, (_, i) => alert(i)), { sleep: noSleep, maxAttempts: 3 });
+    const run = publishAlerts(publish, Array.from({ length: 12 }, (_, i) => alert(i)), { sleep: noSleep, maxAttempts: 3, concurrency: 1 });
     await expect(run).rejects.toThrow(PublishError);
     await expect(run).rejects.toThrow('1 of 12 alerts not published: id-1 (InternalError: try again)');
     expect(calls.map((c) => c.length)).toEqual([10, 1, 1, 2]);

@@ -16,6 +16,8 @@ export class AwsCallCounter {
   readonly calls: string[] = [];
   /** Actions answered with HTTP 500 instead of being forwarded. */
   readonly failing = new Set<string>();
+  /** Added before forwarding each call: models the network round trip to a real AWS endpoint. */
+  latencyMs = 0;
   private readonly server: Server;
 
   private constructor(private readonly target: string) {
@@ -31,13 +33,15 @@ export class AwsCallCounter {
           res.end('<Response><Errors><Error><Code>InternalError</Code><Message>injected failure</Message></Error></Errors></Response>');
           return;
         }
-        const url = new URL(req.url ?? '/', this.target);
-        const upstream = request(url, { method: req.method, headers: req.headers }, (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
-        });
-        upstream.on('error', (error) => { res.writeHead(502); res.end(String(error)); });
-        upstream.end(body);
+        const forward = () => {
+          const upstream = request(new URL(req.url ?? '/', this.target), { method: req.method, headers: req.headers }, (up) => {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+          });
+          upstream.on('error', (error) => { res.writeHead(502); res.end(String(error)); });
+          upstream.end(body);
+        };
+        if (this.latencyMs > 0) setTimeout(forward, this.latencyMs); else forward();
       });
     });
   }
@@ -53,6 +57,7 @@ export class AwsCallCounter {
   reset(): void {
     this.calls.length = 0;
     this.failing.clear();
+    this.latencyMs = 0;
   }
 
   stop(): Promise<void> {
