@@ -36,7 +36,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // One type-aware project for everything that is not the jsii library: handlers, tests, examples.
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['lambda', 'test', 'examples', 'bench', 'projenrc'],
+    devdirs: ['lambda', 'cli', 'test', 'examples', 'bench', 'projenrc'],
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
@@ -88,7 +88,7 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 // Ship the bundles and the alert schema in the npm tarball (assets/ is gitignored, so un-ignore it for npm).
 project.npmignore?.addPatterns(
   '!/assets/', '!/schema/',
-  '/examples/', '/lambda/', '/tsconfig.dev.json', '/requirements-dev.txt', '/.ci/', '/assets/**/*.map',
+  '/examples/', '/lambda/', '/cli/', '/bench/', '/tsconfig.dev.json', '/requirements-dev.txt', '/.ci/', '/assets/**/*.map',
 );
 
 // jest transpiles without type-checking (isolatedModules): check handlers, tests and examples here.
@@ -117,6 +117,12 @@ for (const fn of FUNCTIONS) {
   });
   bundleAll.spawn(task);
 }
+// The replay CLI runs the ingest function's parser and policy on local files: the same modules, bundled.
+bundleAll.spawn(project.addTask('bundle:cli', {
+  description: 'Bundle the cdk-login-alerts command into assets/cli/index.js',
+  exec: "esbuild cli/index.ts --bundle --platform=node --target=node20 --format=cjs --minify --legal-comments=external '--banner:js=#!/usr/bin/env node' --outfile=assets/cli/index.js",
+}));
+project.addBins({ 'cdk-login-alerts': 'assets/cli/index.js' });
 project.preCompileTask.spawn(bundleAll);
 
 // README's main job: synthesize the example app offline with the CDK CLI.

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { formatAlert, replayFile, UnreadableInputError } from './replay';
+import { parseCidr } from '../src/private/cidr';
+
+/**
+ * The `cdk-login-alerts` command. Exit codes: 0 done (with or without alerts); 2 bad usage or input.
+ */
+const USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>]
+
+See what would alert on your own logs before you deploy. Files are auth logs (/var/log/secure,
+/var/log/auth.log) or CloudTrail / EventBridge JSON: one event, an array, JSON Lines, or a CloudTrail
+log file with Records (gzip is read too). The parser and severity policy are the ingest function's.
+No AWS calls are made: instance enrichment is skipped.
+
+  --json               print the alert objects (JSON Lines) instead of one line per alert
+  --trusted-cidr CIDR  a trusted source range (repeatable): SSH logins from it are one level lower
+  --account ID         the account to report for SSH logins (default 123456789012)
+  --region REGION      the region to report (default: AWS_REGION or us-east-1)`;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'json': { type: 'boolean', default: false },
+        'trusted-cidr': { type: 'string', multiple: true, default: [] },
+        'account': { type: 'string', default: '123456789012' },
+        'region': { type: 'string', default: process.env.AWS_REGION ?? 'us-east-1' },
+        'help': { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const [command, ...files] = positionals;
+  if (command !== 'replay' || files.length === 0) return fail(USAGE);
+  const trustedCidrs = values['trusted-cidr'] ?? [];
+  const bad = trustedCidrs.find((cidr) => !parseCidr(cidr));
+  if (bad !== undefined) return fail(`--trusted-cidr ${bad} is not a CIDR range like 198.51.100.0/24`);
+
+  const options = { trustedCidrs, account: values.account!, region: values.region! };
+  let count = 0;
+  for (const file of files) {
+    try {
+      for (const alert of await replayFile(file, options)) {
+        process.stdout.write(`${values.json ? JSON.stringify(alert) : formatAlert(alert)}\n`);
+        count++;
+      }
+    } catch (error) {
+      if (error instanceof UnreadableInputError) return fail(error.message);
+      throw error;
+    }
+  }
+  process.stderr.write(`${count} alert${count === 1 ? '' : 's'} from ${files.length} file${files.length === 1 ? '' : 's'} (instance enrichment skipped: no AWS calls)\n`);
+  return 0;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`cdk-login-alerts: ${message}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
+  process.stderr.write(`cdk-login-alerts: ${(error as Error).stack ?? error}\n`);
+  process.exitCode = 1;
+});

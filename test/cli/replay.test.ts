@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CLOUDTRAIL_FIXTURES, cloudTrailEvent } from '../support/fixtures';
+import { bundlePath } from '../support/invoke-bundle';
+import { alertSchemaErrors } from '../support/schema';
+
+/** The `cdk-login-alerts` command, run as a user runs it: a process on files, read through its output and exit code. */
+const fixtures = join(__dirname, '..', 'fixtures');
+const dir = mkdtempSync(join(tmpdir(), 'replay-'));
+
+function replay(...args: string[]) {
+  const result = spawnSync(process.execPath, [bundlePath('cli'), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, lines: result.stdout.split('\n').filter(Boolean) };
+}
+
+describe('cdk-login-alerts replay', () => {
+  test('auth logs: one line per login with its severity and reasons, nothing for other lines', () => {
+    const run = replay('replay', join(fixtures, 'ssh', 'ubuntu-22.04-auth.log'), join(fixtures, 'ssh', 'debian-12-rfc3339-sshd-session.log'), '--trusted-cidr', '198.51.100.0/24');
+    expect(run.code).toBe(0);
+    expect(run.lines).toHaveLength(3 + 4);
+    expect(run.lines[1]).toMatch(/ HIGH {5}SSH login: bob@ip-10-0-1-23 from 2001:db8::5 \(password\) \(password login; source IP outside trusted ranges\)$/);
+    expect(run.lines[2]).toMatch(/ MEDIUM {3}SSH login: carol@.* \(password login; source IP inside trusted ranges\)$/);
+    expect(run.lines[3]).toMatch(/^2024-10-15T12:34:56\.123Z MEDIUM {3}SSH login: deploy@ip-10-0-1-23 from 203\.0\.113\.7 \(publickey\)/);
+    expect(run.lines.some((l) => l.includes('Unparsed SSH login line: unknown@ip-10-0-1-23'))).toBe(true);
+    expect(run.stderr).toBe('7 alerts from 2 files (instance enrichment skipped: no AWS calls)\n');
+  });
+
+  test('--json prints alert objects that conform to the schema', () => {
+    const run = replay('replay', '--json', join(fixtures, 'ssh', 'amazon-linux-2-secure'), '--account', '111122223333', '--region', 'eu-west-1');
+    const alerts = run.lines.map((l) => JSON.parse(l));
+    expect(alerts.map((a) => [a.user, a.severity])).toEqual([['ec2-user', 'medium'], ['root', 'high'], ['alice@CORP.EXAMPLE.COM', 'medium'], ['backup', 'medium']]);
+    for (const alert of alerts) {
+      expect(alertSchemaErrors(alert)).toEqual([]);
+      expect(alert).toMatchObject({ account: '111122223333', region: 'eu-west-1', origin: { logStream: 'amazon-linux-2-secure' } });
+    }
+  });
+
+  test('CloudTrail: one EventBridge event, an array, JSON Lines and a gzipped log file with Records', () => {
+    const details = CLOUDTRAIL_FIXTURES.map((name) => cloudTrailEvent(name).detail);
+    const array = join(dir, 'events.json');
+    writeFileSync(array, JSON.stringify(CLOUDTRAIL_FIXTURES.map(cloudTrailEvent)));
+    const jsonLines = join(dir, 'events.jsonl');
+    writeFileSync(jsonLines, CLOUDTRAIL_FIXTURES.map((name) => JSON.stringify(cloudTrailEvent(name))).join('\n'));
+    const logFile = join(dir, '111122223333_CloudTrail_us-east-1_20261120T0805Z_abc.json.gz');
+    const other = { eventSource: 'ec2.amazonaws.com', eventName: 'DescribeInstances', eventID: 'x' };
+    writeFileSync(logFile, gzipSync(JSON.stringify({ Records: [...details, other] })));
+
+    expect(replay('replay', join(fixtures, 'cloudtrail', 'root-success-no-mfa.json')).lines).toEqual([
+      '2026-11-20T08:01:02.000Z CRITICAL Console sign-in: root (no MFA) from 192.0.2.101 in 111122223333 (root user; no MFA)',
+    ]);
+    for (const file of [array, jsonLines, logFile]) {
+      const run = replay('replay', file);
+      expect(run.code).toBe(0);
+      expect(run.lines).toHaveLength(7);
+    }
+    const severities = replay('replay', '--json', logFile).lines.map((l) => JSON.parse(l).severity);
+    expect(severities).toEqual(['critical', 'high', 'high', 'low', 'medium', 'low', 'low']);
+  });
+
+  test('unreadable input exits 2 with a clear message', () => {
+    const missing = replay('replay', join(dir, 'missing.log'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^cdk-login-alerts: cannot read .*missing\.log: ENOENT/);
+    const corrupt = join(dir, 'corrupt.json.gz');
+    writeFileSync(corrupt, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x42, 0x42]));
+    expect(replay('replay', corrupt)).toMatchObject({ code: 2, stderr: expect.stringMatching(/^cdk-login-alerts: cannot read .*corrupt\.json\.gz: /) });
+    expect(replay('replay', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('EISDIR') });
+  });
+
+  test('bad usage exits 2 with the usage; --help exits 0', () => {
+    expect(replay()).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: cdk-login-alerts replay <file>...') });
+    expect(replay('replay', 'x', '--trusted-cidr', 'office')).toMatchObject({ code: 2, stderr: 'cdk-login-alerts: --trusted-cidr office is not a CIDR range like 198.51.100.0/24\n' });
+    expect(replay('replay', 'x', '--nope').code).toBe(2);
+    expect(replay('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('See what would alert on your own logs') });
+  });
+});
