@@ -69,6 +69,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // aws-cdk-lib 2.257; 2.38 with Aspects and NagSuppressions is the well-trodden path.
     'cdk-nag@2.38.2',
     'fast-check@^4.10.2',
+    // integ-runner 2.197 reads cloud-assembly schema ≤ 53, which aws-cdk-lib 2.257 writes (see CDK_VERSION).
+    '@aws-cdk/integ-runner@2.197.10',
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
   ],
   // Fixture auth logs end in .log, which the default ignore list drops.
   gitignore: ['/assets/', '/examples/cdk.out/', '/cdk.out/', '.venv/', '!/test/fixtures/**'],
@@ -80,6 +83,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   pullRequestTemplate: false,
+  // test/*.integ.ts runs through integ-runner (tasks below), not projen's own integ tasks.
+  integrationTestAutoDiscover: false,
 });
 
 // projen's lockfile otherwise pins unrs-resolver 1.13.0, whose platform bindings the registry lacks: `npm ci` fails.
@@ -143,6 +148,12 @@ project.addTask('synth:example', {
     { exec: 'node -e "const t=require(\'./cdk.out/LoginAlertsExample.template.json\');const r=Object.values(t.Resources).map(x=>x.Type);const c={};r.forEach(x=>c[x]=(c[x]||0)+1);console.log(JSON.stringify(c,null,2))"', cwd: 'examples' },
   ],
 });
+
+// The integ test's snapshot is checked offline in every test run; `integ:update` rewrites it after a change.
+const integRunner = 'integ-runner --directory test --test-regex "\\.integ\\.ts$" --app "ts-node --transpile-only --project tsconfig.dev.json {filePath}"';
+const integ = project.addTask('integ', { description: 'Check the integ test snapshot (no deployment)', exec: integRunner });
+project.addTask('integ:update', { description: 'Rewrite the integ test snapshot (no deployment)', exec: `${integRunner} --update-on-failed --dry-run` });
+project.testTask.spawn(integ);
 
 // Benchmarks print figures (docs/BENCHMARKS.md records a run); they are never test assertions.
 project.addTask('bench', {
