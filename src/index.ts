@@ -1,4 +1,5 @@
 export * from './alert-types';
+export * from './console-login-forwarder';
 export * from './destinations';
 export * from './login-alerts';
 export * from './secrets';

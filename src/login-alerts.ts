@@ -1,4 +1,4 @@
-import { Annotations, ArnFormat, Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -16,6 +16,7 @@ import { deadLetterAlarm, functionAlarms } from './private/alarms';
 import { createAlertTopic, grantPublish, restrictPublishers } from './private/alert-topic';
 import { bundledFunction } from './private/bundled-function';
 import { parseCidr } from './private/cidr';
+import { CONSOLE_LOGIN_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './private/console-login-pattern';
 import { deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
 import { acknowledgeNag } from './private/nag';
 
@@ -102,6 +103,47 @@ export interface LoginAlertsProps {
    * @default - alarms notify the alert topic only
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * A custom event bus to watch for console sign-ins as well as the default bus, e.g. the bus
+   * `ConsoleLoginForwarder`s in other regions (or accounts) send to.
+   *
+   * @default - a new bus when `receiveForwardedSignIns` is on, else the default bus only
+   */
+  readonly signInEventBus?: events.IEventBus;
+
+  /**
+   * Create a dedicated event bus (`signInEventBus`, named `login-alerts-sign-ins`) for sign-in events
+   * forwarded from other regions by `ConsoleLoginForwarder`, and watch it as well as the default bus.
+   * One per account and region.
+   *
+   * @default false
+   */
+  readonly receiveForwardedSignIns?: boolean;
+
+  /**
+   * An AWS Organizations id (`o-…`): the created sign-in bus accepts events forwarded from any
+   * account of the organization, and from no other account.
+   *
+   * @default - the bus accepts events from this account only
+   */
+  readonly organizationId?: string;
+
+  /**
+   * Subscribe every log group of the account in this region (including ones created later) with an
+   * account-level subscription filter policy, instead of, or beside, `sshLogGroups`. The library's
+   * own log groups are always excluded, so its logs never loop back into it.
+   *
+   * @default false
+   */
+  readonly allLogGroups?: boolean;
+
+  /**
+   * Log groups left out of `allLogGroups` (exact names; CloudWatch Logs allows 50 in all).
+   *
+   * @default - only the library's own log groups
+   */
+  readonly excludeLogGroups?: string[];
 }
 
 /**
@@ -147,6 +189,20 @@ export class LoginAlerts extends Construct {
    * Conditional: only when `consoleSignIns` is on.
    */
   public readonly consoleLoginRule?: events.IRule;
+
+  /**
+   * The custom event bus watched for forwarded sign-ins.
+   *
+   * Conditional: only with `signInEventBus` or `receiveForwardedSignIns`.
+   */
+  public readonly signInEventBus?: events.IEventBus;
+
+  /**
+   * The account-level subscription filter policy covering every log group.
+   *
+   * Conditional: only with `allLogGroups`.
+   */
+  public readonly accountSubscriptionPolicy?: logs.CfnAccountPolicy;
 
   /**
    * Where ingest work that failed every retry waits for a replay: CloudWatch Logs deliveries and
@@ -220,22 +276,34 @@ export class LoginAlerts extends Construct {
     for (const group of props.sshLogGroups ?? []) this.addSshLogGroup(group);
 
     if (props.consoleSignIns ?? true) {
+      const ingestTarget = () => new targets.LambdaFunction(this.ingest, {
+        // Delivery to the function is retried for a day, then the event goes to the dead-letter queue.
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+        deadLetterQueue: ingestDeadLetters,
+      });
       this.consoleLoginRule = new events.Rule(this, 'ConsoleLoginRule', {
         description: 'cdk-login-alerts: AWS console sign-ins (CloudTrail ConsoleLogin) to the ingest function',
-        // Matches on the CloudTrail record, not on the detail-type, whose spelling differs between sources.
-        eventPattern: {
-          source: ['aws.signin'],
-          detail: { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin'] },
-        },
-        targets: [new targets.LambdaFunction(this.ingest, {
-          // Delivery to the function is retried for a day, then the event goes to the dead-letter queue.
-          retryAttempts: 185,
-          maxEventAge: Duration.hours(24),
-          deadLetterQueue: ingestDeadLetters,
-        })],
+        eventPattern: CONSOLE_LOGIN_PATTERN,
+        targets: [ingestTarget()],
       });
-      warnAboutSignInRegion(this);
+      this.signInEventBus = props.signInEventBus ?? (props.receiveForwardedSignIns ? this.createSignInBus(props.organizationId) : undefined);
+      if (this.signInEventBus) {
+        new events.Rule(this, 'ForwardedConsoleLoginRule', {
+          description: 'cdk-login-alerts: console sign-ins forwarded from other regions or accounts to the ingest function',
+          eventBus: this.signInEventBus,
+          eventPattern: CONSOLE_LOGIN_PATTERN,
+          targets: [ingestTarget()],
+        });
+      }
+      if (!this.signInEventBus) warnAboutSignInRegion(this);
+    } else if (props.signInEventBus || props.receiveForwardedSignIns) {
+      throw new Error('signInEventBus and receiveForwardedSignIns need consoleSignIns');
     }
+    if (props.organizationId !== undefined && !props.receiveForwardedSignIns) {
+      throw new Error('organizationId applies to the bus created by receiveForwardedSignIns');
+    }
+    if (props.allLogGroups) this.accountSubscriptionPolicy = this.subscribeAllLogGroups(props.excludeLogGroups ?? []);
 
     for (const destination of props.destinations ?? []) this.addDestination(destination);
   }
@@ -302,6 +370,59 @@ export class LoginAlerts extends Construct {
     filter.node.addDependency(perGroup ? this.logsPermission(`InvokeFrom${id}`, logGroup.logGroupArn) : this.ensureAccountWidePermission());
     this.filters.push(filter);
     return filter;
+  }
+
+  /** A bus for forwarded sign-ins: this account's principals, or the organization's, may put events on it. */
+  private createSignInBus(organizationId: string | undefined): events.EventBus {
+    if (organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
+      throw new Error(`organizationId ${organizationId} is not an AWS Organizations id (o-…)`);
+    }
+    // A fixed name, so forwarders in other regions and accounts can address it without a cross-stack reference.
+    const bus = new events.EventBus(this, 'SignInEventBus', {
+      eventBusName: SIGN_IN_EVENT_BUS_NAME,
+      description: 'cdk-login-alerts: console sign-in events forwarded from other regions and accounts',
+    });
+    bus.addToResourcePolicy(new iam.PolicyStatement({
+      sid: organizationId ? 'AllowOrganizationToForwardSignIns' : 'AllowThisAccountToForwardSignIns',
+      principals: [organizationId ? new iam.AnyPrincipal() : new iam.AccountRootPrincipal()],
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+      // Only sign-in events, and for an organization only its members.
+      conditions: {
+        StringEquals: {
+          'events:source': 'aws.signin',
+          ...(organizationId && { 'aws:PrincipalOrgID': organizationId }),
+        },
+      },
+    }));
+    return bus;
+  }
+
+  /**
+   * One account-level subscription filter policy for every log group, present and future, but the
+   * library's own and those excluded, all sending sshd Accepted lines to the ingest function.
+   */
+  private subscribeAllLogGroups(excluded: string[]): logs.CfnAccountPolicy {
+    const policy = new logs.CfnAccountPolicy(this, 'AllLogGroupsSubscription', {
+      policyName: `cdk-login-alerts-${Names.uniqueResourceName(this, { maxLength: 60 })}`,
+      policyType: 'SUBSCRIPTION_FILTER_POLICY',
+      scope: 'ALL',
+      policyDocument: Stack.of(this).toJsonString({
+        DestinationArn: this.ingest.functionArn,
+        FilterPattern: '"sshd" "Accepted"',
+        Distribution: 'Random',
+      }),
+      // Read at synth: destinations added later bring log groups that must stay out too.
+      selectionCriteria: Lazy.string({
+        produce: () => {
+          const names = [this.ingestLogGroup, ...this.boundDestinations.map((d) => d.logGroup)].map((g) => g.logGroupName).concat(excluded);
+          if (names.length > 50) throw new Error(`excludeLogGroups: CloudWatch Logs allows 50 excluded log groups with the library's own, got ${names.length}`);
+          return `LogGroupName NOT IN [${names.map((name) => JSON.stringify(name)).join(', ')}]`;
+        },
+      }),
+    });
+    policy.node.addDependency(this.ensureAccountWidePermission());
+    return policy;
   }
 
   /**

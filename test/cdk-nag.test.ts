@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, Severity, SlackWebhook } from '../src';
+import { AlertDestination, ConsoleLoginForwarder, LoginAlerts, PagerDutyRoutingKey, Severity, SlackWebhook } from '../src';
 
 /** A stack that uses every option, checked by cdk-nag's AWS Solutions rules. */
 function everyOption(): Stack {
@@ -18,6 +18,9 @@ function everyOption(): Stack {
     trustedCidrs: ['198.51.100.0/24'],
     logRetention: logs.RetentionDays.THREE_MONTHS,
     instanceCacheTtl: Duration.minutes(2),
+    receiveForwardedSignIns: true,
+    organizationId: 'o-a1b2c3d4e5',
+    allLogGroups: true,
     alarmTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true, masterKey: new kms.Key(stack, 'OpsKey', { enableKeyRotation: true }) }),
 
     destinations: [
@@ -25,16 +28,23 @@ function everyOption(): Stack {
       AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secret('pagerduty'), 'routingKey'), minSeverity: Severity.HIGH }),
     ],
   });
+  const remote = new Stack(app, 'NagRemote', { env: { account: '123456789012', region: 'eu-north-1' } });
+  new ConsoleLoginForwarder(remote, 'Forwarder', { centralRegion: 'us-east-1' });
   Aspects.of(stack).add(new AwsSolutionsChecks({ verbose: true }));
+  Aspects.of(remote).add(new AwsSolutionsChecks({ verbose: true }));
   return stack;
 }
 
 test('cdk-nag AwsSolutions: no unsuppressed finding with every option in use', () => {
-  const annotations = Annotations.fromStack(everyOption());
-  const findings = [
-    ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-    ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
-  ].map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`);
+  const central = everyOption();
+  const remote = central.node.root.node.findChild('NagRemote') as Stack;
+  const findings = [central, remote].flatMap((stack) => {
+    const annotations = Annotations.fromStack(stack);
+    return [
+      ...annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+      ...annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*')),
+    ];
+  }).map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`);
   expect(findings).toEqual([]);
 });
 

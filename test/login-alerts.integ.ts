@@ -7,12 +7,12 @@
  * To deploy and run it for real: `npx integ-runner --directory test --test-regex "\\.integ\\.ts$"
  *   --app "npx ts-node --transpile-only --project tsconfig.dev.json {filePath}" --update-on-failed`.
  */
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
-import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, Severity, SlackWebhook } from '../src';
 
 const app = new App();
@@ -43,7 +43,7 @@ const put = integ.assertions.awsApiCall('CloudWatchLogs', 'putLogEvents', {
 });
 stream.next(put);
 put.next(integ.assertions.awsApiCall('SQS', 'receiveMessage', { QueueUrl: inbox.queueUrl, WaitTimeSeconds: 20 })
-  .expect(ExpectedResult.objectLike({ Messages: [{ Body: `{"schemaVersion":1,` }] }))
+  .expect(ExpectedResult.objectLike({ Messages: [{ Body: '{"schemaVersion":1,' }] }))
   .waitForAssertions({ totalTimeout: Duration.minutes(5), interval: Duration.seconds(15) }));
 
 app.synth();

@@ -8,12 +8,12 @@ import { HttpReceiver } from './http-receiver';
 import { AlertDestination, LoginAlerts, PagerDutyRoutingKey } from '../../src';
 
 /** Clients for a moto endpoint, with the test credentials and region. */
-export function awsConfig(endpoint: string) {
-  return { endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+export function awsConfig(endpoint: string, region = 'eu-west-1') {
+  return { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
 }
 
-export async function createQueue(endpoint: string, name: string): Promise<{ url: string; arn: string }> {
-  const sqs = new SQSClient(awsConfig(endpoint));
+export async function createQueue(endpoint: string, name: string, region?: string): Promise<{ url: string; arn: string }> {
+  const sqs = new SQSClient(awsConfig(endpoint, region));
   const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
   return { url: QueueUrl!, arn: Attributes!.QueueArn! };
@@ -34,8 +34,8 @@ export async function createSecret(endpoint: string, name: string, value: string
 }
 
 /** Every message body on a queue (a long visibility timeout hides what was read: no deletes needed). */
-export async function receiveBodies(endpoint: string, queueUrl: string): Promise<string[]> {
-  const sqs = new SQSClient(awsConfig(endpoint));
+export async function receiveBodies(endpoint: string, queueUrl: string, region?: string): Promise<string[]> {
+  const sqs = new SQSClient(awsConfig(endpoint, region));
   const bodies: string[] = [];
   for (;;) {
     const receive = new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 600 });

@@ -1,0 +1,87 @@
+import { Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CONSOLE_LOGIN_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './private/console-login-pattern';
+import { deadLetterQueue as createDeadLetterQueue } from './private/dead-letter-queue';
+
+/**
+ * Properties of {@link ConsoleLoginForwarder}.
+ */
+export interface ConsoleLoginForwarderProps {
+  /**
+   * The region where LoginAlerts runs with `receiveForwardedSignIns`: events go to its
+   * `login-alerts-sign-ins` bus, in this stack's account.
+   *
+   * @default - required unless `targetEventBusArn` is given
+   */
+  readonly centralRegion?: string;
+
+  /**
+   * The bus to send to, for another account's central LoginAlerts or a bus of your own.
+   *
+   * @default - the `login-alerts-sign-ins` bus in `centralRegion`
+   */
+  readonly targetEventBusArn?: string;
+}
+
+/**
+ * Sends the console sign-in events recorded in its own region to LoginAlerts in the central region.
+ *
+ * CloudTrail records sign-ins in specific regions (root: us-east-1; IAM users on the global endpoint:
+ * us-east-1, us-east-2, eu-north-1, ap-southeast-2; regional endpoints: that region) and an
+ * EventBridge rule only sees its own region. Deploy one forwarder, in its own stack, in each region
+ * where sign-ins land other than the central one.
+ */
+export class ConsoleLoginForwarder extends Construct {
+  /**
+   * The rule matching `ConsoleLogin` events in this region.
+   */
+  public readonly rule: events.IRule;
+
+  /**
+   * The role EventBridge uses to put events on the central bus.
+   */
+  public readonly role: iam.IRole;
+
+  /**
+   * Events that could not be forwarded after a day of retries: KMS-encrypted, TLS only, kept 14 days.
+   */
+  public readonly deadLetterQueue: sqs.IQueue;
+
+  constructor(scope: Construct, id: string, props: ConsoleLoginForwarderProps) {
+    super(scope, id);
+    if ((props.centralRegion === undefined) === (props.targetEventBusArn === undefined)) {
+      throw new Error('ConsoleLoginForwarder needs exactly one of centralRegion and targetEventBusArn');
+    }
+    const stack = Stack.of(this);
+    const arn = props.targetEventBusArn ?? stack.formatArn({
+      service: 'events', region: props.centralRegion, resource: 'event-bus', resourceName: SIGN_IN_EVENT_BUS_NAME,
+    });
+    const target = events.EventBus.fromEventBusArn(this, 'CentralBus', arn);
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      description: 'cdk-login-alerts: forwards console sign-in events to the central event bus',
+    });
+    target.grantPutEventsTo(role);
+    this.role = role;
+    const key = new kms.Key(this, 'DeadLetterKey', { description: 'Encrypts the dead-letter queue of a cdk-login-alerts forwarder', enableKeyRotation: true });
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowEventBridgeToDeadLetter',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+    }));
+    const deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', key);
+    this.deadLetterQueue = deadLetterQueue;
+    this.rule = new events.Rule(this, 'Rule', {
+      description: 'cdk-login-alerts: forwards ConsoleLogin sign-ins to the central region',
+      eventPattern: CONSOLE_LOGIN_PATTERN,
+      targets: [new targets.EventBus(target, { role, deadLetterQueue })],
+    });
+  }
+}

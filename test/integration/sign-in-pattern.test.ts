@@ -1,0 +1,46 @@
+import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CONSOLE_LOGIN_PATTERN, SIGN_IN_EVENT_BUS_NAME } from '../../src/private/console-login-pattern';
+import { awsConfig, createQueue, receiveBodies } from '../support/estate';
+import { cloudTrailEvent } from '../support/fixtures';
+import { startMoto, type Moto } from '../support/moto';
+
+/**
+ * The rule pattern LoginAlerts and ConsoleLoginForwarder share, run by moto's EventBridge (moto has
+ * no TestEventPattern, so events are put on a bus whose rule sends matches to a queue): every
+ * sign-in fixture matches whatever the detail-type spelling, including events forwarded from
+ * another region to the central sign-in bus; other sign-in events and other services do not.
+ */
+let moto: Moto;
+beforeAll(async () => { moto = await startMoto(); });
+afterAll(async () => { await moto?.stop(); });
+
+const central = () => new EventBridgeClient(awsConfig(moto.endpoint, 'us-east-1'));
+const remote = () => new EventBridgeClient(awsConfig(moto.endpoint, 'eu-north-1'));
+
+test('sign-in events match on the central bus, directly and forwarded from another region; others do not', async () => {
+  const { EventBusArn: busArn } = await central().send(new CreateEventBusCommand({ Name: SIGN_IN_EVENT_BUS_NAME }));
+  const inbox = await createQueue(moto.endpoint, 'matched', 'us-east-1');
+  await central().send(new PutRuleCommand({ Name: 'central', EventBusName: SIGN_IN_EVENT_BUS_NAME, EventPattern: JSON.stringify(CONSOLE_LOGIN_PATTERN) }));
+  await central().send(new PutTargetsCommand({ Rule: 'central', EventBusName: SIGN_IN_EVENT_BUS_NAME, Targets: [{ Id: 'inbox', Arn: inbox.arn }] }));
+  // The forwarder: a rule on eu-north-1's default bus sending matches to the central bus.
+  await remote().send(new PutRuleCommand({ Name: 'forwarder', EventPattern: JSON.stringify(CONSOLE_LOGIN_PATTERN) }));
+  await remote().send(new PutTargetsCommand({ Rule: 'forwarder', Targets: [{ Id: 'central', Arn: busArn, RoleArn: 'arn:aws:iam::123456789012:role/forwarder' }] }));
+
+  const entry = (event: any, detailType = event['detail-type'], bus?: string) => ({
+    Source: event.source, DetailType: detailType, Detail: JSON.stringify(event.detail), ...(bus && { EventBusName: bus }),
+  });
+  const signIn = cloudTrailEvent('root-success-no-mfa');
+  const other = cloudTrailEvent('iam-user-mfa');
+  await central().send(new PutEventsCommand({
+    Entries: [
+      entry(signIn, 'AWS Console Sign In via CloudTrail', SIGN_IN_EVENT_BUS_NAME),
+      entry({ ...other, detail: { ...other.detail, eventID: 'signin-spelling' } }, 'AWS Console Signin via CloudTrail', SIGN_IN_EVENT_BUS_NAME),
+      entry({ ...other, detail: { ...other.detail, eventName: 'CheckMfa', eventID: 'check-mfa' } }, undefined, SIGN_IN_EVENT_BUS_NAME),
+      entry({ ...other, source: 'aws.ec2', detail: { ...other.detail, eventID: 'other-source' } }, undefined, SIGN_IN_EVENT_BUS_NAME),
+    ],
+  }));
+  await remote().send(new PutEventsCommand({ Entries: [entry({ ...other, detail: { ...other.detail, eventID: 'forwarded-from-stockholm' } })] }));
+
+  const matched = (await receiveBodies(moto.endpoint, inbox.url, 'us-east-1')).map((b) => JSON.parse(b).detail.eventID).sort();
+  expect(matched).toEqual(['deadbeef-0000-4000-8000-000000000001', 'forwarded-from-stockholm', 'signin-spelling']);
+});
