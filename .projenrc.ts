@@ -61,6 +61,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sqs@^3.1169.0',
     '@aws-sdk/client-secrets-manager@^3.1163.0',
     '@aws-sdk/client-eventbridge@^3.1169.0',
+    '@aws-sdk/client-sts@^3.1169.0',
     '@slack/webhook@^8.0.2',
     '@aws-lambda-powertools/logger@^2.36.0',
     'ajv@^8.20.0',

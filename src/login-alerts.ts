@@ -81,6 +81,30 @@ export interface LoginAlertsProps {
   readonly enrichInstances?: boolean;
 
   /**
+   * Other accounts whose instances send auth logs here (e.g. through a central logging account):
+   * instance ids not found in this account are looked up there through `enrichmentRoleName`.
+   *
+   * @default - this account only
+   */
+  readonly enrichmentAccounts?: string[];
+
+  /**
+   * The role the ingest function assumes in each of `enrichmentAccounts` to call
+   * `ec2:DescribeInstances` (README, "Accounts", shows its definition).
+   *
+   * @default 'cdk-login-alerts-enrichment'
+   */
+  readonly enrichmentRoleName?: string;
+
+  /**
+   * The KMS key of a given `topic`, e.g. a central account's topic this member account publishes
+   * to; the ingest function is allowed to use it.
+   *
+   * @default - none (a created topic's key is handled by the construct)
+   */
+  readonly topicEncryptionKey?: kms.IKey;
+
+  /**
    * How long an instance lookup (found or not found) is reused by a warm ingest function.
    *
    * @default Duration.minutes(5)
@@ -122,10 +146,11 @@ export interface LoginAlertsProps {
   readonly receiveForwardedSignIns?: boolean;
 
   /**
-   * An AWS Organizations id (`o-…`): the created sign-in bus accepts events forwarded from any
-   * account of the organization, and from no other account.
+   * An AWS Organizations id (`o-…`) for a central deployment: the created sign-in bus accepts
+   * sign-in events forwarded from any account of the organization, and the created topic (and its
+   * key) accepts alerts published by member accounts' LoginAlerts (given it as `topic`).
    *
-   * @default - the bus accepts events from this account only
+   * @default - only this account may forward sign-ins or publish
    */
   readonly organizationId?: string;
 
@@ -222,12 +247,19 @@ export class LoginAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: LoginAlertsProps = {}) {
     super(scope, id);
+    if (props.organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(props.organizationId)) {
+      throw new Error(`organizationId ${props.organizationId} is not an AWS Organizations id (o-…)`);
+    }
     const trustedCidrs = props.trustedCidrs ?? [];
     validateCidrs(trustedCidrs);
     const cacheTtl = props.instanceCacheTtl ?? Duration.minutes(5);
     const enrich = props.enrichInstances ?? true;
+    const enrichmentRoleArns = (props.enrichmentAccounts ?? []).map((account) => {
+      if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) throw new Error(`enrichmentAccounts: ${account} is not a 12-digit account id`);
+      return Stack.of(this).formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: props.enrichmentRoleName ?? 'cdk-login-alerts-enrichment' });
+    });
 
-    const created = props.topic ? undefined : createAlertTopic(this);
+    const created = props.topic ? undefined : createAlertTopic(this, props.organizationId);
     this.topic = props.topic ?? created!.topic;
     this.topicKey = created?.key;
     this.alarmActions = [this.topic, ...(props.alarmTopic ? [props.alarmTopic] : [])].map((t) => new cloudwatchActions.SnsAction(t));
@@ -250,13 +282,17 @@ export class LoginAlerts extends Construct {
         TRUSTED_CIDRS: trustedCidrs.join(','),
         ENRICH_INSTANCES: String(enrich),
         INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
+        ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
       },
     });
     this.ingest = fn;
     this.ingestFunction = fn;
     this.ingestLogGroup = logGroup;
-    grantPublish(this.topic, this.topicKey, this.ingest);
-    if (created) restrictPublishers(created.topic, this.ingest.role!);
+    grantPublish(this.topic, this.topicKey ?? props.topicEncryptionKey, this.ingest);
+    if (enrichmentRoleArns.length > 0) {
+      this.ingest.addToRolePolicy(new iam.PolicyStatement({ sid: 'AssumeEnrichmentRoles', actions: ['sts:AssumeRole'], resources: enrichmentRoleArns }));
+    }
+    if (created) restrictPublishers(created.topic, this.ingest.role!, props.organizationId);
     grantDeadLetterWrite(ingestDeadLetters, this.deadLetterKey, this.ingest);
     this.addAlarms(new Construct(this, 'IngestAlarms'), 'ingest', this.ingest, ingestDeadLetters);
     if (enrich) {
@@ -300,8 +336,8 @@ export class LoginAlerts extends Construct {
     } else if (props.signInEventBus || props.receiveForwardedSignIns) {
       throw new Error('signInEventBus and receiveForwardedSignIns need consoleSignIns');
     }
-    if (props.organizationId !== undefined && !props.receiveForwardedSignIns) {
-      throw new Error('organizationId applies to the bus created by receiveForwardedSignIns');
+    if (props.organizationId !== undefined && props.topic) {
+      throw new Error('organizationId opens the created topic and sign-in bus to the organization; a given topic\'s policy is yours to set');
     }
     if (props.allLogGroups) this.accountSubscriptionPolicy = this.subscribeAllLogGroups(props.excludeLogGroups ?? []);
 
@@ -374,9 +410,6 @@ export class LoginAlerts extends Construct {
 
   /** A bus for forwarded sign-ins: this account's principals, or the organization's, may put events on it. */
   private createSignInBus(organizationId: string | undefined): events.EventBus {
-    if (organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(organizationId)) {
-      throw new Error(`organizationId ${organizationId} is not an AWS Organizations id (o-…)`);
-    }
     // A fixed name, so forwarders in other regions and accounts can address it without a cross-stack reference.
     const bus = new events.EventBus(this, 'SignInEventBus', {
       eventBusName: SIGN_IN_EVENT_BUS_NAME,

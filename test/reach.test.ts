@@ -1,7 +1,9 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { AlertDestination, ConsoleLoginForwarder, LoginAlerts, SlackWebhook } from '../src';
 
 const ACCOUNT = '123456789012';
@@ -100,5 +102,70 @@ describe('many log groups', () => {
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: permissions.map((p) => ({ Effect: 'Allow', Principal: { Service: p.Properties.Principal }, Action: p.Properties.Action, Resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:LoginAlertsIngestFunction0123456789ab`, Condition: { ArnLike: { 'AWS:SourceArn': `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/ec2/fleet-000/var/log/secure:*` }, StringEquals: { 'AWS:SourceAccount': ACCOUNT } } })) });
     expect(permissions.length).toBeLessThanOrEqual(12);
     expect(policy.length).toBeLessThan(20_480 / 4);
+  });
+});
+
+describe('accounts', () => {
+  const stackIn = (account = ACCOUNT) => new Stack(new App(), 'Test', { env: { account, region: 'us-east-1' } });
+
+  test('a central deployment for an organization: members may publish to the topic and use its key', () => {
+    const stack = stackIn();
+    new LoginAlerts(stack, 'LoginAlerts', { organizationId: 'o-a1b2c3d4e5', receiveForwardedSignIns: true });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Sid: 'AllowOrganizationToPublish', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Publish', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }),
+          Match.objectLike({
+            Sid: 'DenyPublishingExceptIngestAndAlarms',
+            Effect: 'Deny',
+            Condition: { StringNotEquals: Match.objectLike({ 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' }) },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'AllowOrganizationToPublish',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, StringLike: { 'kms:ViaService': 'sns.*.amazonaws.com' } },
+        })]),
+      },
+    });
+  });
+
+  test('a member deployment publishes to the central topic by ARN with its key', () => {
+    const stack = stackIn('222222222222');
+    const topic = sns.Topic.fromTopicArn(stack, 'Central', `arn:aws:sns:us-east-1:${ACCOUNT}:login-alerts`);
+    const key = kms.Key.fromKeyArn(stack, 'CentralKey', `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+    new LoginAlerts(stack, 'LoginAlerts', { topic, topicEncryptionKey: key, consoleSignIns: false });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          { Action: 'sns:Publish', Effect: 'Allow', Resource: `arn:aws:sns:us-east-1:${ACCOUNT}:login-alerts` },
+          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab` },
+        ]),
+      },
+    });
+  });
+
+  test('enrichment in other accounts: the role ARNs in the environment, sts:AssumeRole on exactly those', () => {
+    const stack = stackIn();
+    new LoginAlerts(stack, 'LoginAlerts', { enrichmentAccounts: ['222222222222', '333333333333'], enrichmentRoleName: 'LoginAlertsEnrichment' });
+    const template = Template.fromStack(stack);
+    const arn = (account: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${account}:role/LoginAlertsEnrichment`]] });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Sid: 'AssumeEnrichmentRoles', Action: 'sts:AssumeRole', Effect: 'Allow', Resource: [arn('222222222222'), arn('333333333333')] }]) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ENRICHMENT_ROLE_ARNS: { 'Fn::Join': ['', Match.arrayWith([':iam::222222222222:role/LoginAlertsEnrichment,arn:'])] } }) },
+    });
+  });
+
+  test('bad account settings are refused at synth', () => {
+    expect(() => new LoginAlerts(stackIn(), 'A', { enrichmentAccounts: ['12345'] })).toThrow('enrichmentAccounts: 12345 is not a 12-digit account id');
+    const stack = stackIn();
+    expect(() => new LoginAlerts(stack, 'B', { organizationId: 'o-a1b2c3d4e5', topic: sns.Topic.fromTopicArn(stack, 'T', `arn:aws:sns:us-east-1:${ACCOUNT}:t`) })).toThrow(/organizationId opens the created topic/);
   });
 });

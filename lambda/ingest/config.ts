@@ -15,6 +15,8 @@ export interface IngestConfig {
   readonly instanceCacheTtlMs: number;
   /** `AWS_REGION`, set by Lambda. */
   readonly region: string;
+  /** `ENRICHMENT_ROLE_ARNS` (comma-separated): roles in other accounts assumed to search them for instances. */
+  readonly enrichmentRoleArns: string[];
 }
 
 export class ConfigError extends Error {
@@ -43,5 +45,6 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     enrichInstances: env.ENRICH_INSTANCES !== 'false',
     instanceCacheTtlMs: ttl * 1000,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'unknown',
+    enrichmentRoleArns: (env.ENRICHMENT_ROLE_ARNS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
   };
 }

@@ -11,6 +11,12 @@ import type { HostInfo } from '../shared/alert';
 /** Runs one DescribeInstances (all pages) with the given filter. */
 export type DescribeInstances = (filter: Filter) => Promise<Instance[]>;
 
+/** Another account searched (through an assumed role) for instance ids this account does not have. */
+export interface RemoteAccount {
+  readonly account: string;
+  readonly describe: DescribeInstances;
+}
+
 export interface HostLookup {
   readonly host?: HostInfo;
   readonly error?: string;
@@ -33,6 +39,7 @@ export class HostEnricher {
     private readonly describe: DescribeInstances,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    private readonly remoteAccounts: readonly RemoteAccount[] = [],
   ) {}
 
   /** Looks up every key; the result maps `hostKeyString(key)` to the host or the reason it is unknown. */
@@ -82,8 +89,24 @@ export class HostEnricher {
         continue;
       }
       const found = new Map<string, Instance[]>(chunk.map((value) => [value, []]));
-      for (const instance of instances) {
-        for (const value of keysOf(instance)) if (value !== undefined) found.get(value)?.push(instance);
+      const collect = (list: Instance[]) => {
+        for (const instance of list) {
+          for (const value of keysOf(instance)) if (value !== undefined) found.get(value)?.push(instance);
+        }
+      };
+      collect(instances);
+      // Instance ids are unique across accounts: look for the missing ones in the other accounts.
+      // (Private IPs are not, so they are only looked up here.)
+      if (filterName === 'instance-id') {
+        for (const remote of this.remoteAccounts) {
+          const missing = [...found].filter(([, matches]) => matches.length === 0).map(([value]) => value);
+          if (missing.length === 0) break;
+          try {
+            collect((await remote.describe({ Name: filterName, Values: missing })).map((i) => ({ ...i, OwnerAccount: remote.account }) as Instance));
+          } catch (error) {
+            for (const value of missing) errors.set(cacheKey(value), `DescribeInstances in account ${remote.account} failed: ${errorText(error)}`);
+          }
+        }
       }
       // Misses are cached too: a login on an unknown host should not cost a call per line.
       for (const [value, matches] of found) this.remember(cacheKey(value), matches);
@@ -118,6 +141,7 @@ function toHostInfo(instance: Instance): HostInfo {
     vpcId: instance.VpcId,
     imageId: instance.ImageId,
     state: instance.State?.Name,
+    account: (instance as { OwnerAccount?: string }).OwnerAccount,
   };
   return Object.fromEntries(Object.entries(info).filter(([, value]) => value !== undefined)) as HostInfo;
 }

@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { EC2Client, Filter, Instance } from '@aws-sdk/client-ec2';
+import type { EC2Client, EC2ClientConfig, Filter, Instance } from '@aws-sdk/client-ec2';
 import { PublishBatchCommand, SNSClient, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import { alertsFromEnvelope } from './alerts-from-envelope';
+import { assumedRoleCredentials } from './assumed-role';
 import { readConfig, type IngestConfig } from './config';
 import { HostEnricher, errorText } from './enrich';
 import { decodeEnvelope, MalformedEnvelopeError } from './envelope';
@@ -17,14 +18,25 @@ const logger = new Logger({ serviceName: 'cdk-login-alerts-ingest' });
 const sns = new SNSClient({});
 // The EC2 client is large (a third of a second to load): load it on the first SSH delivery that
 // needs enrichment, so console sign-ins and cold starts do not pay for it.
-let ec2: { client: EC2Client; module: typeof import('@aws-sdk/client-ec2') } | undefined;
-function ec2Client() {
-  if (!ec2) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module: typeof import('@aws-sdk/client-ec2') = require('@aws-sdk/client-ec2');
-    ec2 = { client: new module.EC2Client({}), module };
-  }
-  return ec2;
+let ec2Module: typeof import('@aws-sdk/client-ec2') | undefined;
+function loadEc2() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  ec2Module ??= require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2');
+  return ec2Module;
+}
+
+/** DescribeInstances (every page) with this function's credentials, or with a role in another account. */
+function describeWith(credentials?: EC2ClientConfig['credentials']): (filter: Filter) => Promise<Instance[]> {
+  let client: EC2Client | undefined;
+  return async (filter) => {
+    const module = loadEc2();
+    client ??= new module.EC2Client(credentials ? { credentials } : {});
+    const instances: Instance[] = [];
+    for await (const page of module.paginateDescribeInstances({ client, pageSize: 1000 }, { Filters: [filter] })) {
+      for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
+    }
+    return instances;
+  };
 }
 
 let state: { config: IngestConfig; enricher?: HostEnricher } | undefined;
@@ -32,18 +44,13 @@ let state: { config: IngestConfig; enricher?: HostEnricher } | undefined;
 function init() {
   if (state) return state;
   const config = readConfig(process.env);
-  const enricher = config.enrichInstances ? new HostEnricher(describeInstances, config.instanceCacheTtlMs) : undefined;
+  const remotes = config.enrichmentRoleArns.map((roleArn) => ({
+    account: roleArn.split(':')[4],
+    describe: describeWith(assumedRoleCredentials(roleArn, 'cdk-login-alerts-enrichment')),
+  }));
+  const enricher = config.enrichInstances ? new HostEnricher(describeWith(), config.instanceCacheTtlMs, Date.now, remotes) : undefined;
   state = { config, enricher };
   return state;
-}
-
-async function describeInstances(filter: Filter): Promise<Instance[]> {
-  const { client, module } = ec2Client();
-  const instances: Instance[] = [];
-  for await (const page of module.paginateDescribeInstances({ client, pageSize: 1000 }, { Filters: [filter] })) {
-    for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
-  }
-  return instances;
 }
 
 export interface IngestResult {

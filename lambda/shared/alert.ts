@@ -62,6 +62,8 @@ export interface HostInfo {
   readonly vpcId?: string;
   readonly imageId?: string;
   readonly state?: string;
+  /** The account the instance is in, when it was found through an enrichment role in another account. */
+  readonly account?: string;
 }
 
 export interface Alert {

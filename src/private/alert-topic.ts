@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
  * encrypted topic whose key policy lets them), TLS only, and publishable by exactly two principals:
  * the ingest function's role and CloudWatch alarms of this account.
  */
-export function createAlertTopic(scope: Construct): { topic: sns.Topic; key: kms.Key } {
+export function createAlertTopic(scope: Construct, organizationId?: string): { topic: sns.Topic; key: kms.Key } {
   const account = Stack.of(scope).account;
   const key = new kms.Key(scope, 'TopicKey', {
     description: 'Encrypts the login alerts topic of cdk-login-alerts',
@@ -33,6 +33,20 @@ export function createAlertTopic(scope: Construct): { topic: sns.Topic; key: kms
       ArnLike: { 'aws:SourceArn': Stack.of(scope).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
     },
   }));
+  if (organizationId) {
+    // Member accounts' LoginAlerts publish their SSH alerts here (`topic` + `topicEncryptionKey`).
+    const inOrganization = { StringEquals: { 'aws:PrincipalOrgID': organizationId } };
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowOrganizationToPublish', principals: [new iam.AnyPrincipal()], actions: ['sns:Publish'], resources: [topic.topicArn], conditions: inOrganization,
+    }));
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowOrganizationToPublish',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: { ...inOrganization, StringLike: { 'kms:ViaService': 'sns.*.amazonaws.com' } },
+    }));
+  }
   return { topic, key };
 }
 
@@ -40,7 +54,7 @@ export function createAlertTopic(scope: Construct): { topic: sns.Topic; key: kms
  * Denies publishing to everyone but the given role and CloudWatch alarms, so no other principal of
  * the account (however broad its IAM policy) can forge an alert or drown real ones.
  */
-export function restrictPublishers(topic: sns.Topic, publisher: iam.IRole): void {
+export function restrictPublishers(topic: sns.Topic, publisher: iam.IRole, organizationId?: string): void {
   topic.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'DenyPublishingExceptIngestAndAlarms',
     effect: iam.Effect.DENY,
@@ -50,7 +64,12 @@ export function restrictPublishers(topic: sns.Topic, publisher: iam.IRole): void
     // Negated operators are true when the key is absent: IAM principals have no PrincipalServiceName,
     // service principals no PrincipalArn. Only the ingest role and CloudWatch escape the deny.
     conditions: {
-      StringNotEquals: { 'aws:PrincipalArn': publisher.roleArn, 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' },
+      StringNotEquals: {
+        'aws:PrincipalArn': publisher.roleArn,
+        'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com',
+        // With an organization, its members' LoginAlerts may publish too.
+        ...(organizationId && { 'aws:PrincipalOrgID': organizationId }),
+      },
     },
   }));
 }
