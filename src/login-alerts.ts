@@ -250,6 +250,12 @@ export class LoginAlerts extends Construct {
     if (props.organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(props.organizationId)) {
       throw new Error(`organizationId ${props.organizationId} is not an AWS Organizations id (o-…)`);
     }
+    if (props.organizationId !== undefined && props.topic) {
+      throw new Error('organizationId opens the created topic and sign-in bus to the organization; a given topic\'s policy is yours to set');
+    }
+    if (props.enrichmentAccounts?.length && props.enrichInstances === false) {
+      throw new Error('enrichmentAccounts needs enrichInstances');
+    }
     const trustedCidrs = props.trustedCidrs ?? [];
     validateCidrs(trustedCidrs);
     const cacheTtl = props.instanceCacheTtl ?? Duration.minutes(5);
@@ -335,9 +341,6 @@ export class LoginAlerts extends Construct {
       if (!this.signInEventBus) warnAboutSignInRegion(this);
     } else if (props.signInEventBus || props.receiveForwardedSignIns) {
       throw new Error('signInEventBus and receiveForwardedSignIns need consoleSignIns');
-    }
-    if (props.organizationId !== undefined && props.topic) {
-      throw new Error('organizationId opens the created topic and sign-in bus to the organization; a given topic\'s policy is yours to set');
     }
     if (props.allLogGroups) this.accountSubscriptionPolicy = this.subscribeAllLogGroups(props.excludeLogGroups ?? []);
 
