@@ -28,7 +28,8 @@ afterAll(async () => {
 /** EC2 in another account, as moto sees a caller holding that account's role. */
 async function ec2In(account: string): Promise<EC2Client> {
   const { Credentials } = await new STSClient(awsConfig(moto.endpoint)).send(new AssumeRoleCommand({ RoleArn: role(account), RoleSessionName: 'test-setup' }));
-  const credentials = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken };
+  const { AccessKeyId, SecretAccessKey, SessionToken } = Credentials!;
+  const credentials = { accessKeyId: AccessKeyId!, secretAccessKey: SecretAccessKey!, sessionToken: SessionToken };
   return new EC2Client({ ...awsConfig(moto.endpoint), credentials });
 }
 
