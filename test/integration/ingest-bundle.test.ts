@@ -1,10 +1,9 @@
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import type { Alert } from '../../lambda/shared/alert';
-import { AwsCallCounter } from '../support/aws-call-counter';
+import { useMotoWithCallCounter } from '../support/aws-call-counter';
 import { awsConfig, createTopicWithQueue, receiveBodies } from '../support/estate';
 import { cloudTrailEvent, encodeLogs, logsDelivery, sshLines } from '../support/fixtures';
 import { invokeBundle } from '../support/invoke-bundle';
-import { startMoto, type Moto } from '../support/moto';
 import { alertSchemaErrors } from '../support/schema';
 
 /**
@@ -13,17 +12,7 @@ import { alertSchemaErrors } from '../support/schema';
  */
 
 const region = 'eu-west-1';
-let moto: Moto;
-let counter: AwsCallCounter;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  counter = await AwsCallCounter.start(moto.endpoint);
-});
-afterAll(async () => {
-  await counter?.stop();
-  await moto?.stop();
-});
+const aws = useMotoWithCallCounter();
 
 interface Estate {
   topicArn: string;
@@ -32,9 +21,9 @@ interface Estate {
 }
 
 async function createEstate(): Promise<Estate> {
-  await moto.reset();
-  counter.reset();
-  const ec2 = new EC2Client(awsConfig(moto.endpoint));
+  await aws.moto.reset();
+  aws.counter.reset();
+  const ec2 = new EC2Client(awsConfig(aws.moto.endpoint));
   const run = await ec2.send(new RunInstancesCommand({
     ImageId: 'ami-12c6146b',
     MinCount: 1,
@@ -45,7 +34,7 @@ async function createEstate(): Promise<Estate> {
   const instance = run.Instances![0];
   // A second instance, so enrichment has to pick the right one.
   await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'db-1' }] }] }));
-  const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, 'login-alerts');
+  const { topicArn, queueUrl } = await createTopicWithQueue(aws.moto.endpoint, 'login-alerts');
   return { topicArn, queueUrl, web1: { id: instance.InstanceId!, privateIp: instance.PrivateIpAddress! } };
 }
 
@@ -56,7 +45,7 @@ interface Received {
 
 /** Every SNS notification on the queue: the alert and its message attributes. */
 async function receiveAll(queueUrl: string): Promise<Received[]> {
-  return (await receiveBodies(moto.endpoint, queueUrl)).map((body) => {
+  return (await receiveBodies(aws.moto.endpoint, queueUrl)).map((body) => {
     const notification = JSON.parse(body);
     const attributes: Record<string, string> = {};
     for (const [name, value] of Object.entries(notification.MessageAttributes ?? {})) attributes[name] = (value as { Value: string }).Value;
@@ -65,7 +54,7 @@ async function receiveAll(queueUrl: string): Promise<Received[]> {
 }
 
 function env(estate: Estate, extra: Record<string, string> = {}) {
-  return { AWS_ENDPOINT_URL: counter.endpoint, AWS_REGION: region, ALERT_TOPIC_ARN: estate.topicArn, ...extra };
+  return { AWS_ENDPOINT_URL: aws.counter.endpoint, AWS_REGION: region, ALERT_TOPIC_ARN: estate.topicArn, ...extra };
 }
 
 describe('ingest bundle on moto', () => {
@@ -134,25 +123,25 @@ describe('ingest bundle on moto', () => {
 
     // One DescribeInstances for the whole run (the instance is cached after the first delivery);
     // one PublishBatch per delivery, since none has more than ten alerts.
-    expect(counter.count('DescribeInstances')).toBe(1);
-    expect(counter.count('PublishBatch')).toBe(3);
-    expect(counter.count('Publish')).toBe(0);
+    expect(aws.counter.count('DescribeInstances')).toBe(1);
+    expect(aws.counter.count('PublishBatch')).toBe(3);
+    expect(aws.counter.count('Publish')).toBe(0);
   });
 
   // The cost of a batch grows with distinct instances and alerts, never with per-line round trips.
   // (Sized to keep moto quick; the benchmark runs 1,000 lines from 50 instances.)
   test('a delivery of 250 logins from 25 instances costs one DescribeInstances and 25 PublishBatch calls', async () => {
     const estate = await createEstate();
-    const ec2 = new EC2Client(awsConfig(moto.endpoint));
+    const ec2 = new EC2Client(awsConfig(aws.moto.endpoint));
     const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 25, MaxCount: 25 }));
     const ips = run.Instances!.map((i) => i.PrivateIpAddress!);
-    counter.reset();
+    aws.counter.reset();
     const lines = Array.from({ length: 250 }, (_, n) =>
       `Nov 21 09:15:02 ip-${ips[n % 25].replace(/\./g, '-')} sshd[${n}]: Accepted publickey for deploy from 203.0.113.${n % 250} port ${20000 + n} ssh2: ED25519 SHA256:k${n}`);
     const result = await invokeBundle('ingest', [logsDelivery(lines, { logStream: 'fleet/secure' })], env(estate));
     expect(result.invocations[0]).toEqual({ result: { alerts: 250, linesRead: 250 } });
-    expect(counter.count('DescribeInstances')).toBe(1);
-    expect(counter.count('PublishBatch')).toBe(25);
+    expect(aws.counter.count('DescribeInstances')).toBe(1);
+    expect(aws.counter.count('PublishBatch')).toBe(25);
     const received = await receiveAll(estate.queueUrl);
     expect(received).toHaveLength(250);
     expect(new Set(received.map((r) => r.alert.id)).size).toBe(250);
@@ -187,12 +176,12 @@ describe('ingest bundle on moto', () => {
     expect(byId['5b2ff5b6-7a6e-4c6f-9e1b-5aa5e5ee0002'].alert).toMatchObject({ severity: 'low', user: 'jane.doe@example.com', principal: { federation: 'identity-center' } });
     expect(byId['3fcfb182-98f8-4744-bd45-10a395ab61cd'].attributes).toMatchObject({ severity: 'medium', outcome: 'failure' });
     for (const { alert } of received) expect(alertSchemaErrors(alert)).toEqual([]);
-    expect(counter.count('DescribeInstances')).toBe(0);
+    expect(aws.counter.count('DescribeInstances')).toBe(0);
   });
 
   test('when EC2 fails, alerts still go out with enrichmentError', async () => {
     const estate = await createEstate();
-    counter.failing.add('DescribeInstances');
+    aws.counter.failing.add('DescribeInstances');
     const run = await invokeBundle('ingest', [logsDelivery(sshLines('amazon-linux-2-secure'), { logStream: estate.web1.id })], env(estate));
     expect(run.invocations[0]).toEqual({ result: { alerts: 4, linesRead: 6 } });
     const received = await receiveAll(estate.queueUrl);
@@ -206,7 +195,7 @@ describe('ingest bundle on moto', () => {
 
   test('when SNS keeps failing the invocation fails, so Lambda retries it', async () => {
     const estate = await createEstate();
-    counter.failing.add('PublishBatch');
+    aws.counter.failing.add('PublishBatch');
     const run = await invokeBundle('ingest', [logsDelivery(sshLines('amazon-linux-2-secure'))], env(estate));
     expect(run.invocations[0].error).toBeDefined();
     expect(run.logs).toContain('publishing failed; the invocation will be retried');
@@ -228,7 +217,7 @@ describe('ingest bundle on moto', () => {
   });
 
   test('without ALERT_TOPIC_ARN the function says what is missing', async () => {
-    const run = await invokeBundle('ingest', [cloudTrailEvent('root-failure')], { AWS_ENDPOINT_URL: counter.endpoint });
+    const run = await invokeBundle('ingest', [cloudTrailEvent('root-failure')], { AWS_ENDPOINT_URL: aws.counter.endpoint });
     expect(run.invocations[0].error).toEqual({ name: 'ConfigError', message: expect.stringContaining('ALERT_TOPIC_ARN is not set') });
   });
 });

@@ -1,5 +1,6 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startMoto, type Moto } from './moto';
 
 /**
  * A loopback HTTP proxy in front of moto that counts the AWS API calls passing through it (by
@@ -69,4 +70,21 @@ function actionOf(req: IncomingMessage, body: string): string {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') return target.split('.').pop() ?? target;
   return new URLSearchParams(body).get('Action') ?? new URL(req.url ?? '/', 'http://x').searchParams.get('Action') ?? 'unknown';
+}
+
+/**
+ * A moto server with a call counter in front of it, for the tests of one file: started before them,
+ * stopped after. Read `aws.moto` and `aws.counter` inside tests.
+ */
+export function useMotoWithCallCounter(): { readonly moto: Moto; readonly counter: AwsCallCounter } {
+  const aws = {} as { moto: Moto; counter: AwsCallCounter };
+  beforeAll(async () => {
+    aws.moto = await startMoto();
+    aws.counter = await AwsCallCounter.start(aws.moto.endpoint);
+  });
+  afterAll(async () => {
+    await aws.counter?.stop();
+    await aws.moto?.stop();
+  });
+  return aws;
 }
