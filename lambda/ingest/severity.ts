@@ -1,6 +1,6 @@
 import type { ConsoleLogin } from './console-login';
 import type { SshLineResult } from './ssh-line';
-import { SEVERITIES, type Severity } from '../shared/alert';
+import { SEVERITIES, type Severity, UNPARSED_LINE_REASON } from '../shared/alert';
 import type { NetworkSet } from '../shared/networks';
 
 /**
@@ -19,7 +19,7 @@ export interface Classification {
 }
 
 export function classifySsh(login: SshLineResult, policy: SeverityPolicy): Classification {
-  if (!login.parsed) return { severity: 'medium', reasons: ['sshd login line could not be parsed'] };
+  if (!login.parsed) return { severity: 'medium', reasons: [UNPARSED_LINE_REASON] };
   const reasons: string[] = [];
   if (login.user === 'root') reasons.push('root user');
   if (login.method === 'password' || login.method.startsWith('keyboard-interactive')) reasons.push('password login');

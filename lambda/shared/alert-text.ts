@@ -1,4 +1,4 @@
-import type { Alert } from './alert';
+import { type Alert, UNPARSED_LINE_REASON } from './alert';
 
 /**
  * Plain-text wording of an alert: the one-line summary (email subject, PagerDuty summary, Slack
@@ -11,7 +11,7 @@ export function summarise(alert: Omit<Alert, 'summary'>): string {
   if (alert.kind === 'ssh') {
     const where = hostLabel(alert);
     const how = alert.method ? ` (${alert.method})` : '';
-    const what = alert.reasons.includes('sshd login line could not be parsed') ? 'Unparsed SSH login line' : 'SSH login';
+    const what = isUnparsedLine(alert) ? 'Unparsed SSH login line' : 'SSH login';
     return `${severity} ${what}: ${alert.user}@${where}${from}${how}`;
   }
   const outcome = alert.outcome === 'failure' ? 'Failed console sign-in' : 'Console sign-in';
@@ -19,12 +19,20 @@ export function summarise(alert: Omit<Alert, 'summary'>): string {
   return `${severity} ${outcome}: ${alert.user}${mfa}${from} in ${alert.account}`;
 }
 
-function hostLabel(alert: Omit<Alert, 'summary'>): string {
+/** Whether the alert is for an sshd `Accepted` line that could not be parsed. */
+export function isUnparsedLine(alert: Pick<Alert, 'reasons'>): boolean {
+  return alert.reasons.includes(UNPARSED_LINE_REASON);
+}
+
+/** The host an SSH login was on, as a reader knows it: Name tag, hostname, instance id, else the log stream. */
+export function hostLabel(alert: Pick<Alert, 'host' | 'origin'>): string {
   const host = alert.host;
   if (host?.name) return host.name;
   if (host?.hostname) return host.hostname;
   if (host?.instanceId) return host.instanceId;
-  return 'logStream' in alert.origin ? alert.origin.logStream : 'unknown host';
+  // Subscribers read alerts they did not make: check the field's type rather than trust it.
+  const stream = (alert.origin as unknown as Record<string, unknown>).logStream;
+  return typeof stream === 'string' ? stream : 'unknown host';
 }
 
 /** The email body: who, where, from, how, why, then the raw evidence. */

@@ -98,3 +98,6 @@ export interface Alert {
 
 /** The value of `user` when an sshd `Accepted` line could not be parsed. */
 export const UNKNOWN_USER = 'unknown';
+
+/** The reason an alert carries when its sshd `Accepted` line could not be parsed. */
+export const UNPARSED_LINE_REASON = 'sshd login line could not be parsed';

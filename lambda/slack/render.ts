@@ -1,7 +1,8 @@
 import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import { escapeAndFit, escapeMrkdwn, fit, inlineCode } from './mrkdwn';
-import type { Alert, Severity } from '../shared/alert';
+import { type Alert, type Severity, UNKNOWN_USER } from '../shared/alert';
+import { hostLabel, isUnparsedLine } from '../shared/alert-text';
 import type { AlarmNotification } from '../shared/topic-message';
 
 /**
@@ -52,9 +53,8 @@ export function renderAlert(alert: Alert, options: SlackRenderOptions): Incoming
 export function headline(alert: Alert): string {
   const from = alert.sourceIp ? ` from ${alert.sourceIp}` : '';
   if (alert.kind === 'ssh') {
-    const host = alert.host?.name ?? alert.host?.hostname ?? alert.host?.instanceId ?? originStream(alert) ?? 'unknown host';
-    const prefix = alert.user === 'unknown' && alert.reasons.some((r) => r.includes('could not be parsed')) ? 'SSH login (unparsed line)' : 'SSH login';
-    return `${prefix}: ${alert.user}@${host}${from}`;
+    const prefix = alert.user === UNKNOWN_USER && isUnparsedLine(alert) ? 'SSH login (unparsed line)' : 'SSH login';
+    return `${prefix}: ${alert.user}@${hostLabel(alert)}${from}`;
   }
   if (alert.kind === 'console') {
     const mfa = alert.mfa === false ? ' (no MFA)' : '';
@@ -132,11 +132,6 @@ function evidence(alert: Alert): string {
     return `${inlineCode(escapeAndFit(origin.message, budget))}\n${source} · ${id}`;
   }
   return escapeAndFit(`CloudTrail ${origin.eventSource} ${origin.eventName} ${origin.eventId}`, 1000) + ` · ${id}`;
-}
-
-function originStream(alert: Alert): string | undefined {
-  const origin = alert.origin as unknown as Record<string, unknown>;
-  return typeof origin.logStream === 'string' ? origin.logStream : undefined;
 }
 
 /** A CloudWatch alarm on the pipeline itself: the people watching Slack must know alerts may be missing. */
