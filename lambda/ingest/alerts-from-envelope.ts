@@ -1,5 +1,6 @@
 import { consoleAlertDraft } from './console-alert';
 import { isConsoleLogin, parseConsoleLogin } from './console-login';
+import { boundFields } from './bound-fields';
 import type { HostEnricher } from './enrich';
 import type { Envelope } from './envelope';
 import { hostKeyString } from './host-key';
@@ -57,6 +58,9 @@ async function finish(drafts: AlertDraft[], enricher: HostEnricher | undefined):
     const enriched = lookup?.host
       ? { ...draft, host: { ...lookup.host, ...(draft.host?.hostname && { hostname: draft.host.hostname }) } }
       : lookup?.error ? { ...draft, enrichmentError: lookup.error } : draft;
-    return { ...enriched, summary: summarise(enriched) };
+    // Every value taken from input is bounded before it is repeated in the summary and email text.
+    const { value, cut } = boundFields(enriched);
+    const bounded = cut.length > 0 ? { ...value, truncatedFields: cut } : value;
+    return { ...bounded, summary: summarise(bounded) };
   });
 }

@@ -7,6 +7,7 @@ import { readConfig, type IngestConfig } from './config';
 import { HostEnricher, errorText } from './enrich';
 import { decodeEnvelope, MalformedEnvelopeError } from './envelope';
 import { publishAlerts } from './publish';
+import { PublishedIds } from './published-ids';
 
 /**
  * The ingest function: CloudWatch Logs subscription deliveries (SSH) and EventBridge ConsoleLogin
@@ -38,6 +39,9 @@ function describeWith(credentials?: EC2ClientConfig['credentials']): (filter: Fi
     return instances;
   };
 }
+
+/** What this container published: a retried invocation publishes only what is still missing. */
+const published = new PublishedIds();
 
 let state: { config: IngestConfig; enricher?: HostEnricher } | undefined;
 
@@ -82,7 +86,8 @@ export async function handler(event: unknown): Promise<IngestResult> {
     try {
       const publishBatch = (entries: PublishBatchRequestEntry[]) =>
         sns.send(new PublishBatchCommand({ TopicArn: config.topicArn, PublishBatchRequestEntries: entries }));
-      await publishAlerts(publishBatch, result.alerts);
+      const { skipped } = await publishAlerts(publishBatch, result.alerts, { published });
+      if (skipped > 0) logger.info('alerts published by an earlier attempt were not published again', { skipped });
     } catch (error) {
       logger.error('publishing failed; the invocation will be retried', { reason: errorText(error), alerts: result.alerts.length });
       throw error;

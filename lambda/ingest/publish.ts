@@ -1,11 +1,14 @@
-import type { PublishBatchRequestEntry, PublishBatchResultEntry, BatchResultErrorEntry } from '@aws-sdk/client-sns';
+import type { BatchResultErrorEntry, PublishBatchRequestEntry, PublishBatchResultEntry } from '@aws-sdk/client-sns';
+import type { PublishedIds } from './published-ids';
 import type { Alert } from '../shared/alert';
 import { emailText } from '../shared/alert-text';
 
 /**
- * Publishes alerts with SNS PublishBatch: at most 10 entries and 256 KiB per call, `Failed` entries
- * retried, and an error thrown if any alert is still unpublished so Lambda's async retry (and then
- * the dead-letter path) takes over. Alert ids are stable, so a retried batch deduplicates downstream.
+ * Publishes alerts with SNS PublishBatch: at most 10 entries and 256 KiB per call, each entry made
+ * to fit SNS's message limit, `Failed` entries and failed calls retried. What this container
+ * already published is skipped (`published`), so a retried invocation publishes only the rest.
+ * An error is thrown if any alert is still unpublished, after everything else went out, so Lambda's
+ * async retry (and then the dead-letter path) takes over for that alert alone.
  */
 
 export type PublishBatch = (entries: PublishBatchRequestEntry[]) => Promise<{
@@ -20,11 +23,20 @@ export interface PublishOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** PublishBatch calls in flight at once. */
   readonly concurrency?: number;
+  /** Ids published earlier by this container: skipped now, and added to as alerts go out. */
+  readonly published?: PublishedIds;
+}
+
+export interface PublishResult {
+  readonly published: number;
+  /** Alerts an earlier attempt of this container had published already. */
+  readonly skipped: number;
 }
 
 const MAX_ENTRIES = 10;
-/** SNS's 256 KiB per batch, less room for the request's own framing. */
+/** SNS's 256 KiB per batch and per message, less room for the request's own framing. */
 const MAX_BATCH_BYTES = 250 * 1024;
+export const MAX_ENTRY_BYTES = MAX_BATCH_BYTES;
 
 export class PublishError extends Error {
   constructor(readonly failed: Array<{ alertId: string; code?: string; message?: string }>, total: number) {
@@ -33,28 +45,33 @@ export class PublishError extends Error {
   }
 }
 
-export async function publishAlerts(publishBatch: PublishBatch, alerts: readonly Alert[], options: PublishOptions = {}): Promise<void> {
+interface Pending {
+  readonly alert: Alert;
+  readonly entry: PublishBatchRequestEntry;
+}
+
+export async function publishAlerts(publishBatch: PublishBatch, alerts: readonly Alert[], options: PublishOptions = {}): Promise<PublishResult> {
   const maxAttempts = options.maxAttempts ?? 3;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const entries = alerts.map((alert, index) => ({ alert, entry: toEntry(alert, index) }));
+  const published = options.published;
+  const todo = alerts.filter((alert) => !published?.has(alert.id));
+  const entries = todo.map((alert, index) => ({ alert, entry: toEntry(alert, index) }));
   const stillFailing: PublishError['failed'] = [];
 
-  const publishChunk = async (batch: typeof entries) => {
+  const publishChunk = async (batch: Pending[]) => {
     let pending = batch;
     for (let attempt = 1; pending.length > 0; attempt++) {
-      const result = await publishBatch(pending.map((p) => p.entry));
-      const failures = new Map((result.Failed ?? []).map((f) => [f.Id, f]));
-      const failed = pending.filter((p) => failures.has(p.entry.Id));
-      if (failed.length === 0) return;
-      if (attempt >= maxAttempts) {
-        for (const p of failed) {
-          const f = failures.get(p.entry.Id)!;
-          stillFailing.push({ alertId: p.alert.id, code: f.Code, message: f.Message });
-        }
-        return;
+      const failures = await tryBatch(publishBatch, pending);
+      for (const p of pending) if (!failures.has(p.entry.Id!)) published?.add(p.alert.id);
+      // A sender fault (e.g. an invalid parameter) fails the same way every time: not retried here.
+      const retryable = pending.filter((p) => failures.get(p.entry.Id!)?.SenderFault === false);
+      for (const p of pending) {
+        const f = failures.get(p.entry.Id!);
+        if (f && (f.SenderFault !== false || attempt >= maxAttempts)) stillFailing.push({ alertId: p.alert.id, code: f.Code, message: f.Message });
       }
+      if (retryable.length === 0 || attempt >= maxAttempts) return;
       await sleep(100 * 2 ** (attempt - 1));
-      pending = failed;
+      pending = retryable;
     }
   };
   // A large delivery is a hundred calls: a few in flight at once, not one round trip after another.
@@ -65,10 +82,48 @@ export async function publishAlerts(publishBatch: PublishBatch, alerts: readonly
   await Promise.all(workers);
   // Everything publishable went out first; now fail the invocation so the rest is retried.
   if (stillFailing.length > 0) throw new PublishError(stillFailing, alerts.length);
+  return { published: todo.length, skipped: alerts.length - todo.length };
 }
 
-/** One SNS entry: JSON for machines (`default`), prose for email, attributes for filter policies. */
+/**
+ * One call; a call that throws (throttling, a network error, a rejected request) counts as a
+ * failure of each of its entries, so it is retried like a `Failed` entry instead of failing the
+ * whole delivery at once.
+ */
+async function tryBatch(publishBatch: PublishBatch, pending: Pending[]): Promise<Map<string, BatchResultErrorEntry>> {
+  try {
+    const result = await publishBatch(pending.map((p) => p.entry));
+    return new Map((result.Failed ?? []).map((f) => [f.Id!, f]));
+  } catch (error) {
+    const e = error as Error;
+    // The SDK already retried what it considers transient; a client fault of the whole call
+    // (one oversized entry, say) is retried once entry by entry by the caller's next attempt.
+    const failure = { Code: e.name, Message: e.message, SenderFault: false };
+    return new Map(pending.map((p) => [p.entry.Id!, { Id: p.entry.Id, ...failure }]));
+  }
+}
+
+/**
+ * One SNS entry: JSON for machines (`default`), prose for email, attributes for filter policies.
+ * If it would exceed SNS's message limit (a long raw line of multi-byte or escaped characters can),
+ * the raw line is cut further, marked `messageTruncated`, until it fits.
+ */
 export function toEntry(alert: Alert, index: number): PublishBatchRequestEntry {
+  let current = alert;
+  let entry = buildEntry(current, index);
+  for (let bytes = entryBytes(entry); bytes > MAX_ENTRY_BYTES; bytes = entryBytes(entry)) {
+    const origin = current.origin as { message?: unknown };
+    if (typeof origin.message !== 'string' || origin.message === '') {
+      throw new Error(`alert ${alert.id} is ${bytes} bytes without its raw line: a field escaped its bound`);
+    }
+    const keep = Math.floor(origin.message.length * (MAX_ENTRY_BYTES / bytes) * 0.9);
+    current = { ...current, origin: { ...current.origin, message: origin.message.slice(0, keep), messageTruncated: true } } as Alert;
+    entry = buildEntry(current, index);
+  }
+  return entry;
+}
+
+function buildEntry(alert: Alert, index: number): PublishBatchRequestEntry {
   return {
     Id: `alert-${index}`,
     Subject: subjectLine(alert.summary),
@@ -105,7 +160,7 @@ function* chunk<T extends { entry: PublishBatchRequestEntry }>(items: T[]): Gene
   if (batch.length > 0) yield batch;
 }
 
-function entryBytes(entry: PublishBatchRequestEntry): number {
+export function entryBytes(entry: PublishBatchRequestEntry): number {
   let bytes = Buffer.byteLength(entry.Message ?? '') + Buffer.byteLength(entry.Subject ?? '');
   for (const [name, value] of Object.entries(entry.MessageAttributes ?? {})) {
     bytes += Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? '') + Buffer.byteLength(value.StringValue ?? '');

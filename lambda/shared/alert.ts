@@ -94,6 +94,8 @@ export interface Alert {
   readonly host?: HostInfo;
   readonly userAgent?: string;
   readonly enrichmentError?: string;
+  /** Fields cut to their bound (1,024 characters) so the alert fits SNS's message limit, as dotted paths. */
+  readonly truncatedFields?: string[];
 }
 
 /** The value of `user` when an sshd `Accepted` line could not be parsed. */

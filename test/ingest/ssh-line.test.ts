@@ -13,6 +13,7 @@ describe('parseSshLine: logins', () => {
       keyType: 'ED25519',
       keyFingerprint: 'SHA256:Xq0wK8l2cPjZ2x1Hq3VbA7bqQm1gk3hQ3c5oCkqzQ0s',
       hostname: 'ip-10-0-1-23',
+      syslogTime: 'Mar  5 14:03:07',
     });
   });
 
@@ -103,6 +104,6 @@ describe('parseSshLine: sshd says Accepted but the line cannot be read', () => {
   });
 
   test('an impossible port is not silently accepted', () => {
-    expect(parseSshLine('Mar  5 14:03:07 host sshd[1]: Accepted password for bob from 192.0.2.1 port 99999 ssh2')).toEqual({ parsed: false, hostname: 'host' });
+    expect(parseSshLine('Mar  5 14:03:07 host sshd[1]: Accepted password for bob from 192.0.2.1 port 99999 ssh2')).toEqual({ parsed: false, hostname: 'host', syslogTime: 'Mar  5 14:03:07' });
   });
 });
