@@ -58,26 +58,29 @@ export async function publishAlerts(publishBatch: PublishBatch, alerts: readonly
   const entries = todo.map((alert, index) => ({ alert, entry: toEntry(alert, index) }));
   const stillFailing: PublishError['failed'] = [];
 
-  const publishChunk = async (batch: Pending[]) => {
-    let pending = batch;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      const failures = await tryBatch(publishBatch, pending);
-      for (const p of pending) if (!failures.has(p.entry.Id!)) published?.add(p.alert.id);
-      // A sender fault (e.g. an invalid parameter) fails the same way every time: not retried here.
-      const retryable = pending.filter((p) => failures.get(p.entry.Id!)?.SenderFault === false);
-      for (const p of pending) {
-        const f = failures.get(p.entry.Id!);
-        if (f && (f.SenderFault !== false || attempt >= maxAttempts)) stillFailing.push({ alertId: p.alert.id, code: f.Code, message: f.Message });
-      }
-      if (retryable.length === 0 || attempt >= maxAttempts) return;
-      await sleep(100 * 2 ** (attempt - 1));
-      pending = retryable;
+  const publishChunk = async (pending: Pending[], attempt: number): Promise<void> => {
+    const { failures, threw } = await tryBatch(publishBatch, pending);
+    for (const p of pending) if (!failures.has(p.entry.Id!)) published?.add(p.alert.id);
+    // A sender fault (an invalid parameter) fails the same way every time: not retried here.
+    const retryable = pending.filter((p) => failures.get(p.entry.Id!)?.SenderFault === false);
+    for (const p of pending) {
+      const f = failures.get(p.entry.Id!);
+      if (f && (f.SenderFault !== false || attempt >= maxAttempts)) stillFailing.push({ alertId: p.alert.id, code: f.Code, message: f.Message });
+    }
+    if (retryable.length === 0 || attempt >= maxAttempts) return;
+    await sleep(100 * 2 ** (attempt - 1));
+    // A whole call that failed is retried entry by entry: one entry that poisons its batch cannot
+    // hold back the nine beside it.
+    if (threw && retryable.length > 1) {
+      await Promise.all(retryable.map((p) => publishChunk([p], attempt + 1)));
+    } else {
+      await publishChunk(retryable, attempt + 1);
     }
   };
   // A large delivery is a hundred calls: a few in flight at once, not one round trip after another.
   const chunks = [...chunk(entries)];
   const workers = Array.from({ length: Math.min(options.concurrency ?? 8, chunks.length) }, async () => {
-    for (let next = chunks.shift(); next; next = chunks.shift()) await publishChunk(next);
+    for (let next = chunks.shift(); next; next = chunks.shift()) await publishChunk(next, 1);
   });
   await Promise.all(workers);
   // Everything publishable went out first; now fail the invocation so the rest is retried.
@@ -90,16 +93,15 @@ export async function publishAlerts(publishBatch: PublishBatch, alerts: readonly
  * failure of each of its entries, so it is retried like a `Failed` entry instead of failing the
  * whole delivery at once.
  */
-async function tryBatch(publishBatch: PublishBatch, pending: Pending[]): Promise<Map<string, BatchResultErrorEntry>> {
+async function tryBatch(publishBatch: PublishBatch, pending: Pending[]): Promise<{ failures: Map<string, BatchResultErrorEntry>; threw: boolean }> {
   try {
     const result = await publishBatch(pending.map((p) => p.entry));
-    return new Map((result.Failed ?? []).map((f) => [f.Id!, f]));
+    return { failures: new Map((result.Failed ?? []).map((f) => [f.Id!, f])), threw: false };
   } catch (error) {
-    const e = error as Error;
-    // The SDK already retried what it considers transient; a client fault of the whole call
-    // (one oversized entry, say) is retried once entry by entry by the caller's next attempt.
-    const failure = { Code: e.name, Message: e.message, SenderFault: false };
-    return new Map(pending.map((p) => [p.entry.Id!, { Id: p.entry.Id, ...failure }]));
+    // The SDK already retried what it considers transient; whatever the error, the caller retries
+    // the entries one by one, so a fault of the whole call is pinned on the entry that causes it.
+    const failure = { Code: (error as Error).name, Message: (error as Error).message, SenderFault: false };
+    return { failures: new Map(pending.map((p) => [p.entry.Id!, { Id: p.entry.Id, ...failure }])), threw: true };
   }
 }
 

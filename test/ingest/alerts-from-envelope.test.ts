@@ -148,3 +148,19 @@ describe('alertsFromEnvelope: console sign-ins', () => {
     expect(ignored).toMatch(/not a ConsoleLogin/);
   });
 });
+
+describe('alerts from hostile lines', () => {
+  test('every field taken from a 200 KB line is bounded, and says which', async () => {
+    const user = 'u'.repeat(200_000);
+    const line = `Mar  5 14:03:07 h sshd[1]: Accepted publickey for ${user} from 192.0.2.1 port 22 ssh2: RSA SHA256:${'f'.repeat(5000)}`;
+    const { alerts } = await alertsFromEnvelope(decodeEnvelope(logsDelivery([line])), { policy: {}, region: 'eu-west-1' });
+    expect(alerts).toHaveLength(1);
+    const [alert] = alerts;
+    expect(alert.user).toHaveLength(1024);
+    expect(alert.user.endsWith('…')).toBe(true);
+    expect(alert.keyFingerprint).toHaveLength(1024);
+    expect(alert.truncatedFields).toEqual(['user', 'keyFingerprint']);
+    expect(alert.summary.length).toBeLessThan(1200);
+    expect(alertSchemaErrors(alert)).toEqual([]);
+  });
+});

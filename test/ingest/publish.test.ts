@@ -1,5 +1,6 @@
 import type { PublishBatchRequestEntry } from '@aws-sdk/client-sns';
-import { PublishError, publishAlerts, subjectLine, toEntry, type PublishBatch } from '../../lambda/ingest/publish';
+import { entryBytes, MAX_ENTRY_BYTES, PublishError, publishAlerts, subjectLine, toEntry, type PublishBatch } from '../../lambda/ingest/publish';
+import { PublishedIds } from '../../lambda/ingest/published-ids';
 import type { Alert } from '../../lambda/shared/alert';
 
 function alert(n: number, extra: Partial<Alert> = {}): Alert {
@@ -79,7 +80,78 @@ describe('publishAlerts', () => {
   });
 });
 
+describe('publishAlerts: retries publish each alert once', () => {
+  test('a retried invocation in the same container publishes only what the first attempt could not', async () => {
+    const published = new PublishedIds();
+    const poisoned = new Set(['id-7']);
+    const sent: string[] = [];
+    const publish: PublishBatch = async (entries) => {
+      const alertIds = entries.map((e) => JSON.parse(JSON.parse(e.Message!).default).id as string);
+      const failed = entries.filter((_, i) => poisoned.has(alertIds[i]));
+      sent.push(...alertIds.filter((id) => !poisoned.has(id)));
+      return { Successful: [], Failed: failed.map((e) => ({ Id: e.Id, Code: 'InternalError', SenderFault: false })) };
+    };
+    const alerts = Array.from({ length: 200 }, (_, i) => alert(i));
+    // Lambda's first attempt and two retries: each fails on the one poisoned alert.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await expect(publishAlerts(publish, alerts, { sleep: noSleep, published })).rejects.toThrow('1 of 200 alerts not published');
+    }
+    expect(sent).toHaveLength(199);
+    expect(new Set(sent).size).toBe(199);
+    // Once the cause is gone, the retry publishes the one alert left.
+    poisoned.clear();
+    await expect(publishAlerts(publish, alerts, { sleep: noSleep, published })).resolves.toEqual({ published: 1, skipped: 199 });
+    expect(sent).toHaveLength(200);
+  });
+
+  test('a call that throws is retried entry by entry, so one bad entry does not hold back its batch', async () => {
+    const calls: string[][] = [];
+    const publish: PublishBatch = async (entries) => {
+      const ids = entries.map((e) => JSON.parse(JSON.parse(e.Message!).default).id as string);
+      calls.push(ids);
+      if (ids.includes('id-3')) throw Object.assign(new Error('We encountered an internal error'), { name: 'InternalErrorException' });
+      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: 'm' })) };
+    };
+    const run = publishAlerts(publish, Array.from({ length: 10 }, (_, i) => alert(i)), { sleep: noSleep, maxAttempts: 3 });
+    await expect(run).rejects.toThrow('1 of 10 alerts not published: id-3 (InternalErrorException');
+    const delivered = calls.filter((ids) => !ids.includes('id-3')).flat();
+    expect(delivered.sort()).toEqual(['id-0', 'id-1', 'id-2', 'id-4', 'id-5', 'id-6', 'id-7', 'id-8', 'id-9']);
+  });
+
+  test('a sender fault is not retried within the invocation', async () => {
+    const { calls, publish } = recorder();
+    const failing: PublishBatch = async (entries) => ({ Failed: entries.map((e) => ({ Id: e.Id, Code: 'InvalidParameter', SenderFault: true, Message: 'bad' })) });
+    await expect(publishAlerts(failing, [alert(1)], { sleep: noSleep })).rejects.toThrow('InvalidParameter');
+    expect(calls).toHaveLength(0);
+    void publish;
+  });
+});
+
+describe('PublishedIds', () => {
+  test('forgets the oldest beyond its size and anything older than its age', () => {
+    let now = 0;
+    const ids = new PublishedIds(2, 1000, () => now);
+    ids.add('a');
+    ids.add('b');
+    ids.add('c');
+    expect([ids.has('a'), ids.has('b'), ids.has('c')]).toEqual([false, true, true]);
+    now = 1001;
+    expect(ids.has('b')).toBe(false);
+  });
+});
+
 describe('the SNS entry', () => {
+  test('an alert whose raw line would exceed SNS\'s limit once escaped is cut until it fits', () => {
+    // Control characters take 6 bytes in JSON, 7 once the alert JSON is nested in the message, 6 more in the email text.
+    const line = '\u0001'.repeat(20 * 1024);
+    const big = toEntry(alert(1, { origin: { logGroup: '/g', logStream: 's', message: line } }), 0);
+    expect(entryBytes(big)).toBeLessThanOrEqual(MAX_ENTRY_BYTES);
+    const shrunk = JSON.parse(JSON.parse(big.Message!).default);
+    expect(shrunk.origin.messageTruncated).toBe(true);
+    expect(shrunk.origin.message.length).toBeGreaterThan(1000);
+    expect(line.startsWith(shrunk.origin.message)).toBe(true);
+  });
+
   const entry = toEntry(alert(1, { severity: 'high' }), 0);
   test('carries JSON for machines and prose for email', () => {
     expect(entry.MessageStructure).toBe('json');

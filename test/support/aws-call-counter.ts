@@ -17,6 +17,8 @@ export class AwsCallCounter {
   readonly calls: string[] = [];
   /** Actions answered with HTTP 500 instead of being forwarded. */
   readonly failing = new Set<string>();
+  /** Calls whose request body contains this text are answered with HTTP 500 (a poisoned entry). */
+  failingBodyText?: string;
   /** Added before forwarding each call: models the network round trip to a real AWS endpoint. */
   latencyMs = 0;
   private readonly server: Server;
@@ -29,7 +31,7 @@ export class AwsCallCounter {
         const body = Buffer.concat(chunks);
         const action = actionOf(req, body.toString('utf8'));
         this.calls.push(action);
-        if (this.failing.has(action)) {
+        if (this.failing.has(action) || (this.failingBodyText !== undefined && body.includes(this.failingBodyText))) {
           res.writeHead(500, { 'content-type': 'text/xml' });
           res.end('<Response><Errors><Error><Code>InternalError</Code><Message>injected failure</Message></Error></Errors></Response>');
           return;
@@ -58,6 +60,7 @@ export class AwsCallCounter {
   reset(): void {
     this.calls.length = 0;
     this.failing.clear();
+    this.failingBodyText = undefined;
     this.latencyMs = 0;
   }
 

@@ -61,6 +61,12 @@ export class HttpReceiver {
     this.script.push(...replies);
   }
 
+  /** Waits until at least `count` requests arrived (moto delivers HTTP subscriptions as it publishes). */
+  async waitFor(count: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.requests.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
   reset(): void {
     this.requests.length = 0;
     this.script.length = 0;
