@@ -6,6 +6,8 @@ import { alarmEvent, alertEvent } from './event';
 import { PAGERDUTY_EVENTS_URL, sendToPagerDuty } from './send';
 import { CachedSecret } from '../shared/cached-secret';
 import type { DeliveryOutcome } from '../shared/delivery';
+import { redactor } from '../shared/redact';
+import { checkRoutingKey } from '../shared/secret-shapes';
 import { runSubscriber } from '../shared/subscriber';
 import type { TopicMessage } from '../shared/topic-message';
 
@@ -27,7 +29,7 @@ function init() {
     if (!secretArn) throw new Error('PAGERDUTY_ROUTING_KEY_SECRET_ARN is not set');
     if (!deadLetterQueueUrl) throw new Error('DEAD_LETTER_QUEUE_URL is not set');
     state = {
-      routingKey: new CachedSecret(secrets, secretArn, process.env.PAGERDUTY_ROUTING_KEY_SECRET_FIELD || undefined),
+      routingKey: new CachedSecret(secrets, secretArn, process.env.PAGERDUTY_ROUTING_KEY_SECRET_FIELD || undefined, checkRoutingKey),
       eventsUrl: process.env.PAGERDUTY_EVENTS_URL || PAGERDUTY_EVENTS_URL,
       deadLetterQueueUrl,
       timeoutMs: Number(process.env.PAGERDUTY_TIMEOUT_MS ?? 10_000),
@@ -42,14 +44,12 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
     const key = await routingKey.value();
     const body = message.type === 'alert' ? alertEvent(message.alert, key) : alarmEvent(message.alarm, key);
     const outcome = await sendToPagerDuty(eventsUrl, body, timeoutMs);
-    if (outcome.kind === 'permanent') {
-      routingKey.invalidate();
-      // PagerDuty echoes nothing secret, but a proxy might: never let the key reach a log or a dead letter.
-      return { ...outcome, reason: outcome.reason.split(key).join('[routing key]'), body: outcome.body.split(key).join('[routing key]') };
-    }
+    if (outcome.kind === 'permanent') routingKey.invalidate();
     return outcome;
   };
   return runSubscriber(event, () => context?.getRemainingTimeInMillis() ?? 60_000, {
     destination: 'pagerduty', deliver, sqs, deadLetterQueueUrl, logger, attemptMs: timeoutMs,
+    // PagerDuty echoes nothing secret, but a proxy in between might.
+    redact: redactor(() => routingKey.knownValues()),
   });
 }

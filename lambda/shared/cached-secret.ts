@@ -6,12 +6,16 @@ import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/clien
  */
 export class CachedSecret {
   private cached?: { value: string; expiresAt: number };
+  /** Every secret string read lately (the whole string and the value), for redaction even after a rotation. */
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly client: SecretsManagerClient,
     private readonly secretArn: string,
     /** A JSON key inside the secret, or undefined to use the whole secret string. */
     private readonly field: string | undefined,
+    /** Throws a SecretError, naming the secret's ARN only, when the value has the wrong shape. */
+    private readonly validate: (value: string, secretArn: string, field: string | undefined) => void = () => {},
     private readonly ttlMs = 5 * 60_000,
     private readonly now: () => number = Date.now,
   ) {}
@@ -20,10 +24,25 @@ export class CachedSecret {
     if (this.cached && this.cached.expiresAt > this.now()) return this.cached.value;
     const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretArn }));
     if (SecretString === undefined) throw new SecretError(`secret ${this.secretArn} has no string value`);
+    this.remember(SecretString);
     const value = this.field === undefined ? SecretString.trim() : readField(SecretString, this.field, this.secretArn);
     if (value === '') throw new SecretError(`secret ${this.secretArn}${this.field ? ` field ${this.field}` : ''} is empty`);
+    this.remember(value);
+    this.validate(value, this.secretArn, this.field);
     this.cached = { value, expiresAt: this.now() + this.ttlMs };
     return value;
+  }
+
+  /** The secret strings read lately: what a log line, an error or a dead letter must never contain. */
+  knownValues(): string[] {
+    return [...this.seen];
+  }
+
+  private remember(value: string): void {
+    if (value.trim() === '') return;
+    this.seen.delete(value);
+    this.seen.add(value);
+    if (this.seen.size > 6) this.seen.delete(this.seen.values().next().value!);
   }
 
   /** Forgets the value, e.g. after the receiver rejected it, so the next call reads the secret again. */

@@ -14,16 +14,46 @@ export interface DeadLetter {
   readonly record: unknown;
 }
 
-export async function sendToDeadLetterQueue(sqs: SQSClient, queueUrl: string, letter: DeadLetter): Promise<void> {
-  const envelope = { source: 'cdk-login-alerts', deadLetteredAt: new Date().toISOString() };
-  let body = JSON.stringify({ ...envelope, ...letter });
-  // SQS caps a message at 256 KiB; the SNS record it carries can come close on its own.
-  if (body.length > 250_000) {
-    body = JSON.stringify({ ...envelope, ...letter, record: JSON.stringify(letter.record).slice(0, 200_000), recordTruncated: true });
-  }
+/** SQS takes 256 KiB (262,144 bytes) of body and attributes; keep clear of it. */
+export const MAX_DEAD_LETTER_BYTES = 250 * 1024;
+
+export async function sendToDeadLetterQueue(sqs: SQSClient, queueUrl: string, letter: DeadLetter, redact: (text: string) => string = (t) => t): Promise<void> {
   await sqs.send(new SendMessageCommand({
     QueueUrl: queueUrl,
-    MessageBody: body,
+    MessageBody: deadLetterBody(letter, redact),
     MessageAttributes: { destination: { DataType: 'String', StringValue: letter.destination } },
   }));
+}
+
+/**
+ * The dead letter as JSON, at most MAX_DEAD_LETTER_BYTES in UTF-8. A record too large keeps its
+ * first part as text (`record` becomes a string, `recordTruncated: true`); since that text is JSON
+ * escaped again, the cut is measured on the finished body, not guessed from the record's length.
+ */
+export function deadLetterBody(letter: DeadLetter, redact: (text: string) => string = (t) => t): string {
+  const envelope = {
+    source: 'cdk-login-alerts',
+    deadLetteredAt: new Date().toISOString(),
+    ...letter,
+    reason: redact(cutChars(letter.reason, 4000)),
+    ...(letter.responseBody !== undefined && { responseBody: redact(cutChars(letter.responseBody, 4000)) }),
+  };
+  const whole = redact(JSON.stringify(envelope));
+  if (Buffer.byteLength(whole) <= MAX_DEAD_LETTER_BYTES) return whole;
+  const record = redact(JSON.stringify(letter.record) ?? '');
+  let keep = record.length;
+  for (;;) {
+    keep = Math.floor(keep * 0.9 * (MAX_DEAD_LETTER_BYTES / Buffer.byteLength(body(keep))));
+    const text = body(keep);
+    if (Buffer.byteLength(text) <= MAX_DEAD_LETTER_BYTES) return text;
+  }
+  function body(chars: number): string {
+    // Never cut a surrogate pair in half: a lone surrogate becomes an escape of its own.
+    const end = chars > 0 && /[\ud800-\udbff]/.test(record.charAt(chars - 1)) ? chars - 1 : chars;
+    return JSON.stringify({ ...envelope, record: record.slice(0, Math.max(0, end)), recordTruncated: true, recordChars: record.length });
+  }
+}
+
+function cutChars(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 }

@@ -18,6 +18,8 @@ export interface SubscriberDeps {
   readonly logger: Logger;
   /** Request timeout of one attempt, kept in reserve when waiting out a rate limit. */
   readonly attemptMs: number;
+  /** Removes secret values from every text logged, thrown or dead-lettered (`redact.ts`). */
+  readonly redact?: (text: string) => string;
 }
 
 export interface SubscriberResult {
@@ -27,6 +29,8 @@ export interface SubscriberResult {
 
 export async function runSubscriber(event: unknown, remainingMs: () => number, deps: SubscriberDeps): Promise<SubscriberResult> {
   const { destination, logger } = deps;
+  const redact = deps.redact ?? ((text: string) => text);
+  const deadLetter = (letter: Parameters<typeof sendToDeadLetterQueue>[2]) => sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, letter, redact);
   const records = readSnsEvent(event);
   let delivered = 0;
   let deadLettered = 0;
@@ -35,28 +39,35 @@ export async function runSubscriber(event: unknown, remainingMs: () => number, d
   for (const record of records) {
     const alertId = record.message?.type === 'alert' ? record.message.alert.id : undefined;
     if (!record.message) {
-      logger.error('message cannot be delivered, sent to the dead-letter queue', { reason: record.error!.message, messageId: record.messageId });
-      await sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, { destination, reason: record.error!.message, record: record.raw });
+      logger.error('message cannot be delivered, sent to the dead-letter queue', { reason: redact(record.error!.message), messageId: record.messageId });
+      await deadLetter({ destination, reason: record.error!.message, record: record.raw });
       deadLettered++;
       continue;
     }
     const message = record.message;
-    const outcome = await deliverWithinBudget(() => deps.deliver(message), { remainingMs, attemptMs: deps.attemptMs });
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await deliverWithinBudget(() => deps.deliver(message), { remainingMs, attemptMs: deps.attemptMs });
+    } catch (error) {
+      // Whatever failed (a mistyped secret, a library error quoting a URL), nothing secret leaves here.
+      const e = error as Error;
+      throw Object.assign(new Error(redact(e.message ?? String(error))), { name: e.name ?? 'Error' });
+    }
     switch (outcome.kind) {
       case 'delivered':
         logger.info('delivered', { messageId: record.messageId, alertId, type: message.type });
         delivered++;
         break;
       case 'permanent':
-        logger.error(`${destination} refused the message, sent to the dead-letter queue`, { messageId: record.messageId, alertId, reason: outcome.reason });
-        await sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, {
+        logger.error(`${destination} refused the message, sent to the dead-letter queue`, { messageId: record.messageId, alertId, reason: redact(outcome.reason) });
+        await deadLetter({
           destination, reason: outcome.reason, statusCode: outcome.statusCode, responseBody: outcome.body, alertId, record: record.raw,
         });
         deadLettered++;
         break;
       default:
-        logger.warn(`${destination} delivery failed, will be retried`, { messageId: record.messageId, alertId, reason: outcome.reason });
-        retryLater.push(outcome.reason);
+        logger.warn(`${destination} delivery failed, will be retried`, { messageId: record.messageId, alertId, reason: redact(outcome.reason) });
+        retryLater.push(redact(outcome.reason));
     }
   }
   if (retryLater.length > 0) throw new RetryableDeliveryError(destination, retryLater.join('; '));

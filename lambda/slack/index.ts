@@ -7,6 +7,8 @@ import { renderAlarm, renderAlert } from './render';
 import { postToSlack } from './send';
 import { CachedSecret } from '../shared/cached-secret';
 import type { DeliveryOutcome } from '../shared/delivery';
+import { redactor } from '../shared/redact';
+import { checkSlackWebhookUrl } from '../shared/secret-shapes';
 import { runSubscriber } from '../shared/subscriber';
 import type { TopicMessage } from '../shared/topic-message';
 
@@ -23,7 +25,7 @@ let state: { config: ReturnType<typeof readSlackConfig>; webhookUrl: CachedSecre
 function init() {
   if (!state) {
     const config = readSlackConfig(process.env);
-    state = { config, webhookUrl: new CachedSecret(secrets, config.secretArn, config.secretField) };
+    state = { config, webhookUrl: new CachedSecret(secrets, config.secretArn, config.secretField, checkSlackWebhookUrl) };
   }
   return state;
 }
@@ -40,5 +42,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   };
   return runSubscriber(event, () => context?.getRemainingTimeInMillis() ?? 60_000, {
     destination: 'slack', deliver, sqs, deadLetterQueueUrl: config.deadLetterQueueUrl, logger, attemptMs: config.timeoutMs,
+    // The webhook URL is the secret: its token must not appear in anything written out.
+    redact: redactor(() => webhookUrl.knownValues()),
   });
 }

@@ -1,0 +1,36 @@
+import { SecretError } from './cached-secret';
+
+/**
+ * Shape checks for the secrets the destinations read. A failure names the secret's ARN (and field)
+ * only, never the value: a mistyped secret must not end up in a log line, an error or a dead letter.
+ */
+
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
+
+/** An Incoming Webhook URL: https (http only to a loopback receiver, for tests). */
+export function checkSlackWebhookUrl(value: string, secretArn: string, field: string | undefined): void {
+  const where = `secret ${secretArn}${field ? ` field ${field}` : ''}`;
+  if (value.startsWith('{')) {
+    throw new SecretError(`${where} is JSON, not a webhook URL: name the field that holds the URL (SlackWebhook.fromSecret(secret, 'field'))`);
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname)))) {
+    throw new SecretError(`${where} is not a Slack Incoming Webhook URL (https://hooks.slack.com/services/...)`);
+  }
+}
+
+/** A PagerDuty Events API v2 routing (integration) key: 32 characters, letters and digits. */
+export function checkRoutingKey(value: string, secretArn: string, field: string | undefined): void {
+  const where = `secret ${secretArn}${field ? ` field ${field}` : ''}`;
+  if (value.startsWith('{')) {
+    throw new SecretError(`${where} is JSON, not a routing key: name the field that holds the key (PagerDutyRoutingKey.fromSecret(secret, 'field'))`);
+  }
+  if (!/^[A-Za-z0-9]{20,64}$/.test(value)) {
+    throw new SecretError(`${where} is not a PagerDuty Events API v2 routing key (32 letters and digits)`);
+  }
+}
