@@ -76,7 +76,8 @@ export function parseConsoleLogin(detail: Record<string, unknown>, envelope: Env
     user,
     principal,
     outcome: readOutcome(record),
-    mfa: mfaUsed === undefined ? undefined : mfaUsed === 'Yes',
+    // `Yes`/`No` in most records, `YES` in AWS's own root sign-in sample: compared without case.
+    mfa: mfaUsed === undefined ? undefined : mfaUsed.toLowerCase() === 'yes',
     sourceIp: sourceAddress === undefined ? undefined : normaliseIp(sourceAddress),
     userAgent: str(record.userAgent),
     errorMessage: str(record.errorMessage),

@@ -134,7 +134,8 @@ function toHostInfo(instance: Instance): HostInfo {
     instanceId: instance.InstanceId,
     privateIp: instance.PrivateIpAddress,
     privateDnsName: instance.PrivateDnsName || undefined,
-    name: tags.Name,
+    // An empty Name tag names nothing: fallbacks (hostname, instance id) apply.
+    name: tags.Name?.trim() ? tags.Name : undefined,
     tags,
     availabilityZone: instance.Placement?.AvailabilityZone,
     instanceType: instance.InstanceType,

@@ -33,15 +33,16 @@ const PD_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> =
 };
 
 export function alertEvent(alert: Alert, routingKey: string): PagerDutyEvent {
-  const host = alert.host?.name ?? alert.host?.instanceId ?? alert.host?.hostname;
+  // PagerDuty requires a non-empty source: an empty Name tag or hostname is no name at all.
+  const host = nonEmpty(alert.host?.name) ?? nonEmpty(alert.host?.instanceId) ?? nonEmpty(alert.host?.hostname);
   return {
     routing_key: routingKey,
     event_action: 'trigger',
     dedup_key: dedupKey(alert.id),
     client: CLIENT,
     payload: {
-      summary: cut(alert.summary, MAX_SUMMARY),
-      source: host ?? `aws-account-${alert.account}`,
+      summary: cut(nonEmpty(alert.summary) ?? `${alert.kind} login ${alert.id}`, MAX_SUMMARY),
+      source: host ?? (nonEmpty(alert.account) ? `aws-account-${alert.account}` : 'cdk-login-alerts'),
       severity: PD_SEVERITY[alert.severity],
       timestamp: alert.time,
       component: alert.kind === 'ssh' ? host ?? 'ssh' : 'aws-console',
@@ -72,6 +73,10 @@ export function alarmEvent(alarm: AlarmNotification, routingKey: string): PagerD
       custom_details: alarm,
     },
   };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 /** Up to 255 characters; longer ids are hashed so the key stays stable and unique. */

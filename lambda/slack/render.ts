@@ -1,6 +1,6 @@
 import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
-import { escapeAndFit, escapeMrkdwn, fit, inlineCode } from './mrkdwn';
+import { codeSpan, escapeAndFit, escapeMrkdwn, fit, plainText } from './mrkdwn';
 import { type Alert, type Severity, UNKNOWN_USER } from '../shared/alert';
 import { hostLabel, isUnparsedLine } from '../shared/alert-text';
 import type { AlarmNotification } from '../shared/topic-message';
@@ -33,14 +33,14 @@ const SEVERITY_EMOJI: Record<Severity, string> = {
 export function renderAlert(alert: Alert, options: SlackRenderOptions): IncomingWebhookSendArguments {
   const mention = options.mentions[alert.severity];
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: fit(`${SEVERITY_EMOJI[alert.severity]} ${headline(alert)}`, LIMITS.header), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: plainText(`${SEVERITY_EMOJI[alert.severity]} ${headline(alert)}`, LIMITS.header), emoji: true } },
     { type: 'section', fields: fields(alert, options).slice(0, LIMITS.fields).map((text) => ({ type: 'mrkdwn', text })) },
     { type: 'context', elements: [{ type: 'mrkdwn', text: evidence(alert) }] },
   ];
   if (alert.enrichmentError) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: Host details missing: ${escapeAndFit(alert.enrichmentError, 1000)}` }] });
   }
-  const attachment: MessageAttachment = { color: SEVERITY_COLOURS[alert.severity], fallback: fit(alert.summary, LIMITS.text), blocks };
+  const attachment: MessageAttachment = { color: SEVERITY_COLOURS[alert.severity], fallback: plainText(alert.summary, LIMITS.text), blocks };
   return {
     text: (mention ? `${mention} ` : '') + escapeAndFit(alert.summary, LIMITS.text - (mention ? mention.length + 1 : 0)),
     attachments: [attachment],
@@ -77,7 +77,7 @@ function fields(alert: Alert, options: SlackRenderOptions): string[] {
 }
 
 function who(alert: Alert): string {
-  const parts = [inlineCode(escapeAndFit(alert.user, 500))];
+  const parts = [codeSpan(alert.user, 500)];
   if (alert.principal?.arn) parts.push(escapeAndFit(alert.principal.arn, 600));
   if (alert.outcome === 'failure') parts.push('*sign-in failed*');
   return parts.join('\n');
@@ -106,7 +106,7 @@ function pickTags(tags: Record<string, string> | undefined, keys: readonly strin
 function howText(alert: Alert): string | undefined {
   if (alert.kind === 'ssh') {
     const key = [alert.keyType, alert.keyFingerprint].filter(Boolean).join(' ');
-    const cert = alert.certificate ? `\ncertificate ${inlineCode(escapeAndFit(alert.certificate.keyId, 300))}` : '';
+    const cert = alert.certificate ? `\ncertificate ${codeSpan(alert.certificate.keyId, 300)}` : '';
     return alert.method ? `${escapeAndFit(alert.method, 100)}${key ? `\n${escapeAndFit(key, 300)}` : ''}${cert}` : undefined;
   }
   const parts: string[] = [];
@@ -129,7 +129,7 @@ function evidence(alert: Alert): string {
   if (typeof origin.message === 'string') {
     const source = escapeAndFit(`${origin.logGroup} ${origin.logStream}`, 300);
     const budget = LIMITS.context - source.length - id.length - 20;
-    return `${inlineCode(escapeAndFit(origin.message, budget))}\n${source} · ${id}`;
+    return `${codeSpan(origin.message, budget)}\n${source} · ${id}`;
   }
   return escapeAndFit(`CloudTrail ${origin.eventSource} ${origin.eventName} ${origin.eventId}`, 1000) + ` · ${id}`;
 }
@@ -139,7 +139,7 @@ export function renderAlarm(alarm: AlarmNotification): IncomingWebhookSendArgume
   const firing = alarm.newState === 'ALARM';
   const title = firing ? ':warning: Login alerting pipeline degraded' : ':white_check_mark: Login alerting pipeline recovered';
   const lines = [
-    `*Alarm* ${inlineCode(escapeAndFit(alarm.alarmName, 300))} is *${escapeMrkdwn(alarm.newState)}*${alarm.oldState ? ` (was ${escapeMrkdwn(alarm.oldState)})` : ''}`,
+    `*Alarm* ${codeSpan(alarm.alarmName, 300)} is *${escapeMrkdwn(alarm.newState)}*${alarm.oldState ? ` (was ${escapeMrkdwn(alarm.oldState)})` : ''}`,
     alarm.description && escapeAndFit(alarm.description, 800),
     alarm.reason && escapeAndFit(alarm.reason, 1200),
     firing ? 'Some login alerts may be delayed or missing until this clears; check the dead-letter queues.' : undefined,
@@ -149,7 +149,7 @@ export function renderAlarm(alarm: AlarmNotification): IncomingWebhookSendArgume
     text: `${firing ? '<!here> Login alerting pipeline degraded' : 'Login alerting pipeline recovered'}: ${escapeAndFit(alarm.alarmName, 1000)}`,
     attachments: [{
       color: firing ? SEVERITY_COLOURS.critical : SEVERITY_COLOURS.low,
-      fallback: fit(`${title}: ${alarm.alarmName}`, LIMITS.text),
+      fallback: plainText(`${title}: ${alarm.alarmName}`, LIMITS.text),
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: fit(title, LIMITS.header), emoji: true } },
         { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } },

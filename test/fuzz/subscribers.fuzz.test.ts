@@ -20,7 +20,25 @@ const hostileText = fc.oneof(
   fc.constantFrom('<!channel>', '<!here>', '<!everyone>', '<@U024BE7LH>', '<#C024BE7LR>', '<!subteam^SAZ94GDB8>', '<https://evil.example|click here>', '<mailto:a@b.c|x>', '&lt;!channel&gt;'),
   fc.string({ unit: 'grapheme', maxLength: 80 }),
   fc.string({ maxLength: 5000 }),
+  // Spoofing: new lines, formatting, bidirectional overrides, zero-width and other control characters.
+  fc.string({ unit: fc.constantFrom('\n', '\r', '\u2028', '\u0085', '\v', '*', '_', '~', '`', '>', '\u202e', '\u2066', '\u200b', '\u200d', '\ufeff', '\u0000', '\u001b', '\u00ad', 'L', 'O', 'W', ':', ' '), maxLength: 60 }),
+  fc.constantFrom('web-1\n*Severity*\nLOW: routine, no action needed', 'x\u202eevil.exe', '_italic_ *bold* ~strike~ `code`', '\n> quoted'),
 );
+
+/** Text outside code spans, where mrkdwn formatting applies. */
+function outsideCode(text: string): string {
+  return text.replace(/`[^`]*`/g, '');
+}
+
+/** What could change layout or formatting: line breaks, formatting characters, `_` at a word boundary. */
+function layoutMarks(text: string) {
+  const outside = outsideCode(text);
+  return {
+    lines: text.split('\n').length,
+    formatting: (outside.match(/[*~`]/g) ?? []).length,
+    boundaryUnderscores: (outside.match(/(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu) ?? []).length,
+  };
+}
 
 /** The mrkdwn strings of a payload with our own trusted tokens (date, configured mention) removed. */
 function untrustedMrkdwn(payload: any, mention?: string): string[] {
@@ -67,10 +85,23 @@ describe('subscriber fuzzing', () => {
       } as Alert;
       const payload: any = renderAlert(alert, options);
       const mention = DEFAULT_MENTIONS[alert.severity];
-      for (const text of untrustedMrkdwn(payload, mention)) {
+      const texts = untrustedMrkdwn(payload, mention);
+      for (const text of texts) {
         expect(text).not.toMatch(/<[!@#]|<(https?|mailto):/);
         expect(text.replace(/&(amp|lt|gt);/g, '')).not.toMatch(/[<>&]/);
+        // Nothing invisible or reordering survives: only our own line breaks remain.
+        expect(text).not.toMatch(/[\p{Cf}\u2028\u2029]|(?!\n)\p{Cc}/u);
       }
+      // The same alert with harmless values has exactly the same lines and formatting marks:
+      // hostile values added no line, no bold, no strike, no code span, no italics.
+      // (Empty stays empty: an empty value legitimately leaves a field out.)
+      const x = (v: string) => (v === '' ? '' : 'x');
+      const benign = {
+        ...alert, user: x(userName), sourceIp: x(ip), reasons: [x(reason)], summary: `${x(userName)}@${x(hostname)}`, principal: { type: 'IAMUser', arn: x(userName) },
+        host: { hostname: x(hostname), name: x(hostname), instanceId: x(tag), tags: { env: x(tag), Team: x(userName) } },
+      } as Alert;
+      expect(texts.map(layoutMarks)).toEqual(untrustedMrkdwn(renderAlert(benign, options), mention).map(layoutMarks));
+      expect(payload.attachments[0].blocks[0].text.text).not.toMatch(/[\n\r\u2028\p{Cf}]/u);
       expect(payload.text.length).toBeLessThanOrEqual(LIMITS.text);
       const blocks = payload.attachments[0].blocks;
       expect(blocks[0].text.text.length).toBeLessThanOrEqual(LIMITS.header);

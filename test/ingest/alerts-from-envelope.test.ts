@@ -164,3 +164,14 @@ describe('alerts from hostile lines', () => {
     expect(alertSchemaErrors(alert)).toEqual([]);
   });
 });
+
+describe('empty values are absent values', () => {
+  test('an empty Name tag is no name: the summary falls back to the hostname', async () => {
+    const describe = async () => [{ InstanceId: 'i-0abc123def4567890', Tags: [{ Key: 'Name', Value: '' }, { Key: 'env', Value: 'prod' }] }];
+    const line = 'Mar  5 14:03:07 ip-10-0-1-23 sshd[1]: Accepted publickey for ubuntu from 192.0.2.1 port 22 ssh2: RSA SHA256:k';
+    const { alerts } = await alertsFromEnvelope(decodeEnvelope(logsDelivery([line])), { policy: {}, region: 'eu-west-1', enricher: new HostEnricher(describe, 60_000) });
+    expect(alerts[0].host).toMatchObject({ instanceId: 'i-0abc123def4567890', hostname: 'ip-10-0-1-23', tags: { Name: '', env: 'prod' } });
+    expect(alerts[0].host).not.toHaveProperty('name');
+    expect(alerts[0].summary).toContain('ubuntu@ip-10-0-1-23 from 192.0.2.1');
+  });
+});

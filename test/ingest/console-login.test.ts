@@ -21,6 +21,10 @@ describe('parseConsoleLogin', () => {
     });
   });
 
+  test('MFAUsed is read without case: `YES` as in AWS\'s own root sign-in sample', () => {
+    expect(parse('root-success-mfa-upper-case')).toMatchObject({ user: 'root', outcome: 'success', mfa: true });
+  });
+
   test('failed root sign-in', () => {
     expect(parse('root-failure')).toMatchObject({ user: 'root', outcome: 'failure', errorMessage: 'Failed authentication' });
   });

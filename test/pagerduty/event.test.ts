@@ -27,6 +27,13 @@ describe('PagerDuty events', () => {
     });
   });
 
+  test('an empty Name tag or hostname never makes an empty source (PagerDuty requires one)', () => {
+    const alert = find((a) => a.kind === 'ssh' && a.user === 'root');
+    expect(alertEvent({ ...alert, host: { name: '', hostname: ' ', instanceId: 'i-0abc' } }, 'k').payload!.source).toBe('i-0abc');
+    expect(alertEvent({ ...alert, host: { name: '' } }, 'k').payload).toMatchObject({ source: 'aws-account-123456789012', component: 'ssh' });
+    expect(alertEvent({ ...alert, host: { name: '' }, account: '' }, 'k').payload!.source).toBe('cdk-login-alerts');
+  });
+
   test('a console alert has the account as source', () => {
     const alert = find((a) => a.kind === 'console' && a.severity === 'critical');
     expect(alertEvent(alert, 'k').payload).toMatchObject({ source: 'aws-account-111122223333', severity: 'critical', component: 'aws-console', class: 'console-login-success' });

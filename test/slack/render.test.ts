@@ -136,3 +136,30 @@ describe('Slack rendering of pipeline alarms', () => {
     expect(payload.attachments[0].color).toBe(SEVERITY_COLOURS.low);
   });
 });
+
+describe('spoofing through untrusted values', () => {
+  test('a Name tag with new lines and bold cannot write a fake "Severity: LOW" line', () => {
+    const base = find((a) => a.kind === 'ssh' && a.host?.name === 'web-1');
+    const spoof = 'web-1\n*Severity*\nLOW: routine, no action needed';
+    const payload: any = renderAlert({ ...base, host: { ...base.host, name: spoof }, summary: `[HIGH] SSH login: root@${spoof}` }, options);
+    const where = payload.attachments[0].blocks[1].fields.find((f: any) => f.text.startsWith('*Where*')).text;
+    expect(where).toContain('web-1 ⏎ ∗Severity∗ ⏎ LOW: routine, no action needed');
+    expect(where.split('\n').some((line: string) => line.startsWith('LOW'))).toBe(false);
+    expect(payload.text).not.toContain('\n');
+    expect(payload.text).toContain('∗Severity∗');
+    expect(payload.attachments[0].blocks[0].text.text).not.toContain('\n');
+  });
+
+  test('bidirectional overrides and zero-width characters are shown, not applied', () => {
+    const base = find((a) => a.kind === 'ssh');
+    const payload: any = renderAlert({ ...base, user: 'adm\u202enimda\u200b', summary: 'x' }, options);
+    const who = payload.attachments[0].blocks[1].fields[0].text;
+    expect(who).toContain('`adm[U+202E]nimda[U+200B]`');
+  });
+
+  test('underscores inside names stay, underscores that could open italics do not', () => {
+    const base = find((a) => a.kind === 'ssh');
+    const payload: any = renderAlert({ ...base, principal: { type: 'IAMUser', arn: 'deploy_bot _x_' } }, options);
+    expect(mrkdwnTexts(payload).join('\n')).toContain('deploy_bot ˍxˍ');
+  });
+});
