@@ -1,10 +1,14 @@
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterAlarm, ruleAlarms } from './private/alarms';
 import { CONSOLE_LOGIN_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './private/console-login-pattern';
 import { deadLetterQueue as createDeadLetterQueue } from './private/dead-letter-queue';
 
@@ -26,6 +30,17 @@ export interface ConsoleLoginForwarderProps {
    * @default - the `login-alerts-sign-ins` bus in `centralRegion`
    */
   readonly targetEventBusArn?: string;
+
+  /**
+   * A topic in this forwarder's region that the forwarder's alarms notify (ALARM and OK): events
+   * waiting in its dead-letter queue, failed deliveries to the central bus, failures to dead-letter.
+   *
+   * CloudWatch alarms notify topics of their own region; subscribe this topic to what your team
+   * watches (README, "Regions": an email, or an SQS queue or function in the central region).
+   *
+   * @default - the alarms are created without actions, and synth warns
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /**
@@ -51,6 +66,12 @@ export class ConsoleLoginForwarder extends Construct {
    * Events that could not be forwarded after a day of retries: KMS-encrypted, TLS only, kept 14 days.
    */
   public readonly deadLetterQueue: sqs.IQueue;
+
+  /**
+   * The alarms on this forwarder: messages in its dead-letter queue, failed deliveries to the
+   * central bus, and events that could not even be dead-lettered.
+   */
+  public readonly alarms: cloudwatch.IAlarm[];
 
   constructor(scope: Construct, id: string, props: ConsoleLoginForwarderProps) {
     super(scope, id);
@@ -83,5 +104,23 @@ export class ConsoleLoginForwarder extends Construct {
       eventPattern: CONSOLE_LOGIN_PATTERN,
       targets: [new targets.EventBus(target, { role, deadLetterQueue })],
     });
+
+    // A sign-in that cannot be forwarded (bus deleted, bus policy changed) must not wait unseen.
+    const alarmScope = new Construct(this, 'Alarms');
+    const alarms = [
+      deadLetterAlarm(alarmScope, 'the sign-in forwarder\'s dead-letter queue', deadLetterQueue),
+      ...ruleAlarms(alarmScope, 'the sign-in forwarder\'s rule', this.rule),
+    ];
+    if (props.alarmTopic) {
+      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+      for (const alarm of alarms) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    } else {
+      Annotations.of(this).addWarningV2('cdk-login-alerts:forwarderAlarmTopic',
+        'ConsoleLoginForwarder has no alarmTopic: its alarms (sign-ins that could not be forwarded) notify nobody. Give it a topic in this region (README, "Regions").');
+    }
+    this.alarms = alarms;
   }
 }

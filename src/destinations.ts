@@ -119,6 +119,13 @@ export interface AlertDestinationResources {
 export interface DestinationContext {
   /** The alert topic. */
   readonly topic: sns.ITopic;
+  /**
+   * A topic only CloudWatch alarms publish to, when alarms do not go to the alert topic
+   * (`LoginAlerts` with `organizationId`): subscribe to it too, and trust alarms from it only.
+   *
+   * @default - alarms arrive on the alert topic
+   */
+  readonly pipelineAlarmTopic?: sns.ITopic;
   /** The key encrypting dead-letter queues. */
   readonly deadLetterKey: kms.IKey;
   /** Retention of the function's logs. */
@@ -237,7 +244,12 @@ function subscribeFunction(scope: Construct, context: DestinationContext, spec: 
   const { fn, logGroup } = bundledFunction(scope, 'Function', {
     bundle: spec.destinationType,
     description: spec.description,
-    environment: { ...spec.environment, DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl },
+    environment: {
+      ...spec.environment,
+      DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl,
+      // Alarm notifications are acted on (a PagerDuty resolve) only from the topic alarms publish to.
+      ALARM_TOPIC_ARNS: (context.pipelineAlarmTopic ?? context.topic).topicArn,
+    },
     logRetention: context.logRetention,
     // Room to wait out a Slack or PagerDuty rate limit (Retry-After) within one invocation.
     timeout: Duration.minutes(1),
@@ -253,6 +265,7 @@ function subscribeFunction(scope: Construct, context: DestinationContext, spec: 
     // Notifications SNS cannot hand to the function (e.g. it was throttled past SNS's retries).
     deadLetterQueue,
   }));
+  context.pipelineAlarmTopic?.addSubscription(new subscriptions.LambdaSubscription(fn, { deadLetterQueue }));
   return { destinationType: spec.destinationType, deliveryFunction: fn, logGroup, deadLetterQueue, subscription };
 }
 

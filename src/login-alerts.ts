@@ -12,8 +12,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
-import { deadLetterAlarm, functionAlarms } from './private/alarms';
-import { createAlertTopic, grantPublish, restrictPublishers } from './private/alert-topic';
+import { deadLetterAlarm, functionAlarms, ruleAlarms, topicRedriveAlarm } from './private/alarms';
+import { createAlertTopic, createPipelineAlarmTopic, grantPublish, MEMBER_INGEST_ROLE_PREFIX, restrictPublishers } from './private/alert-topic';
 import { bundledFunction } from './private/bundled-function';
 import { parseCidr } from './private/cidr';
 import { CONSOLE_LOGIN_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './private/console-login-pattern';
@@ -199,6 +199,15 @@ export class LoginAlerts extends Construct {
   public readonly topicKey?: kms.IKey;
 
   /**
+   * The topic the pipeline's alarms notify, which only CloudWatch alarms may publish to.
+   *
+   * Conditional: only with `organizationId`, where member accounts may publish to the alert topic
+   * (so an alarm-shaped message there could be forged). Destinations subscribe to both topics and
+   * honour alarm notifications from this one only. Without it, alarms notify the alert topic.
+   */
+  public readonly pipelineAlarmTopic?: sns.ITopic;
+
+  /**
    * The function that turns log lines and sign-in events into alerts.
    */
   public readonly ingestFunction: lambda.IFunction;
@@ -268,7 +277,8 @@ export class LoginAlerts extends Construct {
     const created = props.topic ? undefined : createAlertTopic(this, props.organizationId);
     this.topic = props.topic ?? created!.topic;
     this.topicKey = created?.key;
-    this.alarmActions = [this.topic, ...(props.alarmTopic ? [props.alarmTopic] : [])].map((t) => new cloudwatchActions.SnsAction(t));
+    this.pipelineAlarmTopic = created && props.organizationId ? createPipelineAlarmTopic(this, created.key) : undefined;
+    this.alarmActions = [this.pipelineAlarmTopic ?? this.topic, ...(props.alarmTopic ? [props.alarmTopic] : [])].map((t) => new cloudwatchActions.SnsAction(t));
 
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.deadLetterKey = this.createDeadLetterKey();
@@ -283,6 +293,8 @@ export class LoginAlerts extends Construct {
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure: new QueueOnFailure(ingestDeadLetters),
+      // Publishing to a given topic (a central account's, say): a name its policy can allow by pattern.
+      roleName: props.topic ? `${MEMBER_INGEST_ROLE_PREFIX}${Names.uniqueResourceName(this, { maxLength: 64 - MEMBER_INGEST_ROLE_PREFIX.length })}` : undefined,
       environment: {
         ALERT_TOPIC_ARN: this.topic.topicArn,
         TRUSTED_CIDRS: trustedCidrs.join(','),
@@ -329,14 +341,16 @@ export class LoginAlerts extends Construct {
         eventPattern: CONSOLE_LOGIN_PATTERN,
         targets: [ingestTarget()],
       });
+      this.watch(ruleAlarms(new Construct(this, 'ConsoleLoginRuleAlarms'), 'the console sign-in rule', this.consoleLoginRule));
       this.signInEventBus = props.signInEventBus ?? (props.receiveForwardedSignIns ? this.createSignInBus(props.organizationId) : undefined);
       if (this.signInEventBus) {
-        new events.Rule(this, 'ForwardedConsoleLoginRule', {
+        const forwarded = new events.Rule(this, 'ForwardedConsoleLoginRule', {
           description: 'cdk-login-alerts: console sign-ins forwarded from other regions or accounts to the ingest function',
           eventBus: this.signInEventBus,
           eventPattern: CONSOLE_LOGIN_PATTERN,
           targets: [ingestTarget()],
         });
+        this.watch(ruleAlarms(new Construct(this, 'ForwardedConsoleLoginRuleAlarms'), 'the forwarded sign-in rule', forwarded, this.signInEventBus));
       }
       if (!this.signInEventBus) warnAboutSignInRegion(this);
     } else if (props.signInEventBus || props.receiveForwardedSignIns) {
@@ -372,10 +386,16 @@ export class LoginAlerts extends Construct {
     const scope = new Construct(this, id);
     const resources = destination.bind(scope, {
       topic: this.topic,
+      pipelineAlarmTopic: this.pipelineAlarmTopic,
       deadLetterKey: this.deadLetterKey,
       logRetention: this.logRetention,
     });
     this.addAlarms(scope, type, resources.deliveryFunction, resources.deadLetterQueue);
+    // Destinations' subscriptions redrive to their dead-letter queues: a failed redrive loses the alert.
+    if (this.boundDestinations.length === 0) {
+      this.watch([topicRedriveAlarm(new Construct(this, 'TopicAlarms'), this.topic)]);
+      if (this.pipelineAlarmTopic) this.watch([topicRedriveAlarm(new Construct(this, 'PipelineAlarmTopicAlarms'), this.pipelineAlarmTopic)]);
+    }
     this.boundDestinations.push(resources);
     return resources;
   }
@@ -481,7 +501,11 @@ export class LoginAlerts extends Construct {
   }
 
   private addAlarms(scope: Construct, what: string, fn: lambda.IFunction, queue: sqs.IQueue): void {
-    const alarms = [...functionAlarms(scope, what, fn), deadLetterAlarm(scope, `the ${what} dead-letter queue`, queue)];
+    this.watch([...functionAlarms(scope, what, fn), deadLetterAlarm(scope, `the ${what} dead-letter queue`, queue)]);
+  }
+
+  /** Alarms notify the alert topic (and `alarmTopic`), on ALARM and on OK. */
+  private watch(alarms: cloudwatch.Alarm[]): void {
     for (const alarm of alarms) {
       for (const action of this.alarmActions) {
         alarm.addAlarmAction(action);

@@ -33,6 +33,30 @@ describe('regions: sign-ins recorded elsewhere reach the central region', () => 
     });
   });
 
+  test('the forwarder alarms on sign-ins it could not forward, notifying the alarm topic it is given', () => {
+    const stack = new Stack(new App(), 'Stockholm', { env: { account: ACCOUNT, region: 'eu-north-1' } });
+    const ops = new sns.Topic(stack, 'Ops', { masterKey: new kms.Key(stack, 'OpsKey') });
+    const forwarder = new ConsoleLoginForwarder(stack, 'Forwarder', { centralRegion: 'us-east-1', alarmTopic: ops });
+    expect(forwarder.alarms).toHaveLength(3);
+    const template = Template.fromStack(stack);
+    const opsRef = { Ref: Match.stringLikeRegexp('^Ops') };
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('ForwarderDeadLetterQueue'), 'QueueName'] } }],
+      AlarmActions: [opsRef], OKActions: [opsRef],
+    });
+    for (const metric of ['FailedInvocations', 'InvocationsFailedToBeSentToDlq']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Events', MetricName: metric, Dimensions: [{ Name: 'RuleName', Value: { Ref: Match.stringLikeRegexp('ForwarderRule') } }], AlarmActions: [opsRef],
+      });
+    }
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('alarmTopic'));
+  });
+
+  test('a forwarder without an alarm topic warns that its alarms notify nobody', () => {
+    const { forwarder } = twoRegionApp();
+    Annotations.fromStack(forwarder.node.scope as Stack).hasWarning('*', Match.stringLikeRegexp('has no alarmTopic: its alarms .* notify nobody'));
+  });
+
   test('the central stack watches its default bus and a dedicated sign-in bus open to this account only', () => {
     const { central, alerts, centralStack } = twoRegionApp();
     expect(alerts.signInEventBus).toBeDefined();
@@ -135,11 +159,61 @@ describe('accounts', () => {
     });
   });
 
+  test('within the organization, only member ingest roles (by name) may publish, and alarms get a topic only CloudWatch can publish to', () => {
+    const stack = stackIn();
+    const alerts = new LoginAlerts(stack, 'LoginAlerts', {
+      organizationId: 'o-a1b2c3d4e5',
+      destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 's')) })],
+    });
+    const template = Template.fromStack(stack);
+    const memberRoles = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/cdk-login-alerts-ingest-*']] };
+    const ingestRole = { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunctionRole'), 'Arn'] };
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: Match.stringLikeRegexp('LoginAlertsTopic[0-9A-F]') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowOrganizationToPublish', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Publish', Resource: Match.anyValue(),
+            Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, ArnLike: { 'aws:PrincipalArn': memberRoles } },
+          },
+          {
+            Sid: 'DenyOrganizationPublishingExceptMemberIngestRoles', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sns:Publish', Resource: Match.anyValue(),
+            Condition: { StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' }, ArnNotLike: { 'aws:PrincipalArn': [ingestRole, memberRoles] } },
+          },
+        ]),
+      },
+    });
+    // The pipeline alarm topic: CloudWatch only, and every alarm notifies it instead of the alert topic.
+    expect(alerts.pipelineAlarmTopic).toBeDefined();
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: Match.stringLikeRegexp('PipelineAlarmTopic') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Sid: 'DenyPublishingExceptAlarms', Effect: 'Deny', Condition: { StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } },
+        })]),
+      },
+    });
+    const alarmTopic = { Ref: Match.stringLikeRegexp('PipelineAlarmTopic') };
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [alarmTopic], OKActions: [alarmTopic] });
+    // The Slack function hears both topics, and trusts alarms from the alarm topic only.
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: alarmTopic, Protocol: 'lambda' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALARM_TOPIC_ARNS: alarmTopic }) } });
+  });
+
+  test('without an organization, alarms go to the alert topic, which destinations trust for alarms', () => {
+    const stack = stackIn();
+    new LoginAlerts(stack, 'LoginAlerts', { destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 's')) })] });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALARM_TOPIC_ARNS: { Ref: Match.stringLikeRegexp('LoginAlertsTopic') } }) } });
+  });
+
   test('a member deployment publishes to the central topic by ARN with its key', () => {
     const stack = stackIn('222222222222');
     const topic = sns.Topic.fromTopicArn(stack, 'Central', `arn:aws:sns:us-east-1:${ACCOUNT}:login-alerts`);
     const key = kms.Key.fromKeyArn(stack, 'CentralKey', `arn:aws:kms:us-east-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
     new LoginAlerts(stack, 'LoginAlerts', { topic, topicEncryptionKey: key, consoleSignIns: false });
+    // Its ingest role is named so that the central topic's policy can allow it by pattern.
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', { RoleName: Match.stringLikeRegexp('^cdk-login-alerts-ingest-.{1,40}$') });
     Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([

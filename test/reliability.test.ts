@@ -50,10 +50,20 @@ describe('nothing lost', () => {
     });
   });
 
-  test('alarms: a message in any dead-letter queue, any function error or throttle', () => {
+  test('alarms: a message in any dead-letter queue, any function error or throttle, anything dropped on its way to one', () => {
     const { template, alerts } = build();
-    // 3 functions × (errors, throttles) + 3 dead-letter queues
-    expect(alerts.alarms).toHaveLength(9);
+    // 3 functions × (errors, throttles, destination delivery failures, dropped events) + 3 dead-letter
+    // queues + the sign-in rule × (failed invocations, failed dead-lettering) + the topic's failed redrives
+    expect(alerts.alarms).toHaveLength(18);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'DestinationDeliveryFailures', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'AsyncEventsDropped', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'InvocationsFailedToBeSentToDlq', Namespace: 'AWS/Events', Dimensions: [{ Name: 'RuleName', Value: { Ref: Match.stringLikeRegexp('ConsoleLoginRule') } }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FailedInvocations', Namespace: 'AWS/Events' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'NumberOfNotificationsFailedToRedriveToDlq', Namespace: 'AWS/SNS', Dimensions: [{ Name: 'TopicName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('LoginAlertsTopic'), 'TopicName'] } }],
+    });
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1,
     }, 3);

@@ -9,7 +9,7 @@ import type { DeliveryOutcome } from '../shared/delivery';
 import { redactor } from '../shared/redact';
 import { checkRoutingKey } from '../shared/secret-shapes';
 import { runSubscriber } from '../shared/subscriber';
-import type { TopicMessage } from '../shared/topic-message';
+import { trustedAlarmTopics, type TopicMessage } from '../shared/topic-message';
 
 /**
  * The PagerDuty destination: each message on the alert topic becomes one Events API v2 event.
@@ -50,6 +50,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   return runSubscriber(event, () => context?.getRemainingTimeInMillis() ?? 60_000, {
     destination: 'pagerduty', deliver, sqs, deadLetterQueueUrl, logger, attemptMs: timeoutMs,
     // PagerDuty echoes nothing secret, but a proxy in between might.
+    trustedAlarmTopicArns: trustedAlarmTopics(process.env),
     redact: redactor(() => routingKey.knownValues()),
   });
 }

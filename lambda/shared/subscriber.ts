@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sendToDeadLetterQueue } from './dead-letter';
 import { type DeliveryOutcome, deliverWithinBudget, RetryableDeliveryError } from './delivery';
-import { readSnsEvent, type TopicMessage } from './topic-message';
+import { readSnsEvent, type SnsRecord, type TopicMessage } from './topic-message';
 
 /**
  * The loop every destination function runs over its SNS records: deliver each message; send what
@@ -20,6 +20,8 @@ export interface SubscriberDeps {
   readonly attemptMs: number;
   /** Removes secret values from every text logged, thrown or dead-lettered (`redact.ts`). */
   readonly redact?: (text: string) => string;
+  /** Topics alarm notifications are acted on from; an alarm from any other is dead-lettered as untrusted. */
+  readonly trustedAlarmTopicArns?: string[];
 }
 
 export interface SubscriberResult {
@@ -38,9 +40,10 @@ export async function runSubscriber(event: unknown, remainingMs: () => number, d
 
   for (const record of records) {
     const alertId = record.message?.type === 'alert' ? record.message.alert.id : undefined;
-    if (!record.message) {
-      logger.error('message cannot be delivered, sent to the dead-letter queue', { reason: redact(record.error!.message), messageId: record.messageId });
-      await deadLetter({ destination, reason: record.error!.message, record: record.raw });
+    const problem = record.error?.message ?? untrustedAlarm(record, deps.trustedAlarmTopicArns);
+    if (problem !== undefined || !record.message) {
+      logger.error('message cannot be delivered, sent to the dead-letter queue', { reason: redact(problem ?? 'no message'), messageId: record.messageId, topicArn: record.topicArn });
+      await deadLetter({ destination, reason: problem ?? 'no message', record: record.raw });
       deadLettered++;
       continue;
     }
@@ -72,4 +75,14 @@ export async function runSubscriber(event: unknown, remainingMs: () => number, d
   }
   if (retryLater.length > 0) throw new RetryableDeliveryError(destination, retryLater.join('; '));
   return { delivered, deadLettered };
+}
+
+/**
+ * An alarm-shaped message on a topic alarms do not publish to: anyone allowed to publish there could
+ * have written it, and acting on it (a PagerDuty resolve) would let a forgery close a real incident.
+ */
+function untrustedAlarm(record: SnsRecord, trusted: string[] | undefined): string | undefined {
+  if (record.message?.type !== 'alarm' || trusted === undefined) return undefined;
+  if (record.topicArn !== undefined && trusted.includes(record.topicArn)) return undefined;
+  return `alarm notification from ${record.topicArn ?? 'an unnamed topic'}, where pipeline alarms are not published: not acted on (a forgery?)`;
 }

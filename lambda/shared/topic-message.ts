@@ -32,6 +32,8 @@ export class MalformedMessageError extends Error {
 /** The SNS records of a Lambda invocation, each with its own message or the reason it is unusable. */
 export interface SnsRecord {
   readonly messageId: string;
+  /** The topic SNS says the notification came from (set by SNS, not by the publisher). */
+  readonly topicArn?: string;
   /** The raw notification, kept for the dead-letter queue. */
   readonly raw: unknown;
   readonly message?: TopicMessage;
@@ -43,14 +45,24 @@ export function readSnsEvent(event: unknown): SnsRecord[] {
   return event.Records.map((record, index) => {
     const sns = isObject(record) && isObject(record.Sns) ? record.Sns : undefined;
     const messageId = nonEmptyString(sns?.MessageId) ?? `record-${index}`;
+    const topicArn = nonEmptyString(sns?.TopicArn);
     try {
       if (!sns) throw new MalformedMessageError(`Records[${index}] has no Sns notification`);
-      return { messageId, raw: record, message: parseTopicMessage(sns.Message, messageId) };
+      return { messageId, topicArn, raw: record, message: parseTopicMessage(sns.Message, messageId) };
     } catch (error) {
       if (!(error instanceof MalformedMessageError)) throw error;
-      return { messageId, raw: record, error };
+      return { messageId, topicArn, raw: record, error };
     }
   });
+}
+
+/**
+ * The topics alarm notifications are trusted from (`ALARM_TOPIC_ARNS`, comma-separated), or
+ * undefined to trust any (a function wired by hand without the variable).
+ */
+export function trustedAlarmTopics(env: NodeJS.ProcessEnv): string[] | undefined {
+  const arns = env.ALARM_TOPIC_ARNS?.split(',').map((arn) => arn.trim()).filter(Boolean);
+  return arns && arns.length > 0 ? arns : undefined;
 }
 
 export function parseTopicMessage(message: unknown, messageId: string): TopicMessage {

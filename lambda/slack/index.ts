@@ -10,7 +10,7 @@ import type { DeliveryOutcome } from '../shared/delivery';
 import { redactor } from '../shared/redact';
 import { checkSlackWebhookUrl } from '../shared/secret-shapes';
 import { runSubscriber } from '../shared/subscriber';
-import type { TopicMessage } from '../shared/topic-message';
+import { trustedAlarmTopics, type TopicMessage } from '../shared/topic-message';
 
 /**
  * The Slack destination: each message on the alert topic becomes one Block Kit message posted to an
@@ -43,6 +43,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   return runSubscriber(event, () => context?.getRemainingTimeInMillis() ?? 60_000, {
     destination: 'slack', deliver, sqs, deadLetterQueueUrl: config.deadLetterQueueUrl, logger, attemptMs: config.timeoutMs,
     // The webhook URL is the secret: its token must not appear in anything written out.
+    trustedAlarmTopicArns: trustedAlarmTopics(process.env),
     redact: redactor(() => webhookUrl.knownValues()),
   });
 }

@@ -5,6 +5,16 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 /**
+ * Member deployments' ingest roles are named with this prefix (`LoginAlerts` given a `topic`), so a
+ * central topic can allow exactly them, and not every principal of the organization.
+ */
+export const MEMBER_INGEST_ROLE_PREFIX = 'cdk-login-alerts-ingest-';
+
+function memberIngestRoles(scope: Construct): string {
+  return `arn:${Stack.of(scope).partition}:iam::*:role/${MEMBER_INGEST_ROLE_PREFIX}*`;
+}
+
+/**
  * The alert topic: encrypted with a customer-managed key (CloudWatch alarms can only publish to an
  * encrypted topic whose key policy lets them), TLS only, and publishable by exactly two principals:
  * the ingest function's role and CloudWatch alarms of this account.
@@ -34,8 +44,12 @@ export function createAlertTopic(scope: Construct, organizationId?: string): { t
     },
   }));
   if (organizationId) {
-    // Member accounts' LoginAlerts publish their SSH alerts here (`topic` + `topicEncryptionKey`).
-    const inOrganization = { StringEquals: { 'aws:PrincipalOrgID': organizationId } };
+    // Member accounts' LoginAlerts publish their SSH alerts here (`topic` + `topicEncryptionKey`):
+    // their ingest roles, by name, from the organization; no other principal of it.
+    const inOrganization = {
+      StringEquals: { 'aws:PrincipalOrgID': organizationId },
+      ArnLike: { 'aws:PrincipalArn': memberIngestRoles(scope) },
+    };
     topic.addToResourcePolicy(new iam.PolicyStatement({
       sid: 'AllowOrganizationToPublish', principals: [new iam.AnyPrincipal()], actions: ['sns:Publish'], resources: [topic.topicArn], conditions: inOrganization,
     }));
@@ -51,27 +65,65 @@ export function createAlertTopic(scope: Construct, organizationId?: string): { t
 }
 
 /**
- * Denies publishing to everyone but the given role and CloudWatch alarms, so no other principal of
- * the account (however broad its IAM policy) can forge an alert or drown real ones.
+ * Denies publishing to everyone but the given role and CloudWatch alarms (and, with an
+ * organization, its members' ingest roles), so no other principal (however broad its IAM policy)
+ * can forge an alert or drown real ones.
  */
 export function restrictPublishers(topic: sns.Topic, publisher: iam.IRole, organizationId?: string): void {
+  // Negated operators are true when the key is absent: IAM principals have no PrincipalServiceName,
+  // service principals no PrincipalArn. The conditions of one statement must all hold to deny.
+  const notIngestOrAlarms = {
+    'aws:PrincipalArn': publisher.roleArn,
+    'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com',
+  };
   topic.addToResourcePolicy(new iam.PolicyStatement({
     sid: 'DenyPublishingExceptIngestAndAlarms',
     effect: iam.Effect.DENY,
     principals: [new iam.AnyPrincipal()],
     actions: ['sns:Publish'],
     resources: [topic.topicArn],
-    // Negated operators are true when the key is absent: IAM principals have no PrincipalServiceName,
-    // service principals no PrincipalArn. Only the ingest role and CloudWatch escape the deny.
+    conditions: { StringNotEquals: { ...notIngestOrAlarms, ...(organizationId && { 'aws:PrincipalOrgID': organizationId }) } },
+  }));
+  if (!organizationId) return;
+  // Within the organization, only roles named like member ingest roles: denied unless the name fits.
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyOrganizationPublishingExceptMemberIngestRoles',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
     conditions: {
-      StringNotEquals: {
-        'aws:PrincipalArn': publisher.roleArn,
-        'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com',
-        // With an organization, its members' LoginAlerts may publish too.
-        ...(organizationId && { 'aws:PrincipalOrgID': organizationId }),
-      },
+      StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' },
+      ArnNotLike: { 'aws:PrincipalArn': [publisher.roleArn, memberIngestRoles(topic)] },
     },
   }));
+}
+
+/**
+ * A topic only CloudWatch alarms of this account can publish to. With an organization, member
+ * ingest roles may publish to the alert topic, so an alarm-shaped message there could be forged
+ * (and a forged "OK" would resolve a real PagerDuty incident): alarms go here instead, and the
+ * destinations honour alarm notifications from this topic only.
+ */
+export function createPipelineAlarmTopic(scope: Construct, key: kms.IKey): sns.Topic {
+  const account = Stack.of(scope).account;
+  const topic = new sns.Topic(scope, 'PipelineAlarmTopic', { displayName: 'Login alerts: pipeline alarms', masterKey: key, enforceSSL: true });
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsToPublish',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: { StringEquals: { 'aws:SourceAccount': account } },
+  }));
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'DenyPublishingExceptAlarms',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: { StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } },
+  }));
+  return topic;
 }
 
 /** sns:Publish on the topic and the two KMS actions an encrypted publish needs. */

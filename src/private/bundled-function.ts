@@ -19,6 +19,8 @@ export interface BundledFunctionProps {
   readonly retryAttempts?: number;
   readonly maxEventAge?: Duration;
   readonly onFailure?: lambda.IDestination;
+  /** A fixed role name, where a policy elsewhere must recognise the role by name. */
+  readonly roleName?: string;
 }
 
 export function bundledFunction(scope: Construct, id: string, props: BundledFunctionProps): { fn: lambda.Function; logGroup: logs.LogGroup } {
@@ -27,6 +29,7 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
   const role = new iam.Role(scope, `${id}Role`, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     description: props.description,
+    roleName: props.roleName,
   });
   logGroup.grant(role, 'logs:CreateLogStream', 'logs:PutLogEvents');
   const fn = new lambda.Function(scope, id, {
