@@ -12,6 +12,11 @@ See what would alert on your own logs before you deploy. Files are auth logs (/v
 log file with Records (gzip is read too). The parser and severity policy are the ingest function's.
 No AWS calls are made: instance enrichment is skipped.
 
+Times: a line with a full date (RFC3339, <PRI> prefixes, journald JSON) keeps it. A traditional
+syslog time (\`Mar  5 14:03:07\`: no year, no zone) is read in the local zone (set TZ to the zone of
+the machine that wrote the log) in the year that makes it the latest such date not after the
+file's modification time.
+
   --json               print the alert objects (JSON Lines) instead of one line per alert
   --trusted-cidr CIDR  a trusted source range (repeatable): SSH logins from it are one level lower
   --account ID         the account to report for SSH logins (default 123456789012)

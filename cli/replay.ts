@@ -3,9 +3,11 @@ import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { alertsFromEnvelope } from '../lambda/ingest/alerts-from-envelope';
 import { decodeEnvelope, type LogsDelivery } from '../lambda/ingest/envelope';
+import { readSshRecord } from '../lambda/ingest/syslog-record';
 import type { Alert } from '../lambda/shared/alert';
 import { NetworkSet } from '../lambda/shared/networks';
 import { isObject } from '../lambda/shared/values';
+import { syslogTimeToMs } from './syslog-time';
 
 /**
  * `cdk-login-alerts replay`: runs log files through the ingest function's own parser and severity
@@ -35,7 +37,8 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
   const context = { policy: { trustedNetworks: NetworkSet.parse(options.trustedCidrs) }, region: options.region };
   const events = jsonEvents(text);
   if (events === undefined) {
-    // An auth log: syslog lines carry no year, so lines without an RFC3339 time take the file's time.
+    // An auth log: each line's own time (a full date as it is; a traditional one with its year
+    // inferred from the file's time); a line without any time takes the file's.
     const lines = text.split(/\r?\n/).filter((line) => line !== '');
     const delivery: LogsDelivery = {
       type: 'logs',
@@ -43,7 +46,7 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
       owner: options.account,
       logGroup: path,
       logStream: basename(path),
-      logEvents: lines.map((message, index) => ({ id: `${basename(path)}:${index + 1}`, timestamp: modified, message })),
+      logEvents: lines.map((message, index) => ({ id: `${basename(path)}:${index + 1}`, timestamp: lineTime(message, modified), message })),
     };
     return (await alertsFromEnvelope(delivery, context)).alerts;
   }
@@ -59,6 +62,13 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
     }
   }
   return alerts;
+}
+
+/** When a log line says it was written: its header's full date, or its syslog time in the year before `modified`. */
+function lineTime(line: string, modified: number): number {
+  const header = readSshRecord(line)?.header;
+  if (header?.time) return Date.parse(header.time);
+  return (header?.syslogTime && syslogTimeToMs(header.syslogTime, modified)) || modified;
 }
 
 /** Events in a JSON file (one event, an array, `{Records: [...]}`, or JSON Lines), or undefined for text. */

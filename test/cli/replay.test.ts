@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -75,5 +75,32 @@ describe('cdk-login-alerts replay', () => {
     expect(replay('replay', 'x', '--trusted-cidr', 'office')).toMatchObject({ code: 2, stderr: 'cdk-login-alerts: --trusted-cidr office is not a CIDR range like 198.51.100.0/24\n' });
     expect(replay('replay', 'x', '--nope').code).toBe(2);
     expect(replay('--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('See what would alert on your own logs') });
+  });
+});
+
+describe('cdk-login-alerts replay: the time of each login', () => {
+  function replayAt(modified: string, lines: string[]) {
+    const file = join(dir, `times-${modified.replace(/\W/g, '')}.log`);
+    writeFileSync(file, lines.join('\n') + '\n');
+    utimesSync(file, new Date(modified), new Date(modified));
+    const result = spawnSync(process.execPath, [bundlePath('cli'), 'replay', '--json', file], { encoding: 'utf8', env: { PATH: process.env.PATH, TZ: 'UTC' } });
+    return result.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l).time as string);
+  }
+  const accepted = 'sshd[1]: Accepted publickey for deploy from 192.0.2.1 port 22 ssh2: ED25519 SHA256:k';
+
+  test('traditional syslog lines take their own time, in the latest year not after the file\'s time', () => {
+    expect(replayAt('2026-01-02T08:00:00Z', [
+      `Dec 31 23:59:59 h ${accepted}`,
+      `Jan  2 07:59:00 h ${accepted}`,
+      `Jan  2 09:00:00 h ${accepted}`,
+      `Feb 29 12:00:00 h ${accepted}`,
+    ])).toEqual(['2025-12-31T23:59:59.000Z', '2026-01-02T07:59:00.000Z', '2025-01-02T09:00:00.000Z', '2024-02-29T12:00:00.000Z']);
+  });
+
+  test('lines with a full date keep it, whatever the file\'s time', () => {
+    expect(replayAt('2026-01-02T08:00:00Z', [
+      `<38>2024-10-15T12:34:56+02:00 h ${accepted}`,
+      `2024-03-05 14:03:07.5+0000  localhost ${accepted.replace('sshd[1]', 'sshd-session[9]')}`,
+    ])).toEqual(['2024-10-15T10:34:56.000Z', '2024-03-05T14:03:07.500Z']);
   });
 });
