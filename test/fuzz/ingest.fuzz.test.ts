@@ -3,8 +3,13 @@ import fc from 'fast-check';
 import { alertsFromEnvelope } from '../../lambda/ingest/alerts-from-envelope';
 import { HostEnricher } from '../../lambda/ingest/enrich';
 import { decodeEnvelope, MalformedEnvelopeError } from '../../lambda/ingest/envelope';
+import { publishAlerts } from '../../lambda/ingest/publish';
+import { PublishedIds } from '../../lambda/ingest/published-ids';
 import { NetworkSet } from '../../lambda/shared/networks';
+import { CreateTopicCommand, PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { awsConfig, subscribeHttpCollector } from '../support/estate';
 import { cloudTrailEvent, encodeLogs, logsPayload } from '../support/fixtures';
+import { startMoto } from '../support/moto';
 import { alertSchemaErrors } from '../support/schema';
 
 /**
@@ -120,4 +125,36 @@ describe('ingest fuzzing', () => {
       expect(alertSchemaErrors(alerts[0])).toEqual([]);
     }), { numRuns: 1500 });
   });
+
+  test('hostile deliveries published through moto SNS: every alert arrives, once, whatever its lines', async () => {
+    // Part of the runs go all the way to SNS: an alert too large for SNS sank whole deliveries once.
+    const moto = await startMoto();
+    try {
+      const sns = new SNSClient(awsConfig(moto.endpoint));
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'fuzz' }));
+      const collector = await subscribeHttpCollector(moto.endpoint, TopicArn!);
+      const publishBatch = (entries: any[]) => sns.send(new PublishBatchCommand({ TopicArn, PublishBatchRequestEntries: entries }));
+      let run = 0;
+      const huge = fc.integer({ min: 70_000, max: 250_000 }).chain((n) => fc.constantFrom(
+        `Mar  5 14:03:07 h sshd[1]: Accepted password for ${'u'.repeat(n)} from 192.0.2.1 port 22 ssh2`,
+        `Mar  5 14:03:07 h sshd[1]: Accepted publickey for x from 192.0.2.1 port 22 ssh2: ED25519-CERT SHA256:f ID ${'"'.repeat(n)} (serial 1) CA ED25519 SHA256:c`,
+        `Mar  5 14:03:07 h sshd[1]: Accepted ${'\u0001'.repeat(n / 4)}`,
+      ));
+      await fc.assert(fc.asyncProperty(
+        fc.array(fc.oneof({ arbitrary: login.map((l) => l.line), weight: 3 }, { arbitrary: huge, weight: 1 }, { arbitrary: noise, weight: 2 }), { minLength: 1, maxLength: 12 }),
+        async (lines) => {
+          collector.reset();
+          const payload = logsPayload(lines, { idPrefix: `run${++run}-` });
+          const alerts = (await ingest(encodeLogs(payload)))!;
+          await publishAlerts(publishBatch, alerts, { published: new PublishedIds(), sleep: async () => {} });
+          await collector.waitFor(alerts.length);
+          const received = collector.requests.map((r) => JSON.parse(JSON.parse(r.body).Message).id as string).sort();
+          expect(received).toEqual(alerts.map((a) => a.id).sort());
+        },
+      ), { numRuns: 60 });
+      await collector.stop();
+    } finally {
+      await moto.stop();
+    }
+  }, 300_000);
 });

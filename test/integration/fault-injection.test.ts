@@ -1,48 +1,75 @@
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { awsConfig, createQueue, createSecret, lambdaEventFromNotification, pagerDutyFilterPolicy, receiveBodies, subscribeHttpCollector } from '../support/estate';
 import { FaultyReceiver } from '../support/faulty-receiver';
 import { logsDelivery } from '../support/fixtures';
-import { invokeBundle, type Invocation } from '../support/invoke-bundle';
+import type { HttpReceiver } from '../support/http-receiver';
+import { invokeBundle } from '../support/invoke-bundle';
+import { sendOnFailureRecords } from '../support/lambda-on-failure';
 import { startMoto, type Moto } from '../support/moto';
 
 /**
- * Nothing lost: 1,000 alerts go through moto SNS to the Slack and PagerDuty bundles, whose receivers
- * fail 30% of requests (500, 429 with Retry-After, a hang past the timeout, a dropped connection).
- * Invocations are retried as Lambda retries asynchronous ones (twice), and what still fails goes to
- * the dead-letter queue as Lambda's on-failure destination would send it. At the end every alert is
- * delivered or dead-lettered. Reproduce: `npx jest test/integration/fault-injection.test.ts`.
+ * Nothing lost: 1,000 generated logins go through the ingest bundle and moto SNS to the Slack and
+ * PagerDuty bundles, whose receivers fail requests (500, 429 with Retry-After, a hang past the
+ * timeout, a dropped connection, or an outage). Invocations are retried as Lambda retries
+ * asynchronous ones, twice, after delays compressed from Lambda's minute and two (120×); what still
+ * fails goes to the dead-letter queue as Lambda's on-failure destination sends it.
+ *
+ * Every check is against the set of logins generated here, not what arrived: each one is delivered
+ * (the receiver accepted it) or dead-lettered, and with 30% of requests failing nearly all are
+ * delivered. An outage shorter than the retry window loses nothing and dead-letters nothing; one
+ * that outlasts it dead-letters everything and still loses nothing.
+ * Reproduce: `npx jest test/integration/fault-injection.test.ts`.
  */
 
 const ALERTS = 1000;
+/** Lambda's retry spacing (about 1 and 2 minutes), compressed 120×. */
+const RETRY_DELAYS_MS = [500, 1000];
 /** Real secret values in moto's Secrets Manager: no log line of any run may contain them. */
 const SLACK_TOKEN = 'f4ultS3cr3tT0k3nXYZ';
 const ROUTING_KEY = 'b0b5a1e5f00dfeedc0ffee0123456789';
 const FAILURE_RATE = 0.3;
-let moto: Moto;
-let receivers: Array<{ stop(): Promise<void> }> = [];
 
-beforeAll(async () => { moto = await startMoto(); });
+let moto: Moto;
+let feeds: { slack: HttpReceiver; pagerduty: HttpReceiver };
+/** The logins generated, by id: every alert must reach Slack; the high ones PagerDuty too. */
+const generated = Array.from({ length: ALERTS }, (_, n) => ({
+  id: `fault-${String(n).padStart(4, '0')}`,
+  // Half key logins as deploy (medium: Slack only), half password logins as root (high: Slack and PagerDuty).
+  line: n % 2 === 0
+    ? `Nov 21 09:15:02 ip-10-0-1-23 sshd[${n}]: Accepted publickey for deploy from 203.0.113.${n % 250} port ${20000 + n} ssh2: ED25519 SHA256:k${n}`
+    : `Nov 21 09:15:02 ip-10-0-1-23 sshd[${n}]: Accepted password for root from 192.0.2.${n % 250} port ${20000 + n} ssh2`,
+  high: n % 2 === 1,
+}));
+const expected = {
+  slack: new Set(generated.map((g) => g.id)),
+  pagerduty: new Set(generated.filter((g) => g.high).map((g) => g.id)),
+};
+
+beforeAll(async () => {
+  moto = await startMoto();
+  const { TopicArn: topicArn } = await new SNSClient(awsConfig(moto.endpoint)).send(new CreateTopicCommand({ Name: 'login-alerts' }));
+  // What SNS hands each destination: everything for Slack; for PagerDuty, what the synthesized filter policy lets through.
+  feeds = {
+    slack: await subscribeHttpCollector(moto.endpoint, topicArn!, undefined),
+    pagerduty: await subscribeHttpCollector(moto.endpoint, topicArn!, pagerDutyFilterPolicy()),
+  };
+  const ingest = await invokeBundle('ingest', [logsDelivery(generated.map((g) => g.line), { idPrefix: 'fault-' })], {
+    AWS_ENDPOINT_URL: moto.endpoint, ALERT_TOPIC_ARN: topicArn!, ENRICH_INSTANCES: 'false',
+  });
+  expect(ingest.invocations[0]).toEqual({ result: { alerts: ALERTS, linesRead: ALERTS } });
+}, 120_000);
+
 afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.stop()));
+  await feeds?.slack.stop();
+  await feeds?.pagerduty.stop();
   await moto?.stop();
 });
 
-/** Lambda's on-failure record for an asynchronous invocation that failed every retry. */
-async function sendOnFailureRecords(queueUrl: string, events: unknown[], invocations: Invocation[]): Promise<void> {
-  const sqs = new SQSClient(awsConfig(moto.endpoint));
-  for (const [i, invocation] of invocations.entries()) {
-    if (!invocation.error) continue;
-    await sqs.send(new SendMessageCommand({
-      QueueUrl: queueUrl,
-      MessageBody: JSON.stringify({
-        version: '1.0',
-        requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: invocation.attempts },
-        requestPayload: events[i],
-        responsePayload: { errorType: invocation.error.name, errorMessage: invocation.error.message },
-      }),
-    }));
-  }
+type Destination = 'slack' | 'pagerduty';
+
+function notificationsFor(destination: Destination, only?: Set<string>): string[] {
+  const all = feeds[destination].requests.map((r) => r.body);
+  return only ? all.filter((n) => only.has(JSON.parse(JSON.parse(n).Message).id)) : all;
 }
 
 /** The alert ids in a dead-letter queue, whoever wrote them (the function or Lambda's on-failure). */
@@ -56,62 +83,90 @@ async function deadLetteredIds(queueUrl: string): Promise<Set<string>> {
   return ids;
 }
 
-test(`${ALERTS} alerts through failing Slack and PagerDuty receivers: every one delivered or dead-lettered`, async () => {
-  const { TopicArn: topicArn } = await new SNSClient(awsConfig(moto.endpoint)).send(new CreateTopicCommand({ Name: 'login-alerts' }));
-  // What SNS hands each destination: everything for Slack; for PagerDuty, what the synthesized filter policy lets through.
-  const slackFeed = await subscribeHttpCollector(moto.endpoint, topicArn!, undefined);
-  const pagerDutyFeed = await subscribeHttpCollector(moto.endpoint, topicArn!, pagerDutyFilterPolicy());
-  receivers = [slackFeed, pagerDutyFeed];
+let runs = 0;
 
-  // Half key logins as deploy (medium: Slack only), half password logins as root (high: Slack and PagerDuty).
-  const lines = Array.from({ length: ALERTS }, (_, n) => n % 2 === 0
-    ? `Nov 21 09:15:02 ip-10-0-1-23 sshd[${n}]: Accepted publickey for deploy from 203.0.113.${n % 250} port ${20000 + n} ssh2: ED25519 SHA256:k${n}`
-    : `Nov 21 09:15:02 ip-10-0-1-23 sshd[${n}]: Accepted password for root from 192.0.2.${n % 250} port ${20000 + n} ssh2`);
-  const ingest = await invokeBundle('ingest', [logsDelivery(lines, { idPrefix: 'fault-' })], { AWS_ENDPOINT_URL: moto.endpoint, ALERT_TOPIC_ARN: topicArn!, ENRICH_INSTANCES: 'false' });
-  expect(ingest.invocations[0]).toEqual({ result: { alerts: ALERTS, linesRead: ALERTS } });
-
-  const slack = await FaultyReceiver.start({ failureRate: FAILURE_RATE, seed: 1, okStatus: 200, alertIdOf: (b) => /alert (fault-\d+)/.exec(JSON.stringify(b))?.[1] });
-  const pagerDuty = await FaultyReceiver.start({ failureRate: FAILURE_RATE, seed: 2, okStatus: 202, alertIdOf: (b) => b.dedup_key });
-  receivers.push(slack, pagerDuty);
-
-  const paths: Array<{ name: string; receiver: FaultyReceiver; feed: { requests: Array<{ body: string }> }; env: Record<string, string> }> = [
-    { name: 'slack', receiver: slack, feed: slackFeed, env: { SLACK_WEBHOOK_SECRET_ARN: await createSecret(moto.endpoint, 'slack', `${slack.url}/services/T0FAULT/B0FAULT/${SLACK_TOKEN}`), SLACK_TIMEOUT_MS: '300' } },
-    {
-      name: 'pagerduty',
-      receiver: pagerDuty,
-      feed: pagerDutyFeed,
-      env: { PAGERDUTY_ROUTING_KEY_SECRET_ARN: await createSecret(moto.endpoint, 'pd', ROUTING_KEY), PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`, PAGERDUTY_TIMEOUT_MS: '300' },
-    },
-  ];
-  const rows: string[] = [];
-  for (const path of paths) {
-    const notifications = path.feed.requests.map((r) => r.body);
-    const expected = new Set(notifications.map((n) => JSON.parse(JSON.parse(n).Message).id as string));
-    const deadLetterQueue = (await createQueue(moto.endpoint, `${path.name}-dlq`)).url;
+/** Runs one destination's bundle over its notifications, against a receiver with the given faults. */
+async function deliver(destination: Destination, notifications: string[], faults: { failureRate: number; downForMs?: number }) {
+  const receiver = await FaultyReceiver.start({
+    failureRate: faults.failureRate,
+    seed: destination === 'slack' ? 1 : 2,
+    okStatus: destination === 'slack' ? 200 : 202,
+    alertIdOf: destination === 'slack' ? (b) => /alert (fault-\d+)/.exec(JSON.stringify(b))?.[1] : (b) => b.dedup_key,
+    downUntil: faults.downForMs === undefined ? undefined : Date.now() + faults.downForMs,
+  });
+  try {
+    const env = destination === 'slack'
+      ? { SLACK_WEBHOOK_SECRET_ARN: await createSecret(moto.endpoint, `slack-${++runs}`, `${receiver.url}/services/T0FAULT/B0FAULT/${SLACK_TOKEN}`), SLACK_TIMEOUT_MS: '300' }
+      : { PAGERDUTY_ROUTING_KEY_SECRET_ARN: await createSecret(moto.endpoint, `pd-${++runs}`, ROUTING_KEY), PAGERDUTY_EVENTS_URL: `${receiver.url}/v2/enqueue`, PAGERDUTY_TIMEOUT_MS: '300' };
+    const deadLetterQueue = (await createQueue(moto.endpoint, `${destination}-dlq-${runs}`)).url;
     const events = notifications.map((n) => lambdaEventFromNotification(n));
-    const run = await invokeBundle(path.name, events, { AWS_ENDPOINT_URL: moto.endpoint, DEAD_LETTER_QUEUE_URL: deadLetterQueue, ...path.env }, {
-      concurrency: 16, asyncRetries: 2, timeoutMs: 60_000,
+    const run = await invokeBundle(destination, events, { AWS_ENDPOINT_URL: moto.endpoint, DEAD_LETTER_QUEUE_URL: deadLetterQueue, ...env }, {
+      concurrency: 32, asyncRetries: 2, retryDelaysMs: RETRY_DELAYS_MS, timeoutMs: 60_000,
     });
-    await sendOnFailureRecords(deadLetterQueue, events, run.invocations);
+    await sendOnFailureRecords(moto.endpoint, deadLetterQueue, events, run.invocations);
     // Every failure path logged something; none of it may carry a secret.
     expect(run.logs).not.toContain(SLACK_TOKEN);
     expect(run.logs).not.toContain(ROUTING_KEY);
-    expect(run.logs.length).toBeGreaterThan(10_000);
+    return {
+      delivered: new Set(receiver.accepted.keys()),
+      deadLettered: await deadLetteredIds(deadLetterQueue),
+      duplicates: [...receiver.accepted.values()].filter((n) => n > 1).length,
+      retried: run.invocations.filter((i) => (i.attempts ?? 1) > 1).length,
+      receiver,
+    };
+  } finally {
+    await receiver.stop();
+  }
+}
 
-    const delivered = new Set([...path.receiver.accepted.keys()].filter((id) => expected.has(id)));
-    const deadLettered = await deadLetteredIds(deadLetterQueue);
-    const lost = [...expected].filter((id) => !delivered.has(id) && !deadLettered.has(id));
-    const retried = run.invocations.filter((i) => (i.attempts ?? 1) > 1).length;
-    const duplicates = [...path.receiver.accepted.values()].filter((n) => n > 1).length;
-    const faults = Object.entries(path.receiver.faults).map(([k, v]) => `${k}=${v}`).join(' ');
-    rows.push(`${path.name.padEnd(9)} alerts=${expected.size} requests=${path.receiver.requests} faults(${faults}) retried invocations=${retried} delivered=${delivered.size} dead-lettered=${deadLettered.size} duplicates=${duplicates} lost=${lost.length}`);
+function lostFrom(want: Set<string>, got: { delivered: Set<string>; deadLettered: Set<string> }): string[] {
+  return [...want].filter((id) => !got.delivered.has(id) && !got.deadLettered.has(id));
+}
+
+test('SNS hands each destination exactly the generated alerts its filter policy selects', () => {
+  const ids = (d: Destination) => new Set(notificationsFor(d).map((n) => JSON.parse(JSON.parse(n).Message).id));
+  expect(ids('slack')).toEqual(expected.slack);
+  expect(ids('pagerduty')).toEqual(expected.pagerduty);
+});
+
+test(`${ALERTS} alerts through receivers failing ${FAILURE_RATE * 100}% of requests: every one delivered or dead-lettered, nearly all delivered`, async () => {
+  const rows: string[] = [];
+  for (const destination of ['slack', 'pagerduty'] as const) {
+    const want = expected[destination];
+    const result = await deliver(destination, notificationsFor(destination), { failureRate: FAILURE_RATE });
+    const lost = lostFrom(want, result);
+    const faults = Object.entries(result.receiver.faults).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(' ');
+    rows.push(`${destination.padEnd(9)} alerts=${want.size} requests=${result.receiver.requests} faults(${faults}) retried invocations=${result.retried} delivered=${result.delivered.size} dead-lettered=${result.deadLettered.size} duplicates=${result.duplicates} lost=${lost.length}`);
 
     expect(lost).toEqual([]);
-    expect(delivered.size + deadLettered.size).toBeGreaterThanOrEqual(expected.size);
-    const failed = Object.values(path.receiver.faults).reduce((a, b) => a + b, 0);
-    expect(failed / path.receiver.requests).toBeGreaterThan(0.25);
+    // Only generated alerts arrive, and what the receiver accepted is delivered, not also dead-lettered.
+    expect([...result.delivered].filter((id) => !want.has(id))).toEqual([]);
+    expect([...result.deadLettered].filter((id) => result.delivered.has(id))).toEqual([]);
+    // Three attempts each, with 30% of requests failing: about 3% may fail all three.
+    expect(result.delivered.size).toBeGreaterThanOrEqual(0.9 * want.size);
+    const failed = Object.values(result.receiver.faults).reduce((a, b) => a + b, 0);
+    expect(failed / result.receiver.requests).toBeGreaterThan(0.25);
   }
-  expect(rows).toHaveLength(2);
   // The figures docs/RELIABILITY.md quotes.
   console.log(`fault injection (${FAILURE_RATE * 100}% of requests fail):\n${rows.join('\n')}`);
 }, 600_000);
+
+describe('outages', () => {
+  // The PagerDuty path's 500 alerts (the high ones), first 200 of them.
+  const subset = new Set([...expected.pagerduty].slice(0, 200));
+
+  test('an outage shorter than Lambda\'s retry window: everything delivered, nothing dead-lettered', async () => {
+    const result = await deliver('pagerduty', notificationsFor('pagerduty', subset), { failureRate: 0, downForMs: 400 });
+    expect(result.receiver.faults.outage).toBeGreaterThan(0);
+    expect(result.retried).toBeGreaterThan(0);
+    expect(result.delivered).toEqual(subset);
+    expect(result.deadLettered.size).toBe(0);
+  }, 120_000);
+
+  test('an outage that outlasts the retries: everything in the dead-letter queue, nothing lost', async () => {
+    const result = await deliver('slack', notificationsFor('slack', subset), { failureRate: 0, downForMs: 10 * 60_000 });
+    expect(result.delivered.size).toBe(0);
+    expect(result.deadLettered).toEqual(subset);
+    expect(result.receiver.requests).toBe(3 * subset.size);
+  }, 120_000);
+});

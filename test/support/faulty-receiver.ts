@@ -7,7 +7,7 @@ import fc from 'fast-check';
  * 429 with Retry-After, a hang past the client's timeout, a dropped connection. Decisions come from
  * a seeded generator, so a run is repeatable. It records which alerts it accepted (answered 2xx).
  */
-export type Fault = '500' | '429' | 'hang' | 'drop';
+export type Fault = '500' | '429' | 'hang' | 'drop' | 'outage';
 
 export interface FaultyReceiverOptions {
   /** Share of requests answered with a fault. */
@@ -16,6 +16,8 @@ export interface FaultyReceiverOptions {
   /** The success status: 200 for Slack, 202 for PagerDuty. */
   readonly okStatus: number;
   readonly alertIdOf: (body: any) => string | undefined;
+  /** An outage: every request before this time (ms since the epoch) is answered 503. */
+  readonly downUntil?: number;
 }
 
 export class FaultyReceiver {
@@ -27,7 +29,7 @@ export class FaultyReceiver {
 
   /** Alert ids answered 2xx (a delivered alert, possibly more than once). */
   readonly accepted = new Map<string, number>();
-  readonly faults: Record<Fault, number> = { 500: 0, 429: 0, hang: 0, drop: 0 };
+  readonly faults: Record<Fault, number> = { 500: 0, 429: 0, hang: 0, drop: 0, outage: 0 };
   requests = 0;
   private random: () => number;
   private readonly sockets = new Set<Socket>();
@@ -40,6 +42,11 @@ export class FaultyReceiver {
       req.on('data', (c) => { body += c; });
       req.on('end', () => {
         this.requests++;
+        if (this.options.downUntil !== undefined && Date.now() < this.options.downUntil) {
+          this.faults.outage++;
+          res.writeHead(503).end('service_unavailable');
+          return;
+        }
         const fault = this.pickFault();
         if (fault) this.faults[fault]++;
         switch (fault) {

@@ -26,6 +26,12 @@ export interface InvokeOptions {
   readonly concurrency?: number;
   /** Retries after a failed invocation, as Lambda does for asynchronous invocations (2). Default 0. */
   readonly asyncRetries?: number;
+  /**
+   * Waits before each retry. Lambda waits about 1 and then 2 minutes; tests compress that
+   * (e.g. [500, 1000]) so that an outage can be shorter or longer than the whole retry window.
+   * Default: retry at once.
+   */
+  readonly retryDelaysMs?: number[];
   /** What `context.getRemainingTimeInMillis()` starts from, like the function timeout. Default: no context. */
   readonly timeoutMs?: number;
   /** Record each invocation's duration in `ms` (handler time only, without process start). */
@@ -35,13 +41,13 @@ export interface InvokeOptions {
 /**
  * Runs a built bundle in a fresh `node` process, as Lambda would: the module loads once, then the
  * handler is invoked with each event (so module-scope caches stay warm between them). With
- * `asyncRetries`, a failed invocation is repeated immediately, as Lambda's async retries would
- * repeat it a minute or two later.
+ * `asyncRetries`, a failed invocation is repeated as Lambda's async retries repeat it, after
+ * `retryDelaysMs` (Lambda's minute and two, compressed) or at once.
  */
 export function invokeBundle(name: string, events: unknown[], env: Record<string, string>, options: InvokeOptions = {}): Promise<BundleRun> {
   const script = `
     const { handler } = require(${JSON.stringify(bundlePath(name))});
-    const { concurrency, asyncRetries, timeoutMs, timed } = ${JSON.stringify({ concurrency: 1, asyncRetries: 0, ...options })};
+    const { concurrency, asyncRetries, timeoutMs, timed, retryDelaysMs } = ${JSON.stringify({ concurrency: 1, asyncRetries: 0, retryDelaysMs: [], ...options })};
     let input = '';
     process.stdin.on('data', (c) => input += c).on('end', async () => {
       const events = JSON.parse(input);
@@ -62,7 +68,10 @@ export function invokeBundle(name: string, events: unknown[], env: Record<string
             const started = performance.now();
             const time = () => (timed ? { ms: performance.now() - started } : {});
             try { const result = await invoke(events[i]); out[i] = { result, ...counted, ...time() }; break; }
-            catch (e) { if (attempts > asyncRetries) { out[i] = { error: { name: e.name, message: e.message }, ...counted }; break; } }
+            catch (e) {
+              if (attempts > asyncRetries) { out[i] = { error: { name: e.name, message: e.message }, ...counted }; break; }
+              await new Promise((resolve) => setTimeout(resolve, retryDelaysMs[attempts - 1] ?? 0));
+            }
           }
         }
       }
