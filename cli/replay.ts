@@ -1,13 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { syslogTimeToMs } from './syslog-time';
 import { alertsFromEnvelope } from '../lambda/ingest/alerts-from-envelope';
 import { decodeEnvelope, type LogsDelivery } from '../lambda/ingest/envelope';
 import { readSshRecord } from '../lambda/ingest/syslog-record';
 import type { Alert } from '../lambda/shared/alert';
 import { NetworkSet } from '../lambda/shared/networks';
 import { isObject } from '../lambda/shared/values';
-import { syslogTimeToMs } from './syslog-time';
 
 /**
  * `cdk-login-alerts replay`: runs log files through the ingest function's own parser and severity

@@ -278,7 +278,8 @@ export class LoginAlerts extends Construct {
     this.topic = props.topic ?? created!.topic;
     this.topicKey = created?.key;
     this.pipelineAlarmTopic = created && props.organizationId ? createPipelineAlarmTopic(this, created.key) : undefined;
-    this.alarmActions = [this.pipelineAlarmTopic ?? this.topic, ...(props.alarmTopic ? [props.alarmTopic] : [])].map((t) => new cloudwatchActions.SnsAction(t));
+    const alarmTopics = [this.pipelineAlarmTopic ?? this.topic, ...(props.alarmTopic ? [props.alarmTopic] : [])];
+    this.alarmActions = alarmTopics.map((t) => new cloudwatchActions.SnsAction(t));
 
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     this.deadLetterKey = this.createDeadLetterKey();

@@ -41,8 +41,10 @@ describe('regions: sign-ins recorded elsewhere reach the central region', () => 
     const template = Template.fromStack(stack);
     const opsRef = { Ref: Match.stringLikeRegexp('^Ops') };
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('ForwarderDeadLetterQueue'), 'QueueName'] } }],
-      AlarmActions: [opsRef], OKActions: [opsRef],
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('ForwarderDeadLetterQueue'), 'QueueName'] } }],
+      AlarmActions: [opsRef],
+      OKActions: [opsRef],
     });
     for (const metric of ['FailedInvocations', 'InvocationsFailedToBeSentToDlq']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -173,11 +175,19 @@ describe('accounts', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
-            Sid: 'AllowOrganizationToPublish', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Publish', Resource: Match.anyValue(),
+            Sid: 'AllowOrganizationToPublish',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: 'sns:Publish',
+            Resource: Match.anyValue(),
             Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, ArnLike: { 'aws:PrincipalArn': memberRoles } },
           },
           {
-            Sid: 'DenyOrganizationPublishingExceptMemberIngestRoles', Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sns:Publish', Resource: Match.anyValue(),
+            Sid: 'DenyOrganizationPublishingExceptMemberIngestRoles',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sns:Publish',
+            Resource: Match.anyValue(),
             Condition: { StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' }, ArnNotLike: { 'aws:PrincipalArn': [ingestRole, memberRoles] } },
           },
         ]),

@@ -1,6 +1,6 @@
+import { boundFields } from './bound-fields';
 import { consoleAlertDraft } from './console-alert';
 import { isConsoleLogin, parseConsoleLogin } from './console-login';
-import { boundFields } from './bound-fields';
 import type { HostEnricher } from './enrich';
 import type { Envelope } from './envelope';
 import { hostKeyString } from './host-key';

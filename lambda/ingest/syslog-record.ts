@@ -39,7 +39,7 @@ const TAG = 'sshd(?:-[a-z]+)?(?:\\[\\d+(?::[0-9a-fx]+)?\\])?:';
 const SYSLOG = new RegExp(
   `^(?:<\\d{1,3}>)?(?:(?<time>${TRADITIONAL}|${ISO}|${UNIX}|${MONOTONIC}) +(?<host>[^ ]+) +)?${TAG} `,
 );
-const RFC5424 = new RegExp(`^<\\d{1,3}>1 (?<time>\\S+) (?<host>\\S+) sshd(?:-[a-z]+)? \\S+ \\S+ (?:-|\\[[^\\]]*\\])+ ?`);
+const RFC5424 = new RegExp('^<\\d{1,3}>1 (?<time>\\S+) (?<host>\\S+) sshd(?:-[a-z]+)? \\S+ \\S+ (?:-|\\[[^\\]]*\\])+ ?');
 
 /** Journald's identifiers for sshd's processes. */
 const SSHD_IDENTIFIER = /^sshd(?:-[a-z]+)?$/;

@@ -48,7 +48,12 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
     return outcome;
   };
   return runSubscriber(event, () => context?.getRemainingTimeInMillis() ?? 60_000, {
-    destination: 'pagerduty', deliver, sqs, deadLetterQueueUrl, logger, attemptMs: timeoutMs,
+    destination: 'pagerduty',
+    deliver,
+    sqs,
+    deadLetterQueueUrl,
+    logger,
+    attemptMs: timeoutMs,
     // PagerDuty echoes nothing secret, but a proxy in between might.
     trustedAlarmTopicArns: trustedAlarmTopics(process.env),
     redact: redactor(() => routingKey.knownValues()),

@@ -17,7 +17,9 @@ export interface DeadLetter {
 /** SQS takes 256 KiB (262,144 bytes) of body and attributes; keep clear of it. */
 export const MAX_DEAD_LETTER_BYTES = 250 * 1024;
 
-export async function sendToDeadLetterQueue(sqs: SQSClient, queueUrl: string, letter: DeadLetter, redact: (text: string) => string = (t) => t): Promise<void> {
+export type Redact = (text: string) => string;
+
+export async function sendToDeadLetterQueue(sqs: SQSClient, queueUrl: string, letter: DeadLetter, redact: Redact = (t) => t): Promise<void> {
   await sqs.send(new SendMessageCommand({
     QueueUrl: queueUrl,
     MessageBody: deadLetterBody(letter, redact),
@@ -30,7 +32,7 @@ export async function sendToDeadLetterQueue(sqs: SQSClient, queueUrl: string, le
  * first part as text (`record` becomes a string, `recordTruncated: true`); since that text is JSON
  * escaped again, the cut is measured on the finished body, not guessed from the record's length.
  */
-export function deadLetterBody(letter: DeadLetter, redact: (text: string) => string = (t) => t): string {
+export function deadLetterBody(letter: DeadLetter, redact: Redact = (t) => t): string {
   const envelope = {
     source: 'cdk-login-alerts',
     deadLetteredAt: new Date().toISOString(),

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { sendToDeadLetterQueue } from './dead-letter';
+import { type DeadLetter, sendToDeadLetterQueue } from './dead-letter';
 import { type DeliveryOutcome, deliverWithinBudget, RetryableDeliveryError } from './delivery';
 import { readSnsEvent, type SnsRecord, type TopicMessage } from './topic-message';
 
@@ -32,7 +32,7 @@ export interface SubscriberResult {
 export async function runSubscriber(event: unknown, remainingMs: () => number, deps: SubscriberDeps): Promise<SubscriberResult> {
   const { destination, logger } = deps;
   const redact = deps.redact ?? ((text: string) => text);
-  const deadLetter = (letter: Parameters<typeof sendToDeadLetterQueue>[2]) => sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, letter, redact);
+  const deadLetter = (letter: DeadLetter) => sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, letter, redact);
   const records = readSnsEvent(event);
   let delivered = 0;
   let deadLettered = 0;

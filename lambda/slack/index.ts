@@ -41,7 +41,12 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
     return outcome;
   };
   return runSubscriber(event, () => context?.getRemainingTimeInMillis() ?? 60_000, {
-    destination: 'slack', deliver, sqs, deadLetterQueueUrl: config.deadLetterQueueUrl, logger, attemptMs: config.timeoutMs,
+    destination: 'slack',
+    deliver,
+    sqs,
+    deadLetterQueueUrl: config.deadLetterQueueUrl,
+    logger,
+    attemptMs: config.timeoutMs,
     // The webhook URL is the secret: its token must not appear in anything written out.
     trustedAlarmTopicArns: trustedAlarmTopics(process.env),
     redact: redactor(() => webhookUrl.knownValues()),

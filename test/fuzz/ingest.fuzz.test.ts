@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { CreateTopicCommand, PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import fc from 'fast-check';
 import { alertsFromEnvelope } from '../../lambda/ingest/alerts-from-envelope';
 import { HostEnricher } from '../../lambda/ingest/enrich';
@@ -6,7 +7,6 @@ import { decodeEnvelope, MalformedEnvelopeError } from '../../lambda/ingest/enve
 import { publishAlerts } from '../../lambda/ingest/publish';
 import { PublishedIds } from '../../lambda/ingest/published-ids';
 import { NetworkSet } from '../../lambda/shared/networks';
-import { CreateTopicCommand, PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { awsConfig, subscribeHttpCollector } from '../support/estate';
 import { cloudTrailEvent, encodeLogs, logsPayload } from '../support/fixtures';
 import { startMoto } from '../support/moto';
@@ -141,7 +141,11 @@ describe('ingest fuzzing', () => {
         `Mar  5 14:03:07 h sshd[1]: Accepted ${'\u0001'.repeat(n / 4)}`,
       ));
       await fc.assert(fc.asyncProperty(
-        fc.array(fc.oneof({ arbitrary: login.map((l) => l.line), weight: 3 }, { arbitrary: huge, weight: 1 }, { arbitrary: noise, weight: 2 }), { minLength: 1, maxLength: 12 }),
+        fc.array(fc.oneof(
+          { arbitrary: login.map((l) => l.line), weight: 3 },
+          { arbitrary: huge, weight: 1 },
+          { arbitrary: noise, weight: 2 },
+        ), { minLength: 1, maxLength: 12 }),
         async (lines) => {
           collector.reset();
           const payload = logsPayload(lines, { idPrefix: `run${++run}-` });

@@ -97,7 +97,12 @@ describe('subscriber fuzzing', () => {
       // (Empty stays empty: an empty value legitimately leaves a field out.)
       const x = (v: string) => (v === '' ? '' : 'x');
       const benign = {
-        ...alert, user: x(userName), sourceIp: x(ip), reasons: [x(reason)], summary: `${x(userName)}@${x(hostname)}`, principal: { type: 'IAMUser', arn: x(userName) },
+        ...alert,
+        user: x(userName),
+        sourceIp: x(ip),
+        reasons: [x(reason)],
+        summary: `${x(userName)}@${x(hostname)}`,
+        principal: { type: 'IAMUser', arn: x(userName) },
         host: { hostname: x(hostname), name: x(hostname), instanceId: x(tag), tags: { env: x(tag), Team: x(userName) } },
       } as Alert;
       expect(texts.map(layoutMarks)).toEqual(untrustedMrkdwn(renderAlert(benign, options), mention).map(layoutMarks));
