@@ -95,7 +95,7 @@ async function deliver(destination: Destination, notifications: string[], faults
     downUntil: faults.downForMs === undefined ? undefined : Date.now() + faults.downForMs,
   });
   try {
-    const env = destination === 'slack'
+    const env: Record<string, string> = destination === 'slack'
       ? { SLACK_WEBHOOK_SECRET_ARN: await createSecret(moto.endpoint, `slack-${++runs}`, `${receiver.url}/services/T0FAULT/B0FAULT/${SLACK_TOKEN}`), SLACK_TIMEOUT_MS: '300' }
       : { PAGERDUTY_ROUTING_KEY_SECRET_ARN: await createSecret(moto.endpoint, `pd-${++runs}`, ROUTING_KEY), PAGERDUTY_EVENTS_URL: `${receiver.url}/v2/enqueue`, PAGERDUTY_TIMEOUT_MS: '300' };
     const deadLetterQueue = (await createQueue(moto.endpoint, `${destination}-dlq-${runs}`)).url;
