@@ -3,11 +3,12 @@
  * Figures are outputs, not assertions; docs/BENCHMARKS.md records a run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import * as ts from 'typescript';
 import { naiveIngest } from './naive-ingest';
 import { AwsCallCounter } from '../test/support/aws-call-counter';
 import { awsConfig } from '../test/support/estate';
@@ -16,6 +17,11 @@ import { bundlePath, invokeBundle } from '../test/support/invoke-bundle';
 import { startMoto } from '../test/support/moto';
 
 const ROOT = join(__dirname, '..');
+/**
+ * `--quick`: every section on a small input with few repetitions, to prove each still runs and prints
+ * its table (the test run does this); figures from it mean nothing.
+ */
+const QUICK = process.argv.includes('--quick');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 function table(title: string, rows: Array<Record<string, string>>): void {
@@ -30,25 +36,26 @@ function table(title: string, rows: Array<Record<string, string>>): void {
 
 /** 1. One delivery of 1,000 Accepted lines from 50 instances, cold and warm, against the naive design. */
 async function largeBatch(): Promise<void> {
+  const [lineCount, instanceCount] = QUICK ? [100, 10] : [1000, 50];
   const moto = await startMoto();
   const counter = await AwsCallCounter.start(moto.endpoint);
   try {
     const ec2 = new EC2Client(awsConfig(moto.endpoint));
     const run = await ec2.send(new RunInstancesCommand({
       ImageId: 'ami-12c6146b',
-      MinCount: 50,
-      MaxCount: 50,
+      MinCount: instanceCount,
+      MaxCount: instanceCount,
       TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'fleet' }, { Key: 'env', Value: 'prod' }] }],
     }));
     const hosts = run.Instances!.map((i) => ({ id: i.InstanceId!, host: `ip-${i.PrivateIpAddress!.replace(/\./g, '-')}` }));
     const { TopicArn } = await new SNSClient(awsConfig(moto.endpoint)).send(new CreateTopicCommand({ Name: 'bench' }));
-    const lines = (batch: number) => Array.from({ length: 1000 }, (_, n) =>
-      `Nov 21 09:15:02 ${hosts[n % 50].host} sshd[${n}]: Accepted publickey for deploy from 203.0.113.${n % 250} port ${20000 + n} ssh2: ED25519 SHA256:b${batch}k${n}`);
+    const lines = (batch: number) => Array.from({ length: lineCount }, (_, n) =>
+      `Nov 21 09:15:02 ${hosts[n % instanceCount].host} sshd[${n}]: Accepted publickey for deploy from 203.0.113.${n % 250} port ${20000 + n} ssh2: ED25519 SHA256:b${batch}k${n}`);
 
     const env = { AWS_ENDPOINT_URL: counter.endpoint, ALERT_TOPIC_ARN: TopicArn! };
     const delivery = (batch: number) => logsDelivery(lines(batch), { logStream: 'fleet/secure', idPrefix: `b${batch}-` });
     const count = () => ({ ec2: counter.count('DescribeInstances'), sns: counter.count('PublishBatch') });
-    for (const latencyMs of [0, 20]) {
+    for (const latencyMs of QUICK ? [0] : [0, 20]) {
       // Cold: a fresh process, one delivery.
       counter.reset();
       counter.latencyMs = latencyMs;
@@ -70,7 +77,7 @@ async function largeBatch(): Promise<void> {
       });
       const naiveMs = performance.now() - started;
       const where = latencyMs === 0 ? 'moto on loopback' : `moto + ${latencyMs} ms per API call, like a real AWS round trip`;
-      table(`1. One CloudWatch Logs delivery: 1,000 Accepted lines from 50 instances (${where})`, [
+      table(`1. One CloudWatch Logs delivery: ${fmt(lineCount)} Accepted lines from ${instanceCount} instances (${where})`, [
         { 'design': 'cdk-login-alerts, cold', 'EC2 calls': String(coldCalls.ec2), 'SNS calls': String(coldCalls.sns), 'alerts': String((cold.result as any).alerts), 'time (ms)': fmt(cold.ms!) },
         { 'design': 'cdk-login-alerts, warm', 'EC2 calls': String(warmCalls.ec2), 'SNS calls': String(warmCalls.sns), 'alerts': String((warm.result as any).alerts), 'time (ms)': fmt(warm.ms!) },
         { 'design': 'naive: DescribeTags + Publish per line', 'EC2 calls': String(counter.count('DescribeTags')), 'SNS calls': String(counter.count('Publish')), 'alerts': String(naivePublished), 'time (ms)': fmt(naiveMs) },
@@ -83,48 +90,157 @@ async function largeBatch(): Promise<void> {
   }
 }
 
+/** The function bundles under assets/ (the CLI's bundle is a command, timed on its own). */
+function functionBundles(): string[] {
+  return readdirSync(join(ROOT, 'assets')).filter((name) => name !== 'cli' && existsSync(bundlePath(name))).sort();
+}
+
+/** A fresh `node` process, as Lambda's init starts one: its wall time in milliseconds. */
+function nodeTime(args: string[]): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' }, cwd: ROOT });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
 /** 2. Bundle sizes, and what loading each adds to a fresh node process (median of 15). */
 function coldStart(): void {
-  const runs = 15;
-  const time = (args: string[]) => {
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { env: { PATH: process.env.PATH, AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' }, cwd: ROOT });
-    if (result.status !== 0) throw new Error(`${args.join(' ')}: ${result.stderr}`);
-    return Number(process.hrtime.bigint() - started) / 1e6;
-  };
-  const bare = median(Array.from({ length: runs }, () => time(['-e', ''])));
-  const rows = readdirSync(join(ROOT, 'assets')).sort().map((name) => {
+  const runs = QUICK ? 3 : 15;
+  const bare = median(Array.from({ length: runs }, () => nodeTime(['-e', ''])));
+  const rows = functionBundles().map((name) => {
     const bundle = bundlePath(name);
-    const load = median(Array.from({ length: runs }, () => time(['-e', `require(${JSON.stringify(bundle)})`])));
+    const load = median(Array.from({ length: runs }, () => nodeTime(['-e', `require(${JSON.stringify(bundle)})`])));
     return { 'function': name, 'bundle (KB)': fmt(statSync(bundle).size / 1024, 1), 'load − bare node (ms)': fmt(load - bare, 1) };
   });
   table(`2. Cold start: bundle size and load time beyond a bare node start (${fmt(bare, 1)} ms), median of ${runs}`, rows);
   console.log('\nThe AWS SDK v3 is external (the Lambda runtime provides it); load time includes requiring it from node_modules. Targets: ingest ≤ 500 KB, ≤ 50 ms added.');
+  const cli = bundlePath('cli');
+  const help = median(Array.from({ length: runs }, () => nodeTime([cli, '--help'])));
+  table('2a. The cdk-login-alerts command (not a function)', [
+    { 'command': 'cdk-login-alerts --help', 'bundle (KB)': fmt(statSync(cli).size / 1024, 1), 'run − bare node (ms)': fmt(help - bare, 1) },
+  ]);
+}
+
+/**
+ * Times, inside one fresh process, each AWS SDK package a bundle requires while it loads, the rest
+ * of the bundle's own evaluation (our code and the libraries bundled with it), the first client's
+ * construction and its first credentials (from environment variables, as Lambda provides them).
+ */
+const PROFILE_SCRIPT = `
+const Module = require('module');
+const bundle = process.argv[1];
+const sdk = {};
+const original = Module.prototype.require;
+Module.prototype.require = function (id) {
+  if (this.filename !== bundle || !id.startsWith('@aws-sdk/')) return original.apply(this, arguments);
+  const started = performance.now();
+  try { return original.apply(this, arguments); } finally { sdk[id] = (sdk[id] || 0) + performance.now() - started; }
+};
+const started = performance.now();
+require(bundle);
+const total = performance.now() - started;
+Module.prototype.require = original;
+const firstClient = Object.keys(sdk).find((id) => id.startsWith('@aws-sdk/client-'));
+(async () => {
+  let construct = 0, credentials = 0;
+  if (firstClient) {
+    const m = require(firstClient);
+    const Client = Object.values(m).find((v) => typeof v === 'function' && /.Client$/.test(v.name));
+    let t = performance.now();
+    const client = new Client({});
+    construct = performance.now() - t;
+    t = performance.now();
+    const provider = typeof client.config.credentials === 'function' ? client.config.credentials : client.config.credentialDefaultProvider(client.config);
+    await provider();
+    credentials = performance.now() - t;
+  }
+  process.stdout.write(JSON.stringify({ total, sdk, construct, credentials }));
+})();`;
+
+const LOGGER_ENTRY = "const { Logger } = require('@aws-lambda-powertools/logger'); new Logger({ serviceName: 'bench' });";
+
+/** 2b. Where a bundle's load time goes (median of the runs for each part). */
+function coldStartProfile(): void {
+  const runs = QUICK ? 3 : 15;
+  const env = { PATH: process.env.PATH, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', NODE_NO_WARNINGS: '1' };
+  const profile = (bundle: string) => {
+    const result = spawnSync(process.execPath, ['-e', PROFILE_SCRIPT, bundle], { env, cwd: ROOT, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`profiling ${bundle}: ${result.stderr}`);
+    return JSON.parse(result.stdout) as { total: number; sdk: Record<string, number>; construct: number; credentials: number };
+  };
+  // Powertools Logger as the bundles carry it: bundled on its own by the same esbuild, timed the same way.
+  const dir = mkdtempSync(join(tmpdir(), 'bench-logger-'));
+  const loggerBundle = join(dir, 'logger.js');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('esbuild').buildSync({ stdin: { contents: LOGGER_ENTRY, resolveDir: ROOT }, bundle: true, platform: 'node', target: 'node22', minify: true, outfile: loggerBundle, logLevel: 'silent' });
+  const logger = median(Array.from({ length: runs }, () => profile(loggerBundle).total));
+  const rows = functionBundles().map((name) => {
+    const samples = Array.from({ length: runs }, () => profile(bundlePath(name)));
+    const sdkIds = Object.keys(samples[0].sdk);
+    const sdkMs = sdkIds.map((id) => median(samples.map((s) => s.sdk[id] ?? 0)));
+    const total = median(samples.map((s) => s.total));
+    const ownMs = median(samples.map((s) => s.total - Object.values(s.sdk).reduce((a, b) => a + b, 0)));
+    return {
+      'function': name,
+      'require, in all (ms)': fmt(total, 1),
+      'AWS SDK packages at load (ms)': sdkIds.map((id, i) => `${id.replace('@aws-sdk/', '')} ${fmt(sdkMs[i], 1)}`).join(', ') || 'none',
+      'the bundle itself (ms)': fmt(ownMs, 1),
+      'of which Powertools Logger (ms)': fmt(logger, 1),
+      'client construction (ms)': fmt(median(samples.map((s) => s.construct)), 1),
+      'first credentials (ms)': fmt(median(samples.map((s) => s.credentials)), 1),
+    };
+  });
+  table(`2b. Where each function's cold init goes, in one process, median of ${runs}`, rows);
+  console.log('\n"The bundle itself" is our code with the libraries bundled in (Powertools Logger, @slack/webhook), evaluated after the SDK packages it requires; the Logger column is Powertools Logger bundled and loaded on its own. Credentials come from environment variables, as in Lambda; they resolve on the first call, not at load.');
+}
+
+/**
+ * An app as a consumer runs it: the TypeScript app transpiled to JavaScript once, importing the
+ * compiled library (`lib/`, what the npm package ships) instead of the sources.
+ */
+function compiledApp(app: string, outDir: string): string {
+  const source = readFileSync(join(ROOT, app), 'utf8').replace(/from '\.\.\/src'/g, `from ${JSON.stringify(join(ROOT, 'lib', 'index.js'))}`);
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  const file = join(outDir, app.replace(/[/.]/g, '-') + '.js');
+  writeFileSync(file, outputText);
+  return file;
 }
 
 /** 3. `cdk synth` of the example app against the same app without LoginAlerts, alternating runs. */
 function synth(): void {
-  const runs = 7;
+  const runs = QUICK ? 1 : 7;
   const cdk = join(ROOT, 'node_modules', '.bin', 'cdk');
-  const time = (app: string) => {
+  if (!existsSync(join(ROOT, 'lib', 'index.js'))) throw new Error('lib/ is missing: run `npx projen compile` first (`npx projen bench` does)');
+  const appsDir = mkdtempSync(join(tmpdir(), 'bench-apps-'));
+  const modes = {
+    'compiled library, node': (app: string) => `node ${compiledApp(app, appsDir)}`,
+    'sources, ts-node': (app: string) => `npx ts-node --transpile-only --project ${join(ROOT, 'tsconfig.dev.json')} ${app}`,
+  };
+  const time = (command: string) => {
     const out = mkdtempSync(join(tmpdir(), 'bench-synth-'));
     const started = performance.now();
-    execFileSync(cdk, ['synth', '--quiet', '--app', `npx ts-node --transpile-only --project ${join(ROOT, 'tsconfig.dev.json')} ${app}`, '--output', out], { cwd: ROOT, stdio: 'ignore' });
+    // NODE_PATH: the transpiled apps live outside the checkout but require its node_modules.
+    execFileSync(cdk, ['synth', '--quiet', '--app', command, '--output', out], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NODE_PATH: join(ROOT, 'node_modules') } });
     return performance.now() - started;
   };
-  // Alternate the two so a noisy stretch of the machine hits both alike.
-  const withIt: number[] = [];
-  const without: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    withIt.push(time('examples/app.ts'));
-    without.push(time('bench/baseline-app.ts'));
+  const rows: Array<Record<string, string>> = [];
+  for (const [mode, command] of Object.entries(modes)) {
+    // Alternate the two so a noisy stretch of the machine hits both alike.
+    const withIt: number[] = [];
+    const without: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      withIt.push(time(command('examples/app.ts')));
+      without.push(time(command('bench/baseline-app.ts')));
+    }
+    const ratios = withIt.map((w, i) => w / without[i]);
+    rows.push({
+      'app run as': mode,
+      'examples/app.ts (ms)': fmt(median(withIt)),
+      'baseline, no LoginAlerts (ms)': fmt(median(without)),
+      'median pairwise ratio': `${fmt(median(ratios), 2)}×`,
+    });
   }
-  const ratios = withIt.map((w, i) => w / without[i]);
-  table(`3. cdk synth, median of ${runs} alternating runs`, [
-    { 'app': 'examples/app.ts (LoginAlerts with Slack and PagerDuty)', 'time (ms)': fmt(median(withIt)) },
-    { 'app': 'bench/baseline-app.ts (same stack, no LoginAlerts)', 'time (ms)': fmt(median(without)) },
-  ]);
-  console.log(`\nmedian of the pairwise ratios ${fmt(median(ratios), 2)}× (target ≤ 1.2×)`);
+  table(`3. cdk synth, median of ${runs} alternating runs (target ≤ 1.2×)`, rows);
 }
 
 /** 4. On paper: invocations and cost a day, against an S3-triggered CloudTrail log scanner. */
@@ -155,11 +271,14 @@ both. Cross-region forwarding of sign-ins adds one EventBridge PutEvents per for
 }
 
 async function main(): Promise<void> {
-  console.log(`# cdk-login-alerts benchmarks\n\n${new Date().toISOString()} · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model} · ${fmt(totalmem() / 2 ** 30)} GiB`);
-  const only = process.argv.slice(2);
+  console.log(`# cdk-login-alerts benchmarks${QUICK ? ' (quick: proves each section runs; figures mean nothing)' : ''}\n\n${new Date().toISOString()} · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model} · ${fmt(totalmem() / 2 ** 30)} GiB`);
+  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
   const want = (n: string) => only.length === 0 || only.includes(n);
   if (want('batch')) await largeBatch();
-  if (want('coldstart')) coldStart();
+  if (want('coldstart')) {
+    coldStart();
+    coldStartProfile();
+  }
   if (want('synth')) synth();
   if (want('paper')) onPaper();
 }

@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { alarmEvent, alertEvent } from './event';
 import { PAGERDUTY_EVENTS_URL, sendToPagerDuty } from './send';
@@ -18,7 +17,6 @@ import { trustedAlarmTopics, type TopicMessage } from '../shared/topic-message';
  */
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-pagerduty' });
-const sqs = new SQSClient({});
 const secrets = new SecretsManagerClient({});
 let state: { routingKey: CachedSecret; eventsUrl: string; deadLetterQueueUrl: string; timeoutMs: number } | undefined;
 
@@ -50,7 +48,6 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   return runSubscriber(event, () => context?.getRemainingTimeInMillis() ?? 60_000, {
     destination: 'pagerduty',
     deliver,
-    sqs,
     deadLetterQueueUrl,
     logger,
     attemptMs: timeoutMs,

@@ -1,4 +1,4 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { type SendMessage, sendSqsMessage } from './lazy-sqs';
 
 /**
  * Puts what could never be delivered into the destination's dead-letter queue, with the reason,
@@ -19,12 +19,12 @@ export const MAX_DEAD_LETTER_BYTES = 250 * 1024;
 
 export type Redact = (text: string) => string;
 
-export async function sendToDeadLetterQueue(sqs: SQSClient, queueUrl: string, letter: DeadLetter, redact: Redact = (t) => t): Promise<void> {
-  await sqs.send(new SendMessageCommand({
+export async function sendToDeadLetterQueue(queueUrl: string, letter: DeadLetter, redact: Redact = (t) => t, send: SendMessage = sendSqsMessage): Promise<void> {
+  await send({
     QueueUrl: queueUrl,
     MessageBody: deadLetterBody(letter, redact),
     MessageAttributes: { destination: { DataType: 'String', StringValue: letter.destination } },
-  }));
+  });
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { type DeadLetter, sendToDeadLetterQueue } from './dead-letter';
 import { type DeliveryOutcome, deliverWithinBudget, RetryableDeliveryError } from './delivery';
 import { readSnsEvent, type SnsRecord, type TopicMessage } from './topic-message';
@@ -13,7 +12,6 @@ export interface SubscriberDeps {
   /** `slack`, `pagerduty`: names the destination in logs and dead letters. */
   readonly destination: string;
   readonly deliver: (message: TopicMessage) => Promise<DeliveryOutcome>;
-  readonly sqs: SQSClient;
   readonly deadLetterQueueUrl: string;
   readonly logger: Logger;
   /** Request timeout of one attempt, kept in reserve when waiting out a rate limit. */
@@ -32,7 +30,7 @@ export interface SubscriberResult {
 export async function runSubscriber(event: unknown, remainingMs: () => number, deps: SubscriberDeps): Promise<SubscriberResult> {
   const { destination, logger } = deps;
   const redact = deps.redact ?? ((text: string) => text);
-  const deadLetter = (letter: DeadLetter) => sendToDeadLetterQueue(deps.sqs, deps.deadLetterQueueUrl, letter, redact);
+  const deadLetter = (letter: DeadLetter) => sendToDeadLetterQueue(deps.deadLetterQueueUrl, letter, redact);
   const records = readSnsEvent(event);
   let delivered = 0;
   let deadLettered = 0;

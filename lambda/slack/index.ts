@@ -1,6 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { readSlackConfig } from './config';
 import { renderAlarm, renderAlert } from './render';
@@ -18,7 +17,6 @@ import { trustedAlarmTopics, type TopicMessage } from '../shared/topic-message';
  */
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-slack' });
-const sqs = new SQSClient({});
 const secrets = new SecretsManagerClient({});
 let state: { config: ReturnType<typeof readSlackConfig>; webhookUrl: CachedSecret } | undefined;
 
@@ -43,7 +41,6 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   return runSubscriber(event, () => context?.getRemainingTimeInMillis() ?? 60_000, {
     destination: 'slack',
     deliver,
-    sqs,
     deadLetterQueueUrl: config.deadLetterQueueUrl,
     logger,
     attemptMs: config.timeoutMs,
