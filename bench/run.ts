@@ -200,7 +200,8 @@ function coldStartProfile(): void {
  */
 function compiledApp(app: string, outDir: string): string {
   const source = readFileSync(join(ROOT, app), 'utf8').replace(/from '\.\.\/src'/g, `from ${JSON.stringify(join(ROOT, 'lib', 'index.js'))}`);
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
+  const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+  const { outputText } = ts.transpileModule(source, { compilerOptions });
   const file = join(outDir, app.replace(/[/.]/g, '-') + '.js');
   writeFileSync(file, outputText);
   return file;

@@ -19,7 +19,12 @@ export const MAX_DEAD_LETTER_BYTES = 250 * 1024;
 
 export type Redact = (text: string) => string;
 
-export async function sendToDeadLetterQueue(queueUrl: string, letter: DeadLetter, redact: Redact = (t) => t, send: SendMessage = sendSqsMessage): Promise<void> {
+export async function sendToDeadLetterQueue(
+  queueUrl: string,
+  letter: DeadLetter,
+  redact: Redact = (t) => t,
+  send: SendMessage = sendSqsMessage,
+): Promise<void> {
   await send({
     QueueUrl: queueUrl,
     MessageBody: deadLetterBody(letter, redact),
