@@ -76,26 +76,26 @@ export function restrictPublishers(topic: sns.Topic, publisher: iam.IRole, organ
     'aws:PrincipalArn': publisher.roleArn,
     'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com',
   };
-  topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyPublishingExceptIngestAndAlarms',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: { StringNotEquals: { ...notIngestOrAlarms, ...(organizationId && { 'aws:PrincipalOrgID': organizationId }) } },
-  }));
+  denyPublishing(topic, 'DenyPublishingExceptIngestAndAlarms', {
+    StringNotEquals: { ...notIngestOrAlarms, ...(organizationId && { 'aws:PrincipalOrgID': organizationId }) },
+  });
   if (!organizationId) return;
   // Within the organization, only roles named like member ingest roles: denied unless the name fits.
+  denyPublishing(topic, 'DenyOrganizationPublishingExceptMemberIngestRoles', {
+    StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' },
+    ArnNotLike: { 'aws:PrincipalArn': [publisher.roleArn, memberIngestRoles(topic)] },
+  });
+}
+
+/** An explicit deny of sns:Publish on the topic for every principal the conditions match. */
+function denyPublishing(topic: sns.Topic, sid: string, conditions: Record<string, unknown>): void {
   topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyOrganizationPublishingExceptMemberIngestRoles',
+    sid,
     effect: iam.Effect.DENY,
     principals: [new iam.AnyPrincipal()],
     actions: ['sns:Publish'],
     resources: [topic.topicArn],
-    conditions: {
-      StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' },
-      ArnNotLike: { 'aws:PrincipalArn': [publisher.roleArn, memberIngestRoles(topic)] },
-    },
+    conditions,
   }));
 }
 
@@ -115,14 +115,7 @@ export function createPipelineAlarmTopic(scope: Construct, key: kms.IKey): sns.T
     resources: [topic.topicArn],
     conditions: { StringEquals: { 'aws:SourceAccount': account } },
   }));
-  topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'DenyPublishingExceptAlarms',
-    effect: iam.Effect.DENY,
-    principals: [new iam.AnyPrincipal()],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: { StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } },
-  }));
+  denyPublishing(topic, 'DenyPublishingExceptAlarms', { StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } });
   return topic;
 }
 
