@@ -1,9 +1,13 @@
+import { apiAlertDraft } from './api-alert';
+import { isApiLogin, parseApiLogin } from './api-event';
 import { boundFields } from './bound-fields';
 import { consoleAlertDraft } from './console-alert';
 import { isConsoleLogin, parseConsoleLogin } from './console-login';
 import type { HostEnricher } from './enrich';
 import type { Envelope } from './envelope';
 import { hostKeyString } from './host-key';
+import { parseInstanceConnectLine } from './instance-connect-line';
+import { correlateKeyPushes, type KeyPush } from './key-push-correlation';
 import type { SeverityPolicy } from './severity';
 import { type AlertDraft, sshAlertDraft } from './ssh-alert';
 import { parseSshLine } from './ssh-line';
@@ -31,23 +35,31 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
   if (envelope.type === 'logs') {
     if (envelope.messageType === 'CONTROL_MESSAGE') return { alerts: [], ignored: 'CloudWatch Logs control message', linesRead: 0 };
     const drafts: AlertDraft[] = [];
+    const pushes: KeyPush[] = [];
     for (const event of envelope.logEvents) {
       const login = parseSshLine(event.message);
-      if (login) drafts.push(sshAlertDraft(envelope, event, login, context.policy, context.region));
+      if (login) {
+        drafts.push(sshAlertDraft(envelope, event, login, context.policy, context.region));
+        continue;
+      }
+      const push = parseInstanceConnectLine(event.message);
+      if (push) pushes.push({ event, line: push });
     }
-    return { alerts: await finish(drafts, context.enricher), linesRead: envelope.logEvents.length };
+    const correlated = correlateKeyPushes(drafts, pushes, envelope, context.region);
+    return { alerts: await finish(correlated, context.enricher), linesRead: envelope.logEvents.length };
   }
 
-  if (!isConsoleLogin(envelope.detail)) {
-    return { alerts: [], ignored: `EventBridge event ${envelope.source}/${envelope.detailType} is not a ConsoleLogin`, linesRead: 0 };
+  const fallback = { account: envelope.account ?? 'unknown', region: envelope.region ?? context.region, time: new Date().toISOString() };
+  if (isConsoleLogin(envelope.detail)) {
+    const login = parseConsoleLogin(envelope.detail as Record<string, unknown>, envelope);
+    return { alerts: await finish([consoleAlertDraft(login, fallback)], undefined), linesRead: 0 };
   }
-  const login = parseConsoleLogin(envelope.detail as Record<string, unknown>, envelope);
-  const draft = consoleAlertDraft(login, {
-    account: envelope.account ?? 'unknown',
-    region: envelope.region ?? context.region,
-    time: new Date().toISOString(),
-  });
-  return { alerts: await finish([draft], undefined), linesRead: 0 };
+  if (isApiLogin(envelope.detail)) {
+    // Session Manager and Instance Connect calls name their instance: enrich it like an SSH login's.
+    const login = parseApiLogin(envelope.detail as Record<string, unknown>, envelope);
+    return { alerts: await finish([apiAlertDraft(login, fallback)], context.enricher), linesRead: 0 };
+  }
+  return { alerts: [], ignored: `EventBridge event ${envelope.source}/${envelope.detailType} is not a sign-in, session or Instance Connect call`, linesRead: 0 };
 }
 
 async function finish(drafts: AlertDraft[], enricher: HostEnricher | undefined): Promise<Alert[]> {

@@ -19,6 +19,8 @@ export function consoleAlertDraft(login: ConsoleLogin, fallback: { account: stri
     ...(login.sourceIp && { sourceIp: login.sourceIp }),
     ...(login.mfa !== undefined && { mfa: login.mfa }),
     principal: login.principal,
+    // A failed sign-in names who tried to be someone, not who it was.
+    ...(login.actor && login.outcome === 'success' && !login.userHidden && { actor: login.actor }),
     ...(login.userAgent && { userAgent: login.userAgent }),
     origin: { eventSource: login.eventSource, eventName: login.eventName, eventId: login.eventId },
   };

@@ -1,5 +1,6 @@
+import { readIdentity } from './cloudtrail-identity';
 import { normaliseIp } from './ssh-line';
-import type { Outcome, Principal } from '../shared/alert';
+import type { Actor, Outcome, Principal } from '../shared/alert';
 import { isObject, nonEmptyString as str, toIsoUtc } from '../shared/values';
 
 /**
@@ -17,6 +18,7 @@ export interface ConsoleLogin {
   /** `root`, the IAM user name, the role session name, or the federated user's name, as logged. */
   readonly user: string;
   readonly principal: Principal;
+  readonly actor?: Actor;
   readonly outcome: Outcome;
   /** Undefined when the record does not say (`MFAUsed` absent). */
   readonly mfa?: boolean;
@@ -36,7 +38,6 @@ export interface EnvelopeFacts {
 }
 
 export const HIDDEN_USER = 'HIDDEN_DUE_TO_SECURITY_REASONS';
-const IDENTITY_CENTER_ROLE_PREFIX = 'AWSReservedSSO_';
 
 /** The record fields we read; all optional because CloudTrail promises none of them to us. */
 interface ConsoleLoginRecord {
@@ -62,7 +63,7 @@ export function parseConsoleLogin(detail: Record<string, unknown>, envelope: Env
   const record = detail as ConsoleLoginRecord;
   const identity = isObject(record.userIdentity) ? record.userIdentity : {};
   const extra = isObject(record.additionalEventData) ? record.additionalEventData : {};
-  const { user, principal } = readIdentity(identity, extra);
+  const { user, principal, actor } = readIdentity(identity, extra);
   const mfaUsed = str(extra.MFAUsed);
   const sourceAddress = str(record.sourceIPAddress);
   return {
@@ -75,6 +76,7 @@ export function parseConsoleLogin(detail: Record<string, unknown>, envelope: Env
     region: str(record.awsRegion) ?? envelope.region,
     user,
     principal,
+    ...(actor && { actor }),
     outcome: readOutcome(record),
     // `Yes`/`No` in most records, `YES` in AWS's own root sign-in sample: compared without case.
     mfa: mfaUsed === undefined ? undefined : mfaUsed.toLowerCase() === 'yes',
@@ -89,29 +91,4 @@ function readOutcome(record: ConsoleLoginRecord): Outcome {
   const response = isObject(record.responseElements) ? record.responseElements : {};
   // Without an explicit Success we never claim one.
   return response.ConsoleLogin === 'Success' ? 'success' : 'failure';
-}
-
-function readIdentity(identity: Record<string, unknown>, extra: Record<string, unknown>): { user: string; principal: Principal } {
-  const type = str(identity.type) ?? 'Unknown';
-  const arn = str(identity.arn);
-  const base: Principal = { type, ...(arn && { arn }) };
-  switch (type) {
-    case 'Root':
-      return { user: 'root', principal: base };
-    case 'AssumedRole': {
-      // arn:aws:sts::123456789012:assumed-role/<role>/<session>
-      const [, roleName, session] = (arn ?? '').split(':').slice(5).join(':').split('/');
-      const federation = roleName?.startsWith(IDENTITY_CENTER_ROLE_PREFIX) ? 'identity-center'
-        : str(extra.SamlProviderArn) ? 'saml' : undefined;
-      return {
-        user: session || str(identity.principalId)?.split(':').pop() || 'unknown',
-        principal: { ...base, ...(roleName && { roleName }), ...(federation && { federation }) },
-      };
-    }
-    case 'FederatedUser':
-      // arn:aws:sts::123456789012:federated-user/<name>
-      return { user: arn?.split('/').slice(1).join('/') || str(identity.userName) || 'unknown', principal: base };
-    default:
-      return { user: str(identity.userName) ?? str(identity.principalId) ?? 'unknown', principal: base };
-  }
 }

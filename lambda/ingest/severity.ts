@@ -1,3 +1,4 @@
+import type { ApiLogin } from './api-event';
 import type { ConsoleLogin } from './console-login';
 import type { SshLineResult } from './ssh-line';
 import { SEVERITIES, type Severity, UNPARSED_LINE_REASON } from '../shared/alert';
@@ -60,6 +61,34 @@ export function classifyConsole(login: ConsoleLogin): Classification {
     return { severity: 'low', reasons: [via] };
   }
   return { severity: 'medium', reasons: [`unrecognised identity type ${type}`] };
+}
+
+/**
+ * Session Manager sessions and Instance Connect pushes or tunnels (CloudTrail): low, as a way in
+ * that already names its caller; medium when made with an IAM user's long-term access keys (a key
+ * that can leak) or denied; critical by root (high when root was denied).
+ */
+export function classifyApi(login: ApiLogin): Classification {
+  const what = login.kind === 'ssm-session'
+    ? `SSM ${login.session?.document && login.session.document !== 'shell' ? `session (${login.session.document})` : 'shell session'}`
+    : login.eventName === 'OpenTunnel' ? 'EC2 Instance Connect Endpoint tunnel'
+      : login.eventName === 'SendSerialConsoleSSHPublicKey' ? 'EC2 serial console key push' : 'EC2 Instance Connect key push';
+  const reasons = [what, ...login.problems];
+  const root = login.identity.principal.type === 'Root';
+  if (login.errorCode) {
+    return { severity: root ? 'high' : 'medium', reasons: [...reasons, `denied: ${login.errorCode}`, ...(root ? ['root user'] : [])] };
+  }
+  if (root) return { severity: 'critical', reasons: [...reasons, 'root user'] };
+  if (login.identity.longTermKeys && login.identity.principal.type === 'IAMUser') {
+    return { severity: 'medium', reasons: [...reasons, 'IAM user long-term access keys'] };
+  }
+  if (login.kind === 'instance-connect') reasons.push('no SSH login seen with it');
+  return { severity: 'low', reasons };
+}
+
+/** One level lower, never below `low`, with the reason why (a login attributed to a person). */
+export function lowerFor(classification: Classification, reason: string): Classification {
+  return { severity: lower(classification.severity), reasons: [...classification.reasons, reason] };
 }
 
 function mfaReason(mfa: boolean | undefined): string[] {

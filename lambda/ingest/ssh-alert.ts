@@ -1,7 +1,7 @@
 import type { LogEvent, LogsDelivery } from './envelope';
 import type { HostKey } from './host-key';
 import { hostKeyFor } from './host-key';
-import { classifySsh, type SeverityPolicy } from './severity';
+import { classifySsh, lowerFor, type SeverityPolicy } from './severity';
 import type { SshLineResult } from './ssh-line';
 import { ALERT_SCHEMA_VERSION, UNKNOWN_USER, type Alert } from '../shared/alert';
 
@@ -18,7 +18,10 @@ export function sshAlertDraft(
   policy: SeverityPolicy,
   region: string,
 ): AlertDraft {
-  const { severity, reasons } = classifySsh(login, policy);
+  const base = classifySsh(login, policy);
+  // An OpenSSH certificate's key id names its holder (the CA vouched for it): a person, not an account.
+  const keyId = login.parsed ? login.certificate?.keyId : undefined;
+  const { severity, reasons } = keyId ? lowerFor(base, `SSH certificate of ${keyId}`) : base;
   const truncated = event.message.length > MAX_RAW_LINE_CHARS;
   const hostname = login.hostname;
   return {
@@ -39,6 +42,7 @@ export function sshAlertDraft(
       ...(login.keyType && { keyType: login.keyType }),
       ...(login.keyFingerprint && { keyFingerprint: login.keyFingerprint }),
       ...(login.certificate && { certificate: login.certificate }),
+      ...(keyId && { actor: { name: keyId, via: 'certificate' as const } }),
     }),
     origin: {
       logGroup: delivery.logGroup,

@@ -33,26 +33,45 @@ const TRADITIONAL = '[A-Z][a-z]{2} {1,2}\\d{1,2} \\d{2}:\\d{2}:\\d{2}';
 const ISO = '\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?';
 const UNIX = '\\d{9,11}\\.\\d{1,9}';
 const MONOTONIC = '\\[ *\\d+\\.\\d+\\]';
-const TAG = 'sshd(?:-[a-z]+)?(?:\\[\\d+(?::[0-9a-fx]+)?\\])?:';
+/** The programs whose records are read, by their syslog tag (journald identifier) as a pattern. */
+const PROGRAMS = {
+  'sshd': 'sshd(?:-[a-z]+)?',
+  'ec2-instance-connect': 'ec2-instance-connect',
+} as const;
+export type Program = keyof typeof PROGRAMS;
+
+interface Patterns {
+  readonly syslog: RegExp;
+  readonly rfc5424: RegExp;
+  readonly identifier: RegExp;
+}
 
 /** Each alternative is anchored and made of single tokens: matching is linear in the header's length. */
-const SYSLOG = new RegExp(
-  `^(?:<\\d{1,3}>)?(?:(?<time>${TRADITIONAL}|${ISO}|${UNIX}|${MONOTONIC}) +(?<host>[^ ]+) +)?${TAG} `,
-);
-const RFC5424 = new RegExp('^<\\d{1,3}>1 (?<time>\\S+) (?<host>\\S+) sshd(?:-[a-z]+)? \\S+ \\S+ (?:-|\\[[^\\]]*\\])+ ?');
+function patternsFor(tag: string): Patterns {
+  return {
+    syslog: new RegExp(`^(?:<\\d{1,3}>)?(?:(?<time>${TRADITIONAL}|${ISO}|${UNIX}|${MONOTONIC}) +(?<host>[^ ]+) +)?${tag}(?:\\[\\d+(?::[0-9a-fx]+)?\\])?: `),
+    rfc5424: new RegExp(`^<\\d{1,3}>1 (?<time>\\S+) (?<host>\\S+) ${tag} \\S+ \\S+ (?:-|\\[[^\\]]*\\])+ ?`),
+    identifier: new RegExp(`^${tag}$`),
+  };
+}
+const PATTERNS: Record<Program, Patterns> = { 'sshd': patternsFor(PROGRAMS.sshd), 'ec2-instance-connect': patternsFor(PROGRAMS['ec2-instance-connect']) };
 
-/** Journald's identifiers for sshd's processes. */
-const SSHD_IDENTIFIER = /^sshd(?:-[a-z]+)?$/;
 /** A JSON record larger than this is not a journald export of an sshd line. */
 const MAX_JSON_CHARS = 64 * 1024;
 
 export function readSshRecord(line: string): SshRecord | undefined {
-  if (line.startsWith('{')) return readJournaldJson(line);
-  const rfc5424 = RFC5424.exec(line);
+  return readRecord(line, 'sshd');
+}
+
+/** The message a program wrote, where the line's structure says that program wrote it. */
+export function readRecord(line: string, program: Program): SshRecord | undefined {
+  const patterns = PATTERNS[program];
+  if (line.startsWith('{')) return readJournaldJson(line, patterns.identifier);
+  const rfc5424 = patterns.rfc5424.exec(line);
   if (rfc5424?.groups) {
     return { message: line.slice(rfc5424[0].length), header: header(rfc5424.groups.time, rfc5424.groups.host) };
   }
-  const syslog = SYSLOG.exec(line);
+  const syslog = patterns.syslog.exec(line);
   if (!syslog) return undefined;
   return { message: line.slice(syslog[0].length), header: header(syslog.groups?.time, syslog.groups?.host) };
 }
@@ -74,7 +93,7 @@ function readTime(time: string | undefined): Pick<RecordHeader, 'time' | 'syslog
   return iso ? { time: iso } : {};
 }
 
-function readJournaldJson(line: string): SshRecord | undefined {
+function readJournaldJson(line: string, wanted: RegExp): SshRecord | undefined {
   if (line.length > MAX_JSON_CHARS) return undefined;
   let record: unknown;
   try {
@@ -85,7 +104,7 @@ function readJournaldJson(line: string): SshRecord | undefined {
   if (!isObject(record)) return undefined;
   const identifier = nonEmptyString(record.SYSLOG_IDENTIFIER) ?? nonEmptyString(record._COMM);
   const message = nonEmptyString(record.MESSAGE);
-  if (!identifier || !SSHD_IDENTIFIER.test(identifier) || !message) return undefined;
+  if (!identifier || !wanted.test(identifier) || !message) return undefined;
   const hostname = nonEmptyString(record._HOSTNAME);
   const micros = nonEmptyString(record.__REALTIME_TIMESTAMP);
   const time = micros && /^\d{1,17}$/.test(micros) ? new Date(Number(micros) / 1000).toISOString() : undefined;

@@ -45,7 +45,7 @@ export function alertEvent(alert: Alert, routingKey: string): PagerDutyEvent {
       source: host ?? (nonEmpty(alert.account) ? `aws-account-${alert.account}` : 'cdk-login-alerts'),
       severity: PD_SEVERITY[alert.severity],
       timestamp: alert.time,
-      component: alert.kind === 'ssh' ? host ?? 'ssh' : 'aws-console',
+      component: alert.kind === 'console' ? 'aws-console' : host ?? alert.kind,
       group: `${alert.account}/${alert.region}`,
       class: `${alert.kind}-login-${alert.outcome}`,
       custom_details: alert,

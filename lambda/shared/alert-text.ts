@@ -14,9 +14,28 @@ export function summarise(alert: Omit<Alert, 'summary'>): string {
     const what = isUnparsedLine(alert) ? 'Unparsed SSH login line' : 'SSH login';
     return `${severity} ${what}: ${alert.user}@${where}${from}${how}`;
   }
+  if (alert.kind === 'ssm-session' || alert.kind === 'instance-connect') return `${severity} ${accessHeadline(alert)}`;
   const outcome = alert.outcome === 'failure' ? 'Failed console sign-in' : 'Console sign-in';
   const mfa = alert.mfa === false ? ' (no MFA)' : '';
   return `${severity} ${outcome}: ${alert.user}${mfa}${from} in ${alert.account}`;
+}
+
+/**
+ * `SSM session: alice to web-1 (shell)`, `EC2 Instance Connect key pushed for ec2-user@web-1 by alice`,
+ * `EC2 Instance Connect Endpoint tunnel to web-1 port 22 by alice`. Plain text.
+ */
+export function accessHeadline(alert: Omit<Alert, 'summary'>): string {
+  const failed = alert.outcome === 'failure' ? 'Denied ' : '';
+  const by = alert.actor?.name ?? alert.principal?.arn?.split('/').pop() ?? alert.user;
+  const where = hostLabel(alert as Pick<Alert, 'host' | 'origin'>);
+  if (alert.kind === 'ssm-session') {
+    return `${failed}SSM session: ${by} to ${where} (${alert.session?.document ?? 'shell'})`;
+  }
+  const eventName = (alert.origin as unknown as Record<string, unknown>).eventName;
+  if (eventName === 'OpenTunnel') return `${failed}EC2 Instance Connect Endpoint tunnel to ${where}${alert.port ? ` port ${alert.port}` : ''} by ${by}`;
+  const what = eventName === 'SendSerialConsoleSSHPublicKey' ? 'EC2 serial console key pushed' : 'EC2 Instance Connect key pushed';
+  const account = alert.osUser ?? (alert.user !== 'unknown' ? alert.user : undefined);
+  return `${failed}${what} for ${account ? `${account}@` : ''}${where} by ${by}`;
 }
 
 /** Whether the alert is for an sshd `Accepted` line that could not be parsed. */
@@ -30,6 +49,7 @@ export function hostLabel(alert: Pick<Alert, 'host' | 'origin'>): string {
   if (host?.name) return host.name;
   if (host?.hostname) return host.hostname;
   if (host?.instanceId) return host.instanceId;
+  if (host?.privateIp) return host.privateIp;
   // Subscribers read alerts they did not make: check the field's type rather than trust it.
   const stream = (alert.origin as unknown as Record<string, unknown>).logStream;
   return typeof stream === 'string' ? stream : 'unknown host';
@@ -48,6 +68,8 @@ export function emailText(alert: Alert): string {
   add('Method', alert.method);
   add('MFA', alert.mfa === undefined ? undefined : alert.mfa ? 'yes' : 'no');
   add('Principal', alert.principal?.arn);
+  add('Actor', alert.actor && `${alert.actor.name} (${alert.actor.via}${alert.actor.arn && alert.actor.arn !== alert.principal?.arn ? `: ${alert.actor.arn}` : ''})`);
+  add('Session', alert.session && Object.entries(alert.session).map(([k, v]) => `${k} ${v}`).join(', '));
   add('Host', [alert.host?.name, alert.host?.instanceId, alert.host?.privateIp].filter(Boolean).join(' / ') || alert.host?.hostname);
   add('Account', alert.account);
   add('Region', alert.region);
@@ -60,6 +82,7 @@ export function emailText(alert: Alert): string {
   } else {
     lines.push(`CloudTrail event: ${alert.origin.eventSource} ${alert.origin.eventName} ${alert.origin.eventId}`);
   }
+  if (alert.relatedAlertIds?.length) lines.push('', `Related alerts: ${alert.relatedAlertIds.join(', ')}`);
   lines.push('', `Alert id: ${alert.id} (schema v${alert.schemaVersion})`);
   return lines.join('\n');
 }

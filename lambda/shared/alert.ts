@@ -11,7 +11,11 @@ export const ALERT_SCHEMA_VERSION = 1;
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export type AlertKind = 'ssh' | 'console';
+/**
+ * `ssh` and `console` from the first release; `ssm-session` (Session Manager), `instance-connect`
+ * (a key push or Endpoint tunnel with no SSH login seen with it) and `escalation` were added later.
+ */
+export type AlertKind = 'ssh' | 'console' | 'ssm-session' | 'instance-connect' | 'escalation';
 export type Outcome = 'success' | 'failure';
 
 /** Where an SSH alert came from: the raw line is always kept. */
@@ -23,7 +27,7 @@ export interface SshOrigin {
   readonly messageTruncated?: boolean;
 }
 
-/** Where a console alert came from. */
+/** Where a console, session or Instance Connect alert came from (a CloudTrail record). */
 export interface CloudTrailOrigin {
   readonly eventSource: string;
   readonly eventName: string;
@@ -38,6 +42,29 @@ export interface Principal {
   readonly roleName?: string;
   /** How an assumed-role session was federated, when it tells: `saml` or `identity-center`. */
   readonly federation?: 'saml' | 'identity-center';
+}
+
+/** How an alert's actor was established. */
+export type ActorVia = 'instance-connect' | 'ssm' | 'certificate' | 'key-owner' | 'directory' | 'iam' | 'sso';
+
+/** The person or principal behind a login, when known. */
+export interface Actor {
+  readonly name: string;
+  readonly arn?: string;
+  readonly email?: string;
+  readonly slackUserId?: string;
+  readonly via: ActorVia;
+}
+
+/** SSM: the session; Instance Connect: the key push or tunnel request. */
+export interface SessionInfo {
+  readonly id?: string;
+  /** SSM document: `shell` for the default shell session, else the document name (port forwarding, custom). */
+  readonly document?: string;
+  /** SSM target: an instance (`i-…`) or managed node (`mi-…`). */
+  readonly target?: string;
+  /** Instance Connect request id (the instance's log line and CloudTrail's responseElements). */
+  readonly requestId?: string;
 }
 
 export interface SshCertificate {
@@ -93,6 +120,12 @@ export interface Alert {
   readonly principal?: Principal;
   readonly host?: HostInfo;
   readonly userAgent?: string;
+  readonly actor?: Actor;
+  readonly session?: SessionInfo;
+  /** Alerts about the same login from another source (the SSH line and CloudTrail's key push). */
+  readonly relatedAlertIds?: string[];
+  /** The unix account on the instance, for Instance Connect pushes (`instanceOSUser`). */
+  readonly osUser?: string;
   readonly enrichmentError?: string;
   /** Fields cut to their bound (1,024 characters) so the alert fits SNS's message limit, as dotted paths. */
   readonly truncatedFields?: string[];

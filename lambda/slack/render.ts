@@ -2,7 +2,7 @@ import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import { codeSpan, escapeAndFit, escapeMrkdwn, fit, plainText } from './mrkdwn';
 import { type Alert, type Severity, UNKNOWN_USER } from '../shared/alert';
-import { hostLabel, isUnparsedLine } from '../shared/alert-text';
+import { accessHeadline, hostLabel, isUnparsedLine } from '../shared/alert-text';
 import type { AlarmNotification } from '../shared/topic-message';
 
 /**
@@ -60,6 +60,7 @@ export function headline(alert: Alert): string {
     const mfa = alert.mfa === false ? ' (no MFA)' : '';
     return `${alert.outcome === 'failure' ? 'Failed console sign-in' : 'Console sign-in'}: ${alert.user}${mfa}${from}`;
   }
+  if (alert.kind === 'ssm-session' || alert.kind === 'instance-connect') return accessHeadline(alert);
   return alert.summary;
 }
 
@@ -78,7 +79,10 @@ function fields(alert: Alert, options: SlackRenderOptions): string[] {
 
 function who(alert: Alert): string {
   const parts = [codeSpan(alert.user, 500)];
+  // The person behind the account, and how we know: the point of attribution.
+  if (alert.actor) parts.push(`${escapeAndFit(alert.actor.name, 300)} (${escapeAndFit(alert.actor.via, 30)})`);
   if (alert.principal?.arn) parts.push(escapeAndFit(alert.principal.arn, 600));
+  else if (alert.actor?.arn) parts.push(escapeAndFit(alert.actor.arn, 600));
   if (alert.outcome === 'failure') parts.push('*sign-in failed*');
   return parts.join('\n');
 }
@@ -110,6 +114,8 @@ function howText(alert: Alert): string | undefined {
     return alert.method ? `${escapeAndFit(alert.method, 100)}${key ? `\n${escapeAndFit(key, 300)}` : ''}${cert}` : undefined;
   }
   const parts: string[] = [];
+  if (alert.session?.document) parts.push(`session document ${escapeAndFit(alert.session.document, 200)}`);
+  if (alert.keyFingerprint) parts.push(escapeAndFit([alert.keyType, alert.keyFingerprint].filter(Boolean).join(' '), 300));
   if (alert.mfa !== undefined) parts.push(alert.mfa ? 'MFA used' : '*no MFA*');
   if (alert.principal?.federation) parts.push(alert.principal.federation === 'identity-center' ? 'IAM Identity Center' : 'SAML federation');
   else if (alert.principal?.type) parts.push(escapeAndFit(alert.principal.type, 100));

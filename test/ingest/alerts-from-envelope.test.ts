@@ -145,7 +145,7 @@ describe('alertsFromEnvelope: console sign-ins', () => {
     event.detail.eventName = 'CheckMfa';
     const { alerts, ignored } = await alertsFromEnvelope(decodeEnvelope(event), context());
     expect(alerts).toEqual([]);
-    expect(ignored).toMatch(/not a ConsoleLogin/);
+    expect(ignored).toMatch(/is not a sign-in, session or Instance Connect call/);
   });
 });
 
