@@ -153,7 +153,8 @@ export function readPublicKey(text: string | undefined): { type: string; fingerp
   if (!algorithm || !blob || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) return undefined;
   const bytes = Buffer.from(blob, 'base64');
   // The blob starts with the algorithm name, length-prefixed: a cheap check that it is a key at all.
-  if (bytes.length < 4 || bytes.readUInt32BE(0) !== algorithm.length || bytes.subarray(4, 4 + algorithm.length).toString() !== algorithm) return undefined;
+  const named = bytes.length >= 4 && bytes.readUInt32BE(0) === algorithm.length && bytes.subarray(4, 4 + algorithm.length).toString() === algorithm;
+  if (!named) return undefined;
   const digest = createHash('sha256').update(bytes).digest('base64').replace(/=+$/, '');
   return { type: KEY_TYPES[algorithm] ?? algorithm.toUpperCase(), fingerprint: `SHA256:${digest}` };
 }
