@@ -26,6 +26,10 @@ export enum LoginKind {
   SSH = 'ssh',
   /** An AWS console sign-in recorded by CloudTrail. */
   CONSOLE = 'console',
+  /** A Session Manager session (StartSession, ResumeSession) recorded by CloudTrail. */
+  SSM_SESSION = 'ssm-session',
+  /** An EC2 Instance Connect key push or Endpoint tunnel with no SSH login seen with it. */
+  INSTANCE_CONNECT = 'instance-connect',
 }
 
 /**
@@ -34,6 +38,6 @@ export enum LoginKind {
 export enum LoginOutcome {
   /** The login succeeded. */
   SUCCESS = 'success',
-  /** The login failed (console sign-ins only; SSH alerts are for accepted logins). */
+  /** The login failed or was denied (console sign-ins, sessions and Instance Connect calls; SSH alerts are for accepted logins). */
   FAILURE = 'failure',
 }

@@ -9,8 +9,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterAlarm, ruleAlarms } from './private/alarms';
-import { CONSOLE_LOGIN_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './private/console-login-pattern';
 import { deadLetterQueue as createDeadLetterQueue } from './private/dead-letter-queue';
+import { CONSOLE_LOGIN_PATTERN, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './private/event-patterns';
 
 /**
  * Properties of {@link ConsoleLoginForwarder}.
@@ -41,6 +41,14 @@ export interface ConsoleLoginForwarderProps {
    * @default - the alarms are created without actions, and synth warns
    */
   readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * Forward Session Manager sessions and EC2 Instance Connect key pushes and tunnels as well
+   * (`LoginAlerts` `sessionEvents`): these are recorded in the region the call was made in.
+   *
+   * @default true
+   */
+  readonly sessionEvents?: boolean;
 }
 
 /**
@@ -56,6 +64,13 @@ export class ConsoleLoginForwarder extends Construct {
    * The rule matching `ConsoleLogin` events in this region.
    */
   public readonly rule: events.IRule;
+
+  /**
+   * The rule matching Session Manager and EC2 Instance Connect calls in this region.
+   *
+   * Conditional: only when `sessionEvents` is on.
+   */
+  public readonly sessionEventsRule?: events.IRule;
 
   /**
    * The role EventBridge uses to put events on the central bus.
@@ -105,11 +120,20 @@ export class ConsoleLoginForwarder extends Construct {
       targets: [new targets.EventBus(target, { role, deadLetterQueue })],
     });
 
+    if (props.sessionEvents ?? true) {
+      this.sessionEventsRule = new events.Rule(this, 'SessionEventsRule', {
+        description: 'cdk-login-alerts: forwards Session Manager and EC2 Instance Connect calls to the central region',
+        eventPattern: SESSION_EVENTS_PATTERN,
+        targets: [new targets.EventBus(target, { role, deadLetterQueue })],
+      });
+    }
+
     // A sign-in that cannot be forwarded (bus deleted, bus policy changed) must not wait unseen.
     const alarmScope = new Construct(this, 'Alarms');
     const alarms = [
       deadLetterAlarm(alarmScope, 'the sign-in forwarder\'s dead-letter queue', deadLetterQueue),
       ...ruleAlarms(alarmScope, 'the sign-in forwarder\'s rule', this.rule),
+      ...(this.sessionEventsRule ? ruleAlarms(new Construct(this, 'SessionEventsAlarms'), 'the session forwarder\'s rule', this.sessionEventsRule) : []),
     ];
     if (props.alarmTopic) {
       const action = new cloudwatchActions.SnsAction(props.alarmTopic);

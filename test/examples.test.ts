@@ -23,15 +23,15 @@ function expectTheExampleStack(t: any): void {
   expect(functions.sort()).toEqual([
     'cdk-login-alerts: posts login alerts to Slack',
     'cdk-login-alerts: triggers PagerDuty incidents for login alerts',
-    'cdk-login-alerts: turns SSH logins and console sign-ins into alerts on the topic',
+    'cdk-login-alerts: turns SSH logins, console sign-ins, sessions and Instance Connect calls into alerts on the topic',
   ]);
   expect(ofType('AWS::Logs::SubscriptionFilter').map((f) => [f.Properties.LogGroupName, f.Properties.FilterPattern]).sort()).toEqual([
-    ['/ec2/var/log/auth.log', '"sshd" "Accepted"'],
-    ['/ec2/var/log/secure', '"sshd" "Accepted"'],
+    ['/ec2/var/log/auth.log', '%sshd.*Accepted|ec2-instance-connect.*Providing%'],
+    ['/ec2/var/log/secure', '%sshd.*Accepted|ec2-instance-connect.*Providing%'],
   ]);
-  expect(ofType('AWS::Events::Rule')[0].Properties.EventPattern).toEqual({
-    source: ['aws.signin'], detail: { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin'] },
-  });
+  expect(ofType('AWS::Events::Rule').map((r) => r.Properties.EventPattern.detail.eventName)).toEqual([
+    ['ConsoleLogin'], ['StartSession', 'ResumeSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'],
+  ]);
   expect(ofType('AWS::SNS::Subscription').map((s) => s.Properties.Protocol).sort()).toEqual(['email', 'lambda', 'lambda']);
   const ingest = ofType('AWS::Lambda::Function').find((f) => f.Properties.Description.includes('turns SSH'));
   expect(ingest.Properties.Environment.Variables.TRUSTED_CIDRS).toBe('198.51.100.0/24,2001:db8:1234::/48');

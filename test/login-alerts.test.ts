@@ -118,12 +118,13 @@ describe('LoginAlerts: the ingest function', () => {
 });
 
 describe('LoginAlerts: SSH log groups', () => {
-  test('each log group gets a filter for sshd Accepted lines and an invoke permission scoped to it', () => {
+  test('each log group gets a filter for sshd Accepted and Instance Connect lines and an invoke permission scoped to it', () => {
     const { template } = synth((stack) => ({ sshLogGroups: logGroups(stack, 2) }));
     template.resourceCountIs('AWS::Logs::SubscriptionFilter', 2);
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
       LogGroupName: '/ec2/host-0/var/log/secure',
-      FilterPattern: '"sshd" "Accepted"',
+      // One regular expression: CloudWatch Logs allows two per pattern, without parentheses or spaces.
+      FilterPattern: '%sshd.*Accepted|ec2-instance-connect.*Providing%',
       DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunction'), 'Arn'] },
     });
     template.hasResourceProperties('AWS::Lambda::Permission', {
@@ -137,7 +138,8 @@ describe('LoginAlerts: SSH log groups', () => {
     const { template, alerts } = synth();
     template.resourceCountIs('AWS::Logs::SubscriptionFilter', 0);
     expect(alerts.subscriptionFilters).toEqual([]);
-    expect(Object.values(template.findResources('AWS::Lambda::Permission')).map((p) => p.Properties.Principal)).toEqual(['events.amazonaws.com']);
+    // One for each EventBridge rule: sign-ins and sessions.
+    expect(Object.values(template.findResources('AWS::Lambda::Permission')).map((p) => p.Properties.Principal)).toEqual(['events.amazonaws.com', 'events.amazonaws.com']);
   });
 
   test('with many log groups one account-scoped permission serves them all and the filters wait for it', () => {
@@ -184,8 +186,37 @@ describe('LoginAlerts: console sign-ins', () => {
 
   test('can be turned off', () => {
     const { template, alerts } = synth({ consoleSignIns: false });
-    template.resourceCountIs('AWS::Events::Rule', 0);
+    template.resourceCountIs('AWS::Events::Rule', 1);
     expect(alerts.consoleLoginRule).toBeUndefined();
+    expect(alerts.sessionEventsRule).toBeDefined();
+  });
+});
+
+describe('LoginAlerts: Session Manager and EC2 Instance Connect calls', () => {
+  test('one rule matches the calls on the record\'s event source and name, delivering to the ingest function', () => {
+    const { template, alerts } = synth();
+    expect(alerts.sessionEventsRule).toBeDefined();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'detail-type': ['AWS API Call via CloudTrail'],
+        'detail': {
+          eventSource: ['ssm.amazonaws.com', 'ec2-instance-connect.amazonaws.com'],
+          eventName: ['StartSession', 'ResumeSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'],
+        },
+      },
+      Targets: [Match.objectLike({
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunction'), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] } },
+      })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Events', MetricName: 'FailedInvocations', Dimensions: [{ Name: 'RuleName', Value: { Ref: Match.stringLikeRegexp('SessionEventsRule') } }] });
+  });
+
+  test('can be turned off; with sign-ins off too there is no rule, and a sign-in bus is refused', () => {
+    const { template } = synth({ sessionEvents: false, consoleSignIns: false });
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    expect(() => synth({ sessionEvents: false, consoleSignIns: false, receiveForwardedSignIns: true })).toThrow('signInEventBus and receiveForwardedSignIns need consoleSignIns or sessionEvents');
   });
 
   test('in us-east-1 there is no region warning', () => {

@@ -37,7 +37,8 @@ describe('regions: sign-ins recorded elsewhere reach the central region', () => 
     const stack = new Stack(new App(), 'Stockholm', { env: { account: ACCOUNT, region: 'eu-north-1' } });
     const ops = new sns.Topic(stack, 'Ops', { masterKey: new kms.Key(stack, 'OpsKey') });
     const forwarder = new ConsoleLoginForwarder(stack, 'Forwarder', { centralRegion: 'us-east-1', alarmTopic: ops });
-    expect(forwarder.alarms).toHaveLength(3);
+    // Its dead-letter queue, and each of its two rules (sign-ins, sessions): failed and undead-lettered deliveries.
+    expect(forwarder.alarms).toHaveLength(5);
     const template = Template.fromStack(stack);
     const opsRef = { Ref: Match.stringLikeRegexp('^Ops') };
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -62,7 +63,8 @@ describe('regions: sign-ins recorded elsewhere reach the central region', () => 
   test('the central stack watches its default bus and a dedicated sign-in bus open to this account only', () => {
     const { central, alerts, centralStack } = twoRegionApp();
     expect(alerts.signInEventBus).toBeDefined();
-    central.resourceCountIs('AWS::Events::Rule', 2);
+    // Sign-ins and sessions, each on the default bus and on the sign-in bus.
+    central.resourceCountIs('AWS::Events::Rule', 4);
     central.hasResourceProperties('AWS::Events::EventBus', { Name: 'login-alerts-sign-ins' });
     central.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: Match.stringLikeRegexp('SignInEventBus') },
@@ -74,7 +76,7 @@ describe('regions: sign-ins recorded elsewhere reach the central region', () => 
         Effect: 'Allow',
         Action: 'events:PutEvents',
         Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] } },
-        Condition: { StringEquals: { 'events:source': 'aws.signin' } },
+        Condition: { StringEquals: { 'events:source': ['aws.signin', 'aws.ssm', 'aws.ec2-instance-connect'] } },
       },
     });
     // Forwarders cover the other regions: no warning about us-east-1 needed.
@@ -88,7 +90,7 @@ describe('regions: sign-ins recorded elsewhere reach the central region', () => 
         Sid: 'cdk-AllowOrganizationToForwardSignIns',
         Principal: { AWS: '*' },
         Action: 'events:PutEvents',
-        Condition: { StringEquals: { 'events:source': 'aws.signin', 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+        Condition: { StringEquals: { 'events:source': ['aws.signin', 'aws.ssm', 'aws.ec2-instance-connect'], 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
       },
     });
     expect(() => twoRegionApp('not-an-org')).toThrow(/not an AWS Organizations id/);
@@ -105,7 +107,7 @@ describe('many log groups', () => {
     template.hasResourceProperties('AWS::Logs::AccountPolicy', {
       PolicyType: 'SUBSCRIPTION_FILTER_POLICY',
       Scope: 'ALL',
-      PolicyDocument: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"FilterPattern":"\\\\"sshd\\\\" \\\\"Accepted\\\\""')])] },
+      PolicyDocument: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"FilterPattern":"%sshd\\.\\*Accepted\\|ec2-instance-connect\\.\\*Providing%"')])] },
       SelectionCriteria: {
         'Fn::Join': ['', [
           'LogGroupName NOT IN ["', { Ref: Match.stringLikeRegexp('IngestFunctionLogGroup') }, '", "', { Ref: Match.stringLikeRegexp('SlackFunctionLogGroup') }, '", "/aws/lambda/noisy"]',
@@ -126,7 +128,8 @@ describe('many log groups', () => {
     // Lambda renders each permission as one statement of its resource policy; resolve what they would say.
     const permissions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Permission'));
     const policy = JSON.stringify({ Version: '2012-10-17', Statement: permissions.map((p) => ({ Effect: 'Allow', Principal: { Service: p.Properties.Principal }, Action: p.Properties.Action, Resource: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:LoginAlertsIngestFunction0123456789ab`, Condition: { ArnLike: { 'AWS:SourceArn': `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/ec2/fleet-000/var/log/secure:*` }, StringEquals: { 'AWS:SourceAccount': ACCOUNT } } })) });
-    expect(permissions.length).toBeLessThanOrEqual(12);
+    // 10 per-group permissions, 1 account-wide, 1 for each EventBridge rule (sign-ins, sessions).
+    expect(permissions.length).toBeLessThanOrEqual(13);
     expect(policy.length).toBeLessThan(20_480 / 4);
   });
 });

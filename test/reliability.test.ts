@@ -53,8 +53,8 @@ describe('nothing lost', () => {
   test('alarms: a message in any dead-letter queue, any function error or throttle, anything dropped on its way to one', () => {
     const { template, alerts } = build();
     // 3 functions × (errors, throttles, destination delivery failures, dropped events) + 3 dead-letter
-    // queues + the sign-in rule × (failed invocations, failed dead-lettering) + the topic's failed redrives
-    expect(alerts.alarms).toHaveLength(18);
+    // queues + the sign-in and session rules × (failed invocations, failed dead-lettering) + the topic's failed redrives
+    expect(alerts.alarms).toHaveLength(20);
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'DestinationDeliveryFailures', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'AsyncEventsDropped', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

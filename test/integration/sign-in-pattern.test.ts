@@ -1,5 +1,5 @@
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CONSOLE_LOGIN_PATTERN, SIGN_IN_EVENT_BUS_NAME } from '../../src/private/console-login-pattern';
+import { CONSOLE_LOGIN_PATTERN, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from '../../src/private/event-patterns';
 import { awsConfig, createQueue, receiveBodies } from '../support/estate';
 import { cloudTrailEvent } from '../support/fixtures';
 import { startMoto, type Moto } from '../support/moto';
@@ -44,3 +44,40 @@ test('sign-in events match on the central bus, directly and forwarded from anoth
   const matched = (await receiveBodies(moto.endpoint, inbox.url, 'us-east-1')).map((b) => JSON.parse(b).detail.eventID).sort();
   expect(matched).toEqual(['deadbeef-0000-4000-8000-000000000001', 'forwarded-from-stockholm', 'signin-spelling']);
 });
+
+test('session and Instance Connect calls match on the default bus and forwarded to the central bus; other calls do not', async () => {
+  const bus = 'sessions-central';
+  const { EventBusArn: busArn } = await central().send(new CreateEventBusCommand({ Name: bus }));
+  const inbox = await createQueue(moto.endpoint, 'sessions-matched', 'us-east-1');
+  for (const [name, eventBus] of [['sessions-default', undefined], ['sessions-bus', bus]] as const) {
+    const pattern = JSON.stringify(toCfnPattern(SESSION_EVENTS_PATTERN));
+    await central().send(new PutRuleCommand({ Name: name, EventBusName: eventBus, EventPattern: pattern }));
+    await central().send(new PutTargetsCommand({ Rule: name, EventBusName: eventBus, Targets: [{ Id: 'inbox', Arn: inbox.arn }] }));
+  }
+  await remote().send(new PutRuleCommand({ Name: 'sessions-forwarder', EventPattern: JSON.stringify(toCfnPattern(SESSION_EVENTS_PATTERN)) }));
+  await remote().send(new PutTargetsCommand({ Rule: 'sessions-forwarder', Targets: [{ Id: 'central', Arn: busArn, RoleArn: 'arn:aws:iam::123456789012:role/forwarder' }] }));
+
+  const entry = (event: any) => ({ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) });
+  const session = cloudTrailEvent('ssm-start-session-shell');
+  await central().send(new PutEventsCommand({
+    Entries: [
+      ...['ssm-start-session-shell', 'ssm-resume-session', 'eic-send-ssh-public-key', 'eic-send-serial-console-ssh-public-key', 'eic-open-tunnel'].map((f) => entry(cloudTrailEvent(f))),
+      entry({ ...session, detail: { ...session.detail, eventName: 'TerminateSession', eventID: 'terminate' } }),
+      entry({ ...session, detail: { ...session.detail, eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', eventID: 'other-call' } }),
+      entry({ ...session, 'detail-type': 'AWS Service Event via CloudTrail', 'detail': { ...session.detail, eventID: 'service-event' } }),
+    ],
+  }));
+  await remote().send(new PutEventsCommand({ Entries: [entry({ ...session, detail: { ...session.detail, eventID: 'forwarded-session' } })] }));
+
+  const matched = (await receiveBodies(moto.endpoint, inbox.url, 'us-east-1')).map((b) => JSON.parse(b).detail.eventID).sort();
+  expect(matched).toEqual([
+    '5c1d7e8f-2a3b-4c5d-9e6f-7a8b9c0d1e2f', '7c1d7e8f-2a3b-4c5d-9e6f-7a8b9c0d1e31',
+    '9c1d7e8f-2a3b-4c5d-9e6f-7a8b9c0d1e33', 'ac1d7e8f-2a3b-4c5d-9e6f-7a8b9c0d1e34', 'bbba272c-8777-43ad-91f6-c4ab1c7f96fd', 'forwarded-session',
+  ].sort());
+});
+
+/** CDK writes `detailType` as `detail-type` in the template: the pattern as EventBridge receives it. */
+function toCfnPattern(pattern: Record<string, unknown>): Record<string, unknown> {
+  const { detailType, ...rest } = pattern as { detailType?: unknown };
+  return { ...rest, ...(detailType !== undefined && { 'detail-type': detailType }) };
+}

@@ -1,0 +1,170 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { AlertDestination } from './destinations';
+
+/**
+ * Properties of {@link LoginAlerts}.
+ */
+export interface LoginAlertsProps {
+  /**
+   * Log groups that hold the instances' auth/secure logs (`/var/log/secure`, `/var/log/auth.log`).
+   *
+   * Each gets a subscription filter that sends sshd `Accepted` lines to the ingest function.
+   * CloudWatch Logs allows only a few subscription filters per log group (two, per the API reference);
+   * make sure one is free. More can be added later with `addSshLogGroup`.
+   *
+   * @default - no SSH log groups
+   */
+  readonly sshLogGroups?: logs.ILogGroup[];
+
+  /**
+   * Alert on AWS console sign-ins (`ConsoleLogin` CloudTrail events delivered by EventBridge).
+   *
+   * Needs a CloudTrail trail with logging enabled in the account. Sign-in events are recorded in
+   * specific regions: root sign-ins only in us-east-1 (see README, "Regions").
+   *
+   * @default true
+   */
+  readonly consoleSignIns?: boolean;
+
+  /**
+   * Alert on the API calls that open a way into an instance: Session Manager sessions
+   * (`StartSession`, `ResumeSession`) and EC2 Instance Connect key pushes and Endpoint tunnels
+   * (`SendSSHPublicKey`, `SendSerialConsoleSSHPublicKey`, `OpenTunnel`), from CloudTrail through
+   * EventBridge, each with the person behind it.
+   *
+   * Needs a CloudTrail trail with management events in the account. The calls are recorded in the
+   * region they are made in: forward other regions' with `ConsoleLoginForwarder` (README, "Regions").
+   *
+   * @default true
+   */
+  readonly sessionEvents?: boolean;
+
+  /**
+   * An existing topic to publish alerts to.
+   *
+   * If it is encrypted with a KMS key, grant the ingest function (`ingestFunction`) use of that key.
+   *
+   * @default - a new topic encrypted with a new customer-managed KMS key, TLS only
+   */
+  readonly topic?: sns.ITopic;
+
+  /**
+   * Client address ranges considered trusted (office, VPN, bastion).
+   *
+   * SSH logins from inside them are one severity level lower (never below `low`), with a reason;
+   * logins from outside get the reason `source IP outside trusted ranges`.
+   *
+   * @default - no trusted ranges
+   */
+  readonly trustedCidrs?: string[];
+
+  /**
+   * How long the functions' logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Look up the EC2 instance behind each SSH login (name, tags, private IP, AZ, instance type).
+   *
+   * Needs `ec2:DescribeInstances`, which cannot be scoped to resources.
+   *
+   * @default true
+   */
+  readonly enrichInstances?: boolean;
+
+  /**
+   * Other accounts whose instances send auth logs here (e.g. through a central logging account):
+   * instance ids not found in this account are looked up there through `enrichmentRoleName`.
+   *
+   * @default - this account only
+   */
+  readonly enrichmentAccounts?: string[];
+
+  /**
+   * The role the ingest function assumes in each of `enrichmentAccounts` to call
+   * `ec2:DescribeInstances` (README, "Accounts", shows its definition).
+   *
+   * @default 'cdk-login-alerts-enrichment'
+   */
+  readonly enrichmentRoleName?: string;
+
+  /**
+   * The KMS key of a given `topic`, e.g. a central account's topic this member account publishes
+   * to; the ingest function is allowed to use it.
+   *
+   * @default - none (a created topic's key is handled by the construct)
+   */
+  readonly topicEncryptionKey?: kms.IKey;
+
+  /**
+   * How long an instance lookup (found or not found) is reused by a warm ingest function.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly instanceCacheTtl?: Duration;
+
+  /**
+   * Where alerts are delivered besides the topic: `AlertDestination.slack(...)`,
+   * `AlertDestination.pagerDuty(...)`. More can be added with `addDestination`.
+   *
+   * @default - none: subscribe to `topic` yourself
+   */
+  readonly destinations?: AlertDestination[];
+
+  /**
+   * Another topic that receives the pipeline's alarm notifications (dead letters, function errors,
+   * throttles), e.g. your operations team's. They always go to the alert topic too, so a broken
+   * Slack path still pages through PagerDuty and the other way round.
+   *
+   * @default - alarms notify the alert topic only
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * A custom event bus to watch for console sign-ins as well as the default bus, e.g. the bus
+   * `ConsoleLoginForwarder`s in other regions (or accounts) send to.
+   *
+   * @default - a new bus when `receiveForwardedSignIns` is on, else the default bus only
+   */
+  readonly signInEventBus?: events.IEventBus;
+
+  /**
+   * Create a dedicated event bus (`signInEventBus`, named `login-alerts-sign-ins`) for sign-in events
+   * forwarded from other regions by `ConsoleLoginForwarder`, and watch it as well as the default bus.
+   * One per account and region.
+   *
+   * @default false
+   */
+  readonly receiveForwardedSignIns?: boolean;
+
+  /**
+   * An AWS Organizations id (`o-…`) for a central deployment: the created sign-in bus accepts
+   * sign-in events forwarded from any account of the organization, and the created topic (and its
+   * key) accepts alerts published by member accounts' LoginAlerts (given it as `topic`).
+   *
+   * @default - only this account may forward sign-ins or publish
+   */
+  readonly organizationId?: string;
+
+  /**
+   * Subscribe every log group of the account in this region (including ones created later) with an
+   * account-level subscription filter policy, instead of, or beside, `sshLogGroups`. The library's
+   * own log groups are always excluded, so its logs never loop back into it.
+   *
+   * @default false
+   */
+  readonly allLogGroups?: boolean;
+
+  /**
+   * Log groups left out of `allLogGroups` (exact names; CloudWatch Logs allows 50 in all).
+   *
+   * @default - only the library's own log groups
+   */
+  readonly excludeLogGroups?: string[];
+}

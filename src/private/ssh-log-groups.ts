@@ -1,0 +1,92 @@
+import { ArnFormat, Lazy, Names, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
+import type { Construct } from 'constructs';
+import { AUTH_LOG_FILTER_PATTERN } from './event-patterns';
+
+/**
+ * The SSH source: subscription filters on the instances' auth log groups, or one account-level
+ * subscription filter policy for every log group, each sending sshd `Accepted` and Instance Connect
+ * `Providing ssh key` lines to the ingest function, with the invoke permissions they need.
+ */
+export class SshLogGroupSubscriptions {
+  /** Past this many groups, one account-scoped permission replaces the per-group ones (policy size). */
+  private static readonly MAX_PER_LOG_GROUP_PERMISSIONS = 10;
+
+  private readonly filters: logs.SubscriptionFilter[] = [];
+  private accountWidePermission?: Construct;
+
+  /** `scope` is the LoginAlerts construct: filter ids stay where earlier versions put them. */
+  constructor(private readonly scope: Construct, private readonly ingest: lambda.Function) {}
+
+  get subscriptionFilters(): logs.SubscriptionFilter[] {
+    return [...this.filters];
+  }
+
+  add(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
+    const id = `SshFilter${Names.nodeUniqueId(logGroup.node)}`;
+    if (this.scope.node.tryFindChild(id)) {
+      // A second filter would take the group's other subscription slot for nothing.
+      throw new Error(`Log group ${logGroup.node.path} is already subscribed to ${this.scope.node.path}`);
+    }
+    const perGroup = this.filters.length < SshLogGroupSubscriptions.MAX_PER_LOG_GROUP_PERMISSIONS;
+    const filter = new logs.SubscriptionFilter(this.scope, id, {
+      logGroup,
+      destination: new destinations.LambdaDestination(this.ingest, { addPermissions: false }),
+      filterPattern: logs.FilterPattern.literal(AUTH_LOG_FILTER_PATTERN),
+    });
+    // The filter is checked against the function's resource policy when it is created: permission first.
+    filter.node.addDependency(perGroup ? this.logsPermission(`InvokeFrom${id}`, logGroup.logGroupArn) : this.ensureAccountWidePermission());
+    this.filters.push(filter);
+    return filter;
+  }
+
+  /**
+   * One account-level subscription filter policy for every log group, present and future, but the
+   * excluded ones (read at synth: destinations added later bring log groups that must stay out too).
+   */
+  subscribeAll(excludedNames: () => string[]): logs.CfnAccountPolicy {
+    const policy = new logs.CfnAccountPolicy(this.scope, 'AllLogGroupsSubscription', {
+      policyName: `cdk-login-alerts-${Names.uniqueResourceName(this.scope, { maxLength: 60 })}`,
+      policyType: 'SUBSCRIPTION_FILTER_POLICY',
+      scope: 'ALL',
+      policyDocument: Stack.of(this.scope).toJsonString({
+        DestinationArn: this.ingest.functionArn,
+        FilterPattern: AUTH_LOG_FILTER_PATTERN,
+        Distribution: 'Random',
+      }),
+      selectionCriteria: Lazy.string({
+        produce: () => {
+          const names = excludedNames();
+          if (names.length > 50) throw new Error(`excludeLogGroups: CloudWatch Logs allows 50 excluded log groups with the library's own, got ${names.length}`);
+          return `LogGroupName NOT IN [${names.map((name) => JSON.stringify(name)).join(', ')}]`;
+        },
+      }),
+    });
+    policy.node.addDependency(this.ensureAccountWidePermission());
+    return policy;
+  }
+
+  /** An invoke permission for CloudWatch Logs, scoped by source ARN and account. */
+  private logsPermission(id: string, sourceArn: string): Construct {
+    this.ingest.addPermission(id, {
+      principal: new iam.ServicePrincipal('logs.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceArn,
+      sourceAccount: Stack.of(this.scope).account,
+    });
+    return this.ingest.permissionsNode.findChild(id);
+  }
+
+  private ensureAccountWidePermission(): Construct {
+    this.accountWidePermission ??= this.logsPermission('InvokeFromAccountLogGroups', Stack.of(this.scope).formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }));
+    return this.accountWidePermission;
+  }
+}
