@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import { syslogTimeToMs } from './syslog-time';
 import { alertsFromEnvelope } from '../lambda/ingest/alerts-from-envelope';
 import { decodeEnvelope, type LogsDelivery } from '../lambda/ingest/envelope';
-import { readSshRecord } from '../lambda/ingest/syslog-record';
+import { readRecord } from '../lambda/ingest/syslog-record';
 import type { Alert } from '../lambda/shared/alert';
 import { NetworkSet } from '../lambda/shared/networks';
 import { isObject } from '../lambda/shared/values';
@@ -66,7 +66,7 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
 
 /** When a log line says it was written: its header's full date, or its syslog time in the year before `modified`. */
 function lineTime(line: string, modified: number): number {
-  const header = readSshRecord(line)?.header;
+  const header = (readRecord(line, 'sshd') ?? readRecord(line, 'ec2-instance-connect'))?.header;
   if (header?.time) return Date.parse(header.time);
   return (header?.syslogTime && syslogTimeToMs(header.syslogTime, modified)) || modified;
 }

@@ -23,7 +23,8 @@ describe('cdk-login-alerts replay', () => {
     expect(run.lines).toHaveLength(3 + 4);
     expect(run.lines[1]).toMatch(/ HIGH {5}SSH login: bob@ip-10-0-1-23 from 2001:db8::5 \(password\) \(password login; source IP outside trusted ranges\)$/);
     expect(run.lines[2]).toMatch(/ MEDIUM {3}SSH login: carol@.* \(password login; source IP inside trusted ranges\)$/);
-    expect(run.lines[3]).toMatch(/^2024-10-15T12:34:56\.123Z MEDIUM {3}SSH login: deploy@ip-10-0-1-23 from 203\.0\.113\.7 \(publickey\)/);
+    // An OpenSSH certificate names its holder: one level lower, with the reason.
+    expect(run.lines[3]).toMatch(/^2024-10-15T12:34:56\.123Z LOW {6}SSH login: deploy@ip-10-0-1-23 from 203\.0\.113\.7 \(publickey\) .*SSH certificate of deploy@ci\.example\.com\)$/);
     expect(run.lines.some((l) => l.includes('Unparsed SSH login line: unknown@ip-10-0-1-23'))).toBe(true);
     expect(run.stderr).toBe('7 alerts from 2 files (instance enrichment skipped: no AWS calls)\n');
   });
@@ -102,5 +103,24 @@ describe('cdk-login-alerts replay: the time of each login', () => {
       `<38>2024-10-15T12:34:56+02:00 h ${accepted}`,
       `2024-03-05 14:03:07.5+0000  localhost ${accepted.replace('sshd[1]', 'sshd-session[9]')}`,
     ])).toEqual(['2024-10-15T10:34:56.000Z', '2024-03-05T14:03:07.500Z']);
+  });
+});
+
+describe('cdk-login-alerts replay: sessions and Instance Connect', () => {
+  test('CloudTrail session and Instance Connect records, and an auth log whose Instance Connect push attributes the login', () => {
+    const trail = join(dir, 'sessions.json');
+    writeFileSync(trail, JSON.stringify({ Records: ['ssm-start-session-shell', 'eic-send-ssh-public-key', 'eic-open-tunnel'].map((f) => cloudTrailEvent(f).detail) }));
+    const run = replay('replay', '--json', trail, join(fixtures, 'ssh', 'amazon-linux-2023-instance-connect.log'));
+    expect(run.code).toBe(0);
+    const alerts = run.lines.map((l) => JSON.parse(l));
+    for (const alert of alerts) expect(alertSchemaErrors(alert)).toEqual([]);
+    expect(alerts.map((a) => [a.kind, a.user, a.actor?.name ?? null])).toEqual([
+      ['ssm-session', 'alice@example.com', 'alice@example.com'],
+      ['instance-connect', 'ec2-user', 'alice@example.com'],
+      ['instance-connect', 'carol', 'carol'],
+      ['ssh', 'ec2-user', 'alice@example.com'],
+      ['ssh', 'ec2-user', null],
+      ['instance-connect', 'unknown', 'bob'],
+    ]);
   });
 });

@@ -58,6 +58,34 @@ function env(estate: Estate, extra: Record<string, string> = {}) {
 }
 
 describe('ingest bundle on moto', () => {
+  test('sessions, Instance Connect pushes and tunnels from CloudTrail, and an attributed SSH login, reach the topic enriched', async () => {
+    const estate = await createEstate();
+    const onWeb1 = (fixture: string) => {
+      const event = cloudTrailEvent(fixture);
+      const request = event.detail.requestParameters;
+      if (request.target) request.target = estate.web1.id;
+      if (request.instanceId) request.instanceId = estate.web1.id;
+      if (request.privateIpAddress) request.privateIpAddress = estate.web1.privateIp;
+      return event;
+    };
+    const events = [
+      ...['ssm-start-session-shell', 'eic-send-ssh-public-key', 'eic-open-tunnel'].map(onWeb1),
+      logsDelivery(sshLines('amazon-linux-2023-instance-connect.log').slice(0, 3), { logGroup: '/ec2/var/log/secure', logStream: estate.web1.id, idPrefix: 'eic' }),
+    ];
+    const run = await invokeBundle('ingest', events, env(estate));
+    expect(run.invocations.map((i) => i.result)).toEqual([
+      { alerts: 1, linesRead: 0 }, { alerts: 1, linesRead: 0 }, { alerts: 1, linesRead: 0 }, { alerts: 1, linesRead: 3 },
+    ]);
+    const received = await receiveAll(estate.queueUrl);
+    for (const { alert } of received) expect(alertSchemaErrors(alert)).toEqual([]);
+    const byKind = (kind: string) => received.filter((r) => r.alert.kind === kind);
+    expect(byKind('ssm-session').map((r) => [r.alert.actor.name, r.alert.host.name, r.attributes.kind])).toEqual([['alice@example.com', 'web-1', 'ssm-session']]);
+    expect(byKind('instance-connect').map((r) => [r.alert.origin.eventName, r.alert.host.name]).sort()).toEqual([['OpenTunnel', 'web-1'], ['SendSSHPublicKey', 'web-1']]);
+    expect(byKind('ssh').map((r) => [r.alert.user, r.alert.actor.name, r.alert.actor.via, r.alert.severity, r.alert.host.name])).toEqual([
+      ['ec2-user', 'alice@example.com', 'instance-connect', 'low', 'web-1'],
+    ]);
+  });
+
   test('SSH logins from three distros arrive on the topic as enriched alerts, field by field', async () => {
     const estate = await createEstate();
     const stream = estate.web1.id;

@@ -77,7 +77,7 @@ test('session and Instance Connect calls match on the default bus and forwarded 
 });
 
 /** CDK writes `detailType` as `detail-type` in the template: the pattern as EventBridge receives it. */
-function toCfnPattern(pattern: Record<string, unknown>): Record<string, unknown> {
+function toCfnPattern(pattern: object): Record<string, unknown> {
   const { detailType, ...rest } = pattern as { detailType?: unknown };
   return { ...rest, ...(detailType !== undefined && { 'detail-type': detailType }) };
 }
