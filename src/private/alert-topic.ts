@@ -33,16 +33,7 @@ export function createAlertTopic(scope: Construct, organizationId?: string): { t
     conditions: { StringEquals: { 'aws:SourceAccount': account } },
   }));
   const topic = new sns.Topic(scope, 'Topic', { displayName: 'Login alerts', masterKey: key, enforceSSL: true });
-  topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchAlarmsToPublish',
-    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: {
-      StringEquals: { 'aws:SourceAccount': account },
-      ArnLike: { 'aws:SourceArn': Stack.of(scope).formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    },
-  }));
+  allowAlarmsToPublish(topic);
   if (organizationId) {
     // Member accounts' LoginAlerts publish their SSH alerts here (`topic` + `topicEncryptionKey`):
     // their ingest roles, by name, from the organization; no other principal of it.
@@ -87,6 +78,21 @@ export function restrictPublishers(topic: sns.Topic, publisher: iam.IRole, organ
   });
 }
 
+/** CloudWatch alarms of this account, and only alarms, may publish to the topic. */
+function allowAlarmsToPublish(topic: sns.Topic): void {
+  const stack = Stack.of(topic);
+  topic.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowCloudWatchAlarmsToPublish',
+    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+    actions: ['sns:Publish'],
+    resources: [topic.topicArn],
+    conditions: {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+    },
+  }));
+}
+
 /** An explicit deny of sns:Publish on the topic for every principal the conditions match. */
 function denyPublishing(topic: sns.Topic, sid: string, conditions: Record<string, unknown>): void {
   topic.addToResourcePolicy(new iam.PolicyStatement({
@@ -106,15 +112,8 @@ function denyPublishing(topic: sns.Topic, sid: string, conditions: Record<string
  * destinations honour alarm notifications from this topic only.
  */
 export function createPipelineAlarmTopic(scope: Construct, key: kms.IKey): sns.Topic {
-  const account = Stack.of(scope).account;
   const topic = new sns.Topic(scope, 'PipelineAlarmTopic', { displayName: 'Login alerts: pipeline alarms', masterKey: key, enforceSSL: true });
-  topic.addToResourcePolicy(new iam.PolicyStatement({
-    sid: 'AllowCloudWatchAlarmsToPublish',
-    principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-    actions: ['sns:Publish'],
-    resources: [topic.topicArn],
-    conditions: { StringEquals: { 'aws:SourceAccount': account } },
-  }));
+  allowAlarmsToPublish(topic);
   denyPublishing(topic, 'DenyPublishingExceptAlarms', { StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' } });
   return topic;
 }
