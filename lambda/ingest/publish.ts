@@ -59,7 +59,7 @@ export async function publishAlerts(publishBatch: PublishBatch, alerts: readonly
   const stillFailing: PublishError['failed'] = [];
 
   const publishChunk = async (pending: Pending[], attempt: number): Promise<void> => {
-    const { failures, threw } = await tryBatch(publishBatch, pending);
+    const { failures, threw, throttled } = await tryBatch(publishBatch, pending);
     for (const p of pending) if (!failures.has(p.entry.Id!)) published?.add(p.alert.id);
     // A sender fault (an invalid parameter) fails the same way every time: not retried here.
     const retryable = pending.filter((p) => failures.get(p.entry.Id!)?.SenderFault === false);
@@ -70,8 +70,9 @@ export async function publishAlerts(publishBatch: PublishBatch, alerts: readonly
     if (retryable.length === 0 || attempt >= maxAttempts) return;
     await sleep(100 * 2 ** (attempt - 1));
     // A whole call that failed is retried entry by entry: one entry that poisons its batch cannot
-    // hold back the nine beside it.
-    if (threw && retryable.length > 1) {
+    // hold back the nine beside it. Not when SNS throttled it: ten calls instead of one would feed
+    // the throttling.
+    if (threw && !throttled && retryable.length > 1) {
       await Promise.all(retryable.map((p) => publishChunk([p], attempt + 1)));
     } else {
       await publishChunk(retryable, attempt + 1);
@@ -93,15 +94,23 @@ export async function publishAlerts(publishBatch: PublishBatch, alerts: readonly
  * failure of each of its entries, so it is retried like a `Failed` entry instead of failing the
  * whole delivery at once.
  */
-async function tryBatch(publishBatch: PublishBatch, pending: Pending[]): Promise<{ failures: Map<string, BatchResultErrorEntry>; threw: boolean }> {
+interface BatchOutcome {
+  readonly failures: Map<string, BatchResultErrorEntry>;
+  readonly threw: boolean;
+  readonly throttled: boolean;
+}
+
+async function tryBatch(publishBatch: PublishBatch, pending: Pending[]): Promise<BatchOutcome> {
   try {
     const result = await publishBatch(pending.map((p) => p.entry));
-    return { failures: new Map((result.Failed ?? []).map((f) => [f.Id!, f])), threw: false };
+    return { failures: new Map((result.Failed ?? []).map((f) => [f.Id!, f])), threw: false, throttled: false };
   } catch (error) {
-    // The SDK already retried what it considers transient; whatever the error, the caller retries
-    // the entries one by one, so a fault of the whole call is pinned on the entry that causes it.
-    const failure = { Code: (error as Error).name, Message: (error as Error).message, SenderFault: false };
-    return { failures: new Map(pending.map((p) => [p.entry.Id!, { Id: p.entry.Id, ...failure }])), threw: true };
+    // The SDK already retried what it considers transient; the caller retries the entries again,
+    // one by one unless throttled, so a fault of the whole call is pinned on the entry that causes it.
+    const e = error as Error & { $retryable?: { throttling?: boolean } };
+    const failure = { Code: e.name, Message: e.message, SenderFault: false };
+    const throttled = e.$retryable?.throttling === true || /Throttl|TooManyRequests|RequestLimitExceeded/.test(e.name);
+    return { failures: new Map(pending.map((p) => [p.entry.Id!, { Id: p.entry.Id, ...failure }])), threw: true, throttled };
   }
 }
 

@@ -173,3 +173,16 @@ describe('the SNS entry', () => {
     expect(subjectLine('x'.repeat(300))).toHaveLength(99);
   });
 });
+
+describe('publishAlerts: throttling', () => {
+  test('a throttled call is retried whole, not split into ten calls that would feed the throttling', async () => {
+    const calls: number[] = [];
+    const publish: PublishBatch = async (entries) => {
+      calls.push(entries.length);
+      if (calls.length === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+      return { Successful: entries.map((e) => ({ Id: e.Id, MessageId: 'm' })) };
+    };
+    await publishAlerts(publish, Array.from({ length: 10 }, (_, i) => alert(i)), { sleep: noSleep });
+    expect(calls).toEqual([10, 10]);
+  });
+});
