@@ -17,6 +17,8 @@ export interface IngestConfig {
   readonly region: string;
   /** `ENRICHMENT_ROLE_ARNS` (comma-separated): roles in other accounts assumed to search them for instances. */
   readonly enrichmentRoleArns: string[];
+  /** `LEDGER_TABLE_NAME`: the login ledger's DynamoDB table; unset, no ledger (no links across deliveries). */
+  readonly ledgerTableName?: string;
 }
 
 export class ConfigError extends Error {
@@ -46,5 +48,6 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     instanceCacheTtlMs: ttl * 1000,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'unknown',
     enrichmentRoleArns: (env.ENRICHMENT_ROLE_ARNS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    ...(env.LEDGER_TABLE_NAME && { ledgerTableName: env.LEDGER_TABLE_NAME }),
   };
 }

@@ -6,6 +6,8 @@ import { assumedRoleCredentials } from './assumed-role';
 import { readConfig, type IngestConfig } from './config';
 import { HostEnricher, errorText } from './enrich';
 import { decodeEnvelope, MalformedEnvelopeError } from './envelope';
+import { dynamoLedger, type Ledger } from './ledger';
+import { applyLedger } from './ledger-step';
 import { publishAlerts } from './publish';
 import { PublishedIds } from './published-ids';
 
@@ -43,7 +45,7 @@ function describeWith(credentials?: EC2ClientConfig['credentials']): (filter: Fi
 /** What this container published: a retried invocation publishes only what is still missing. */
 const published = new PublishedIds();
 
-let state: { config: IngestConfig; enricher?: HostEnricher } | undefined;
+let state: { config: IngestConfig; enricher?: HostEnricher; ledger?: Ledger } | undefined;
 
 function init() {
   if (state) return state;
@@ -53,7 +55,7 @@ function init() {
     describe: describeWith(assumedRoleCredentials(roleArn, 'cdk-login-alerts-enrichment')),
   }));
   const enricher = config.enrichInstances ? new HostEnricher(describeWith(), config.instanceCacheTtlMs, Date.now, remotes) : undefined;
-  state = { config, enricher };
+  state = { config, enricher, ...(config.ledgerTableName && { ledger: dynamoLedger(config.ledgerTableName) }) };
   return state;
 }
 
@@ -64,7 +66,7 @@ export interface IngestResult {
 }
 
 export async function handler(event: unknown): Promise<IngestResult> {
-  const { config, enricher } = init();
+  const { config, enricher, ledger } = init();
   let envelope;
   try {
     envelope = decodeEnvelope(event);
@@ -77,6 +79,13 @@ export async function handler(event: unknown): Promise<IngestResult> {
   }
 
   const result = await alertsFromEnvelope(envelope, { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher });
+  if (ledger && result.alerts.length > 0) {
+    const linked = await applyLedger(result.alerts, ledger);
+    // The exact message is what the construct's metric filter counts: keep it.
+    if (linked.readError) logger.error('login ledger unavailable', { reason: linked.readError, alerts: linked.alerts.length });
+    if (linked.writeError) logger.error('login ledger unavailable', { reason: `write failed: ${linked.writeError}`, items: linked.writes });
+    result.alerts.splice(0, result.alerts.length, ...linked.alerts);
+  }
   if (result.ignored) logger.info('nothing to alert', { reason: result.ignored });
   for (const alert of result.alerts) {
     if (alert.enrichmentError) logger.warn('alert not enriched', { alertId: alert.id, reason: alert.enrichmentError });

@@ -1,0 +1,148 @@
+import { KEY_LIFETIME_MS } from './key-push-correlation';
+import { lowerFor } from './severity';
+import type { Actor, Alert } from '../shared/alert';
+
+/**
+ * Links across deliveries through the login ledger: an Instance Connect key push (the instance's
+ * line, or CloudTrail's SendSSHPublicKey minutes later) and the SSH login that used the key, in
+ * whichever order they arrive. The second to arrive completes the link; nothing waits for the other.
+ * Pure: the alerts and the ledger's answers in, linked alerts and the items to write out.
+ *
+ * Items (table keys `pk`, `sk`; `expiresAt` is the TTL, in epoch seconds):
+ *   pk `push#<host>#<fingerprint>`, sk `push`  – who pushed which key to which instance, when
+ *   pk `login#<host>#<fingerprint>`, sk `login` – an SSH login with that key on that instance, when
+ * `<host>` is the instance id when known (after enrichment), else the host key of the log line.
+ * They live 15 minutes: the key lives 60 seconds; CloudTrail delivers within about 15.
+ */
+
+export const LINK_ITEM_TTL_SECONDS = 15 * 60;
+const SKEW_MS = 5_000;
+
+export interface PushItem {
+  readonly pk: string;
+  readonly sk: 'push';
+  readonly at: number;
+  readonly alertId: string;
+  readonly actor?: Actor;
+  readonly requestId?: string;
+  readonly osUser?: string;
+  /** CloudTrail's record outranks the instance's line, which a root user on the instance could forge. */
+  readonly source: 'instance' | 'cloudtrail';
+  readonly expiresAt: number;
+}
+
+export interface LoginItem {
+  readonly pk: string;
+  readonly sk: 'login';
+  readonly at: number;
+  readonly alertId: string;
+  readonly user: string;
+  readonly expiresAt: number;
+}
+
+export type LedgerItem = PushItem | LoginItem;
+
+export interface LedgerKey {
+  readonly pk: string;
+  readonly sk: 'push' | 'login';
+}
+
+/** The instance an alert is about, as the ledger names it. */
+export function hostOf(alert: Alert): string | undefined {
+  if (alert.host?.instanceId) return alert.host.instanceId;
+  if (alert.host?.privateIp) return `ip:${alert.host.privateIp}`;
+  if (alert.host?.hostname) return `host:${alert.host.hostname}`;
+  const stream = (alert.origin as { logStream?: unknown }).logStream;
+  return typeof stream === 'string' && stream !== '' ? `stream:${stream}` : undefined;
+}
+
+function isPush(alert: Alert): boolean {
+  return alert.kind === 'instance-connect' && alert.keyFingerprint !== undefined;
+}
+
+function isKeyLogin(alert: Alert): boolean {
+  return alert.kind === 'ssh' && alert.keyFingerprint !== undefined;
+}
+
+/** What to read: for each SSH login not yet attributed, its key's push; for each push, a login with its key. */
+export function ledgerKeys(alerts: readonly Alert[]): LedgerKey[] {
+  const keys = new Map<string, LedgerKey>();
+  for (const alert of alerts) {
+    const host = hostOf(alert);
+    if (!host) continue;
+    if (isKeyLogin(alert) && alert.actor?.via !== 'instance-connect') {
+      const pk = `push#${host}#${alert.keyFingerprint}`;
+      keys.set(pk, { pk, sk: 'push' });
+    } else if (isPush(alert)) {
+      const pk = `login#${host}#${alert.keyFingerprint}`;
+      keys.set(pk, { pk, sk: 'login' });
+    }
+  }
+  return [...keys.values()];
+}
+
+export interface LinkResult {
+  readonly alerts: Alert[];
+  readonly writes: LedgerItem[];
+}
+
+export function linkThroughLedger(alerts: readonly Alert[], found: ReadonlyMap<string, LedgerItem>, nowMs: number): LinkResult {
+  const expiresAt = Math.floor(nowMs / 1000) + LINK_ITEM_TTL_SECONDS;
+  const writes: LedgerItem[] = [];
+  const linked = alerts.map((alert) => {
+    const host = hostOf(alert);
+    if (!host || !(isKeyLogin(alert) || isPush(alert))) return alert;
+    const at = Date.parse(alert.time);
+    if (isKeyLogin(alert)) {
+      writes.push({ pk: `login#${host}#${alert.keyFingerprint}`, sk: 'login', at, alertId: alert.id, user: alert.user, expiresAt });
+      const push = found.get(`push#${host}#${alert.keyFingerprint}`);
+      if (alert.actor?.via === 'instance-connect' || push?.sk !== 'push' || !withinKeyLife(push.at, at)) return alert;
+      return attributeLogin(alert, push);
+    }
+    writes.push({
+      pk: `push#${host}#${alert.keyFingerprint}`,
+      sk: 'push',
+      at,
+      alertId: alert.id,
+      expiresAt,
+      source: 'eventName' in alert.origin ? 'cloudtrail' : 'instance',
+      ...(alert.actor && { actor: alert.actor }),
+      ...(alert.session?.requestId && { requestId: alert.session.requestId }),
+      ...(alert.osUser && { osUser: alert.osUser }),
+    });
+    const login = found.get(`login#${host}#${alert.keyFingerprint}`);
+    if (login?.sk !== 'login' || !withinKeyLife(at, login.at)) return alert;
+    return completePush(alert, login);
+  });
+  return { alerts: linked, writes };
+}
+
+function withinKeyLife(pushAt: number, loginAt: number): boolean {
+  return loginAt >= pushAt - SKEW_MS && loginAt <= pushAt + KEY_LIFETIME_MS + SKEW_MS;
+}
+
+/** A login whose key was pushed in an earlier delivery (or recorded by CloudTrail): the pusher did it. */
+function attributeLogin(alert: Alert, push: PushItem): Alert {
+  const related = push.alertId === alert.id ? [] : [push.alertId];
+  if (!push.actor) {
+    return { ...alert, reasons: [...alert.reasons, 'key pushed with EC2 Instance Connect (principal not recorded)'], relatedAlertIds: related };
+  }
+  const { severity, reasons } = lowerFor(alert, `key pushed with EC2 Instance Connect by ${push.actor.arn ?? push.actor.name}`);
+  return {
+    ...alert,
+    severity,
+    reasons,
+    actor: { ...push.actor, via: 'instance-connect' },
+    ...(push.requestId && { session: { ...alert.session, requestId: push.requestId } }),
+    relatedAlertIds: related,
+  };
+}
+
+/** A push whose login was alerted earlier: say which alert it made possible. */
+function completePush(alert: Alert, login: LoginItem): Alert {
+  return {
+    ...alert,
+    reasons: alert.reasons.filter((r) => !r.startsWith('no SSH login seen')).concat(`SSH login seen: ${login.user}, alert ${login.alertId}`),
+    relatedAlertIds: [...(alert.relatedAlertIds ?? []), login.alertId],
+  };
+}

@@ -1,0 +1,102 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import type { Alert } from '../../lambda/shared/alert';
+import { useMotoWithCallCounter } from '../support/aws-call-counter';
+import { awsConfig, createTopicWithQueue, receiveBodies } from '../support/estate';
+import { cloudTrailEvent, encodeLogs, logsPayload, sshLine } from '../support/fixtures';
+import { invokeBundle } from '../support/invoke-bundle';
+import { alertSchemaErrors } from '../support/schema';
+
+/**
+ * The login ledger across deliveries: the built ingest bundle against moto's DynamoDB, EC2 and SNS.
+ * A key push and the SSH login that used the key link in whichever order they arrive, in separate
+ * invocations; with the ledger failing, alerts still go out, saying so.
+ */
+
+const aws = useMotoWithCallCounter();
+const FILE = 'amazon-linux-2023-instance-connect.log';
+const ALICE = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_AdministratorAccess_0123abcd4567ef89/alice@example.com';
+
+async function estate() {
+  await aws.moto.reset();
+  aws.counter.reset();
+  const dynamo = new DynamoDBClient(awsConfig(aws.moto.endpoint));
+  await dynamo.send(new CreateTableCommand({
+    TableName: 'ledger',
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+  }));
+  const run = await new EC2Client(awsConfig(aws.moto.endpoint)).send(new RunInstancesCommand({
+    ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web-1' }] }],
+  }));
+  const { topicArn, queueUrl } = await createTopicWithQueue(aws.moto.endpoint, 'login-alerts');
+  const instanceId = run.Instances![0].InstanceId!;
+  const env = { AWS_ENDPOINT_URL: aws.counter.endpoint, ALERT_TOPIC_ARN: topicArn, LEDGER_TABLE_NAME: 'ledger' };
+  /** One delivery of fixture lines from the instance, stamped with the times the lines show. */
+  const delivery = (needles: string[], idPrefix: string) => {
+    const payload = logsPayload(needles.map((n) => sshLine(FILE, n)), { logStream: instanceId, idPrefix });
+    return encodeLogs({ ...payload, logEvents: payload.logEvents.map((e) => ({ ...e, timestamp: Date.parse(`2026 ${e.message.slice(0, 15)} UTC`) })) });
+  };
+  const alerts = async (): Promise<Alert[]> => (await receiveBodies(aws.moto.endpoint, queueUrl)).map((b) => JSON.parse(JSON.parse(b).Message));
+  return { instanceId, env, delivery, alerts };
+}
+
+test('a push line in one delivery, the login in the next: the login is attributed to the pusher and names the push', async () => {
+  const { env, delivery, alerts } = await estate();
+  const run = await invokeBundle('ingest', [delivery(['request-id: 25eac5d1'], 'push-'), delivery(['sshd[1290]: Accepted'], 'login-')], env);
+  expect(run.invocations.map((i) => i.result)).toEqual([{ alerts: 1, linesRead: 1 }, { alerts: 1, linesRead: 1 }]);
+  const received = await alerts();
+  for (const alert of received) expect(alertSchemaErrors(alert)).toEqual([]);
+  const login = received.find((a) => a.kind === 'ssh')!;
+  expect(login).toMatchObject({
+    actor: { name: 'alice@example.com', arn: ALICE, via: 'instance-connect' },
+    severity: 'low',
+    relatedAlertIds: ['push-0000'],
+    session: { requestId: '25eac5d1-7a3b-4c8e-9f01-2b3c4d5e6f70' },
+    host: { name: 'web-1' },
+    summary: expect.stringMatching(/^\[LOW\] SSH login: ec2-user@web-1/),
+  });
+});
+
+test('the login first, CloudTrail\'s SendSSHPublicKey minutes later: the push alert names the login it made possible', async () => {
+  const { instanceId, env, delivery, alerts } = await estate();
+  const trail = cloudTrailEvent('eic-send-ssh-public-key');
+  trail.detail.requestParameters.instanceId = instanceId;
+  trail.detail.eventTime = '2026-05-20T06:01:30Z';
+  const run = await invokeBundle('ingest', [delivery(['sshd[1290]: Accepted'], 'login-'), trail], env);
+  expect(run.invocations.map((i) => i.error)).toEqual([undefined, undefined]);
+  const push = (await alerts()).find((a) => a.kind === 'instance-connect')!;
+  expect(push).toMatchObject({ relatedAlertIds: ['login-0000'], osUser: 'ec2-user' });
+  expect(push.reasons).toContain('SSH login seen: ec2-user, alert login-0000');
+  expect(push.reasons).not.toContain('no SSH login seen with it');
+});
+
+test('never linked outside the key\'s life: bob\'s push and a login with his key three minutes later stay apart', async () => {
+  const { env, delivery, alerts } = await estate();
+  await invokeBundle('ingest', [delivery(['request-id: 45eac5d1'], 'push-'), delivery(['sshd[1500]: Accepted'], 'login-')], env);
+  const login = (await alerts()).find((a) => a.kind === 'ssh')!;
+  expect(login).not.toHaveProperty('actor');
+  expect(login).not.toHaveProperty('relatedAlertIds');
+});
+
+test('the ledger failing: alerts go out on time without its links, with the reason, and the function logs it', async () => {
+  const { env, delivery, alerts } = await estate();
+  aws.counter.failing.add('BatchGetItem');
+  const run = await invokeBundle('ingest', [delivery(['sshd[1290]: Accepted'], 'login-')], env);
+  expect(run.invocations[0].result).toEqual({ alerts: 1, linesRead: 1 });
+  const [login] = await alerts();
+  expect(login.reasons).toContain('login ledger unavailable: not linked across deliveries');
+  expect(run.logs).toMatch(/"message":"login ledger unavailable"/);
+});
+
+test('one delivery reads the ledger in one call and writes it in batches of 25', async () => {
+  const { env } = await estate();
+  aws.counter.reset();
+  // 30 logins with 30 different keys on one instance: 30 keys to read (one BatchGetItem of up to
+  // 100), 30 items to write (two BatchWriteItem of up to 25).
+  const lines = Array.from({ length: 30 }, (_, n) => `May 20 06:02:${String(n).padStart(2, '0')} ip-10-0-1-23 sshd[${n}]: Accepted publickey for u${n} from 192.0.2.${n} port 22 ssh2: ED25519 SHA256:${'k'.repeat(40)}${n}`);
+  await invokeBundle('ingest', [encodeLogs(logsPayload(lines, { logStream: 'i-0abc123def4567890', idPrefix: 'many-' }))], { ...env, ENRICH_INSTANCES: 'false' });
+  expect(aws.counter.count('BatchGetItem')).toBe(1);
+  expect(aws.counter.count('BatchWriteItem')).toBe(2);
+});
