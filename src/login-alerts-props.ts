@@ -44,6 +44,17 @@ export interface LoginAlertsProps {
   readonly sessionEvents?: boolean;
 
   /**
+   * Keep a login ledger (a DynamoDB table, `ledgerTable`) that links an EC2 Instance Connect key
+   * push and the SSH login that used it across deliveries and sources, in either order.
+   *
+   * Off, attribution still works within one CloudWatch Logs delivery, and CloudTrail's key pushes
+   * are never linked to their logins.
+   *
+   * @default true
+   */
+  readonly ledger?: boolean;
+
+  /**
    * An existing topic to publish alerts to.
    *
    * If it is encrypted with a KMS key, grant the ingest function (`ingestFunction`) use of that key.

@@ -1,6 +1,7 @@
 import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -17,6 +18,7 @@ import { bundledFunction } from './private/bundled-function';
 import { parseCidr } from './private/cidr';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
 import { deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
+import { createLoginLedger, grantLedgerReadWrite, ledgerUnavailableAlarm } from './private/login-ledger';
 import { acknowledgeNag } from './private/nag';
 import { SshLogGroupSubscriptions } from './private/ssh-log-groups';
 
@@ -48,6 +50,14 @@ export class LoginAlerts extends Construct {
    * honour alarm notifications from this one only. Without it, alarms notify the alert topic.
    */
   public readonly pipelineAlarmTopic?: sns.ITopic;
+
+  /**
+   * The login ledger: links Instance Connect key pushes and the SSH logins they made possible across
+   * deliveries (items expire by TTL).
+   *
+   * Conditional: only when `ledger` is on.
+   */
+  public readonly ledgerTable?: dynamodb.ITable;
 
   /**
    * The function that turns log lines and sign-in events into alerts.
@@ -133,6 +143,8 @@ export class LoginAlerts extends Construct {
     this.deadLetterKey = this.createDeadLetterKey();
     const ingestDeadLetters = deadLetterQueue(this, 'IngestDeadLetterQueue', this.deadLetterKey);
     this.ingestDeadLetterQueue = ingestDeadLetters;
+    const ledger = (props.ledger ?? true) ? createLoginLedger(this) : undefined;
+    this.ledgerTable = ledger?.table;
     const { fn, logGroup } = bundledFunction(this, 'IngestFunction', {
       bundle: 'ingest',
       description: 'cdk-login-alerts: turns SSH logins, console sign-ins, sessions and Instance Connect calls into alerts on the topic',
@@ -150,6 +162,7 @@ export class LoginAlerts extends Construct {
         ENRICH_INSTANCES: String(enrich),
         INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
         ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
+        ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName }),
       },
     });
     this.ingest = fn;
@@ -162,6 +175,10 @@ export class LoginAlerts extends Construct {
     if (created) restrictPublishers(created.topic, this.ingest.role!, props.organizationId);
     grantDeadLetterWrite(ingestDeadLetters, this.deadLetterKey, this.ingest);
     this.addAlarms(new Construct(this, 'IngestAlarms'), 'ingest', this.ingest, ingestDeadLetters);
+    if (ledger) {
+      grantLedgerReadWrite(ledger.table, ledger.key, this.ingest);
+      this.watch([ledgerUnavailableAlarm(new Construct(this, 'LedgerAlarms'), logGroup)]);
+    }
     if (enrich) {
       this.ingest.addToRolePolicy(new iam.PolicyStatement({
         sid: 'DescribeInstancesForEnrichment',

@@ -129,7 +129,8 @@ describe('destinations', () => {
       expect(first.deadLetterQueue.node.path).toBe('Test/LoginAlerts/Slack/DeadLetterQueue');
     });
     template.resourceCountIs('AWS::SQS::Queue', 3);
-    template.resourceCountIs('AWS::KMS::Key', 2);
+    // The topic's, the dead-letter queues' and the ledger's.
+    template.resourceCountIs('AWS::KMS::Key', 3);
   });
 
   test('bad options are refused at synth', () => {

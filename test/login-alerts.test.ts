@@ -58,7 +58,7 @@ describe('LoginAlerts: the ingest function', () => {
     synth({ logRetention: logs.RetentionDays.ONE_MONTH }).template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  test('may write its logs, publish to its topic with its key, describe instances and dead-letter, nothing more', () => {
+  test('may write its logs, publish to its topic with its key, use the ledger in batches, describe instances and dead-letter, nothing more', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('IngestFunctionRole') }],
@@ -69,6 +69,8 @@ describe('LoginAlerts: the ingest function', () => {
           { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('TopicKey'), 'Arn'] } },
           { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] } },
           { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterKey'), 'Arn'] } },
+          { Sid: 'LoginLedgerBatchReadWrite', Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] } },
+          { Sid: 'LoginLedgerKey', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('LedgerKey'), 'Arn'] } },
           { Sid: 'DescribeInstancesForEnrichment', Action: 'ec2:DescribeInstances', Effect: 'Allow', Resource: '*' },
         ],
       },
@@ -239,5 +241,38 @@ describe('LoginAlerts: Session Manager and EC2 Instance Connect calls', () => {
   test('with console sign-ins off, no region warning', () => {
     const { stack } = synth({ consoleSignIns: false }, 'eu-west-1');
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('LoginAlerts: the login ledger', () => {
+  test('one on-demand table with its own key, point-in-time recovery and TTL, named to the ingest function', () => {
+    const { template, alerts } = synth();
+    expect(alerts.ledgerTable).toBeDefined();
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LedgerKey'), 'Arn'] } },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ LEDGER_TABLE_NAME: { Ref: Match.stringLikeRegexp('Ledger') } }) } });
+  });
+
+  test('its failures are counted from the ingest log and alarm', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.message = "login ledger unavailable" }',
+      LogGroupName: { Ref: Match.stringLikeRegexp('IngestFunctionLogGroup') },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'cdk-login-alerts', MetricName: Match.stringLikeRegexp('^LedgerUnavailable-'), Threshold: 1 });
+  });
+
+  test('can be turned off: no table, no variable, no grant', () => {
+    const { template, alerts } = synth({ ledger: false });
+    expect(alerts.ledgerTable).toBeUndefined();
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    template.resourceCountIs('AWS::Logs::MetricFilter', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ LEDGER_TABLE_NAME: Match.absent() }) } });
   });
 });

@@ -54,7 +54,8 @@ describe('nothing lost', () => {
     const { template, alerts } = build();
     // 3 functions × (errors, throttles, destination delivery failures, dropped events) + 3 dead-letter
     // queues + the sign-in and session rules × (failed invocations, failed dead-lettering) + the topic's failed redrives
-    expect(alerts.alarms).toHaveLength(20);
+    // + the login ledger unavailable
+    expect(alerts.alarms).toHaveLength(21);
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'DestinationDeliveryFailures', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'AsyncEventsDropped', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {

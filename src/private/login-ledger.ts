@@ -1,0 +1,64 @@
+import { Duration, Names } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/**
+ * The login ledger: one DynamoDB table the ingest function reads and writes in batches (item
+ * shapes in `lambda/ingest/ledger-links.ts`). On-demand, encrypted with its own customer-managed
+ * key (it holds who logged in where), point-in-time recovery, every item expiring by TTL
+ * (`expiresAt`). Kept when the stack is deleted, like the other records of who logged in.
+ */
+export function createLoginLedger(scope: Construct): { table: dynamodb.Table; key: kms.Key } {
+  const key = new kms.Key(scope, 'LedgerKey', { description: 'Encrypts the login ledger of cdk-login-alerts', enableKeyRotation: true });
+  const table = new dynamodb.Table(scope, 'Ledger', {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+    billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+    encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey: key,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    timeToLiveAttribute: 'expiresAt',
+  });
+  return { table, key };
+}
+
+/** Batch reads and writes on the table, and the key operations they need; nothing else. */
+export function grantLedgerReadWrite(table: dynamodb.ITable, key: kms.IKey, grantee: iam.IGrantable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'LoginLedgerBatchReadWrite',
+    actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+    resources: [table.tableArn],
+  }));
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'LoginLedgerKey',
+    actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+    resources: [key.keyArn],
+  }));
+}
+
+/**
+ * Counts the ingest function's `login ledger unavailable` log lines (its alerts went out without
+ * the ledger's links) and alarms on the first.
+ */
+export function ledgerUnavailableAlarm(scope: Construct, logGroup: logs.ILogGroup): cloudwatch.Alarm {
+  const filter = new logs.MetricFilter(scope, 'LedgerUnavailableMetric', {
+    logGroup,
+    filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'login ledger unavailable'),
+    metricNamespace: 'cdk-login-alerts',
+    // One metric per deployment (a metric filter cannot add a fixed dimension): two LoginAlerts in
+    // one account must not set off each other's alarm.
+    metricName: `LedgerUnavailable-${Names.uniqueResourceName(scope, { maxLength: 200 })}`,
+    metricValue: '1',
+  });
+  return filter.metric({ period: Duration.minutes(1), statistic: 'Sum' }).createAlarm(scope, 'LedgerUnavailableAlarm', {
+    alarmDescription: 'cdk-login-alerts: the login ledger could not be read or written. Alerts still go out, without links across deliveries (Instance Connect attribution); check the table, its key and DynamoDB throttling.',
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}
