@@ -64,6 +64,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-sts@^3.1169.0',
     '@aws-sdk/client-dynamodb@^3.1169.0',
     '@aws-sdk/lib-dynamodb@^3.1168.0',
+    '@aws-sdk/client-s3@^3.1169.0',
+    '@aws-sdk/client-ssm@^3.1169.0',
     '@slack/webhook@^8.0.2',
     '@aws-lambda-powertools/logger@^2.36.0',
     'ajv@^8.20.0',

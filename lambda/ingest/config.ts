@@ -19,6 +19,8 @@ export interface IngestConfig {
   readonly enrichmentRoleArns: string[];
   /** `LEDGER_TABLE_NAME`: the login ledger's DynamoDB table; unset, no ledger (no links across deliveries). */
   readonly ledgerTableName?: string;
+  /** `PEOPLE_DIRECTORY`: `s3://bucket/key` or `ssm:<parameter name>` of the people directory's JSON. */
+  readonly peopleDirectory?: string;
 }
 
 export class ConfigError extends Error {
@@ -49,5 +51,6 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'unknown',
     enrichmentRoleArns: (env.ENRICHMENT_ROLE_ARNS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     ...(env.LEDGER_TABLE_NAME && { ledgerTableName: env.LEDGER_TABLE_NAME }),
+    ...(env.PEOPLE_DIRECTORY && { peopleDirectory: env.PEOPLE_DIRECTORY }),
   };
 }

@@ -8,6 +8,8 @@ import { HostEnricher, errorText } from './enrich';
 import { decodeEnvelope, MalformedEnvelopeError } from './envelope';
 import { dynamoLedger, type Ledger } from './ledger';
 import { applyLedger } from './ledger-step';
+import { peopleSource, type PeopleSource } from './people-source';
+import { applyPeople } from './people-step';
 import { publishAlerts } from './publish';
 import { PublishedIds } from './published-ids';
 
@@ -45,7 +47,7 @@ function describeWith(credentials?: EC2ClientConfig['credentials']): (filter: Fi
 /** What this container published: a retried invocation publishes only what is still missing. */
 const published = new PublishedIds();
 
-let state: { config: IngestConfig; enricher?: HostEnricher; ledger?: Ledger } | undefined;
+let state: { config: IngestConfig; enricher?: HostEnricher; ledger?: Ledger; people?: PeopleSource } | undefined;
 
 function init() {
   if (state) return state;
@@ -55,7 +57,12 @@ function init() {
     describe: describeWith(assumedRoleCredentials(roleArn, 'cdk-login-alerts-enrichment')),
   }));
   const enricher = config.enrichInstances ? new HostEnricher(describeWith(), config.instanceCacheTtlMs, Date.now, remotes) : undefined;
-  state = { config, enricher, ...(config.ledgerTableName && { ledger: dynamoLedger(config.ledgerTableName) }) };
+  state = {
+    config,
+    enricher,
+    ...(config.ledgerTableName && { ledger: dynamoLedger(config.ledgerTableName) }),
+    ...(config.peopleDirectory && { people: peopleSource(config.peopleDirectory) }),
+  };
   return state;
 }
 
@@ -66,7 +73,7 @@ export interface IngestResult {
 }
 
 export async function handler(event: unknown): Promise<IngestResult> {
-  const { config, enricher, ledger } = init();
+  const { config, enricher, ledger, people } = init();
   let envelope;
   try {
     envelope = decodeEnvelope(event);
@@ -85,6 +92,11 @@ export async function handler(event: unknown): Promise<IngestResult> {
     if (linked.readError) logger.error('login ledger unavailable', { reason: linked.readError, alerts: linked.alerts.length });
     if (linked.writeError) logger.error('login ledger unavailable', { reason: `write failed: ${linked.writeError}`, items: linked.writes });
     result.alerts.splice(0, result.alerts.length, ...linked.alerts);
+  }
+  if (people && result.alerts.length > 0) {
+    const attributed = await applyPeople(result.alerts, people);
+    if (attributed.error) logger.error('people directory unavailable', { reason: attributed.error });
+    result.alerts.splice(0, result.alerts.length, ...attributed.alerts);
   }
   if (result.ignored) logger.info('nothing to alert', { reason: result.ignored });
   for (const alert of result.alerts) {

@@ -1,0 +1,23 @@
+import { attributeToPeople } from './people-attribution';
+import type { PeopleSource } from './people-source';
+import type { Alert } from '../shared/alert';
+import { summarise } from '../shared/alert-text';
+
+/** The people directory after the ledger: like enrichment, a failure never holds an alert back. */
+export const PEOPLE_UNAVAILABLE_REASON = 'people directory unavailable: no person looked up';
+
+export async function applyPeople(alerts: Alert[], source: PeopleSource): Promise<{ alerts: Alert[]; error?: string }> {
+  let directory;
+  try {
+    directory = await source.load();
+  } catch (error) {
+    const marked = alerts.map((a) => (a.kind === 'ssh' || a.actor ? { ...a, reasons: [...a.reasons, PEOPLE_UNAVAILABLE_REASON] } : a));
+    return { alerts: marked, error: (error as Error).message };
+  }
+  return {
+    alerts: alerts.map((alert) => {
+      const attributed = attributeToPeople(alert, directory);
+      return attributed === alert ? alert : { ...attributed, summary: summarise(attributed) };
+    }),
+  };
+}

@@ -1,0 +1,87 @@
+import { isObject } from './values';
+
+/**
+ * The people directory: who is behind the identities that appear in logins. Its JSON form (a file
+ * in S3, a Parameter Store parameter, or what `PeopleDirectory.fromPeople` writes) is a public
+ * interface, documented in README ("The people directory") and used by `replay --people`:
+ *
+ *   { "people": [ { "name": "Alice Doe", "email": "alice@example.com", "slackUserId": "U024BE7LH",
+ *       "unixUsers": ["alice"], "keyFingerprints": ["SHA256:…"], "certificateKeyIds": ["alice@example.com"],
+ *       "iamUserNames": ["alice"], "ssoUserNames": ["alice@example.com"] } ] }
+ */
+export interface Person {
+  readonly name: string;
+  readonly email?: string;
+  readonly slackUserId?: string;
+  readonly unixUsers?: string[];
+  readonly keyFingerprints?: string[];
+  readonly certificateKeyIds?: string[];
+  readonly iamUserNames?: string[];
+  readonly ssoUserNames?: string[];
+}
+
+const LISTS = ['unixUsers', 'keyFingerprints', 'certificateKeyIds', 'iamUserNames', 'ssoUserNames'] as const;
+type Identity = (typeof LISTS)[number];
+
+export class PeopleDirectoryError extends Error {
+  constructor(message: string) {
+    super(`people directory: ${message}`);
+    this.name = 'PeopleDirectoryError';
+  }
+}
+
+/** Identities to people, each kind its own map: lookups cost the same for 5 people or 5,000. */
+export class PeopleDirectory {
+  static parse(json: string): PeopleDirectory {
+    let document: unknown;
+    try {
+      document = JSON.parse(json);
+    } catch (error) {
+      throw new PeopleDirectoryError(`not JSON: ${(error as Error).message}`);
+    }
+    if (!isObject(document) || !Array.isArray(document.people)) throw new PeopleDirectoryError('expected {"people": [...]}');
+    return new PeopleDirectory(document.people.map(readPerson));
+  }
+
+  readonly size: number;
+  private readonly maps = new Map<Identity, Map<string, Person>>();
+
+  constructor(people: readonly Person[]) {
+    this.size = people.length;
+    for (const list of LISTS) this.maps.set(list, new Map());
+    for (const person of people) {
+      for (const list of LISTS) {
+        for (const value of person[list] ?? []) {
+          const map = this.maps.get(list)!;
+          const other = map.get(value);
+          if (other && other !== person) throw new PeopleDirectoryError(`${list} ${JSON.stringify(value)} belongs to both ${other.name} and ${person.name}`);
+          map.set(value, person);
+        }
+      }
+    }
+  }
+
+  find(kind: Identity, value: string | undefined): Person | undefined {
+    return value === undefined ? undefined : this.maps.get(kind)!.get(value);
+  }
+}
+
+function readPerson(value: unknown, index: number): Person {
+  if (!isObject(value)) throw new PeopleDirectoryError(`people[${index}] is not an object`);
+  if (typeof value.name !== 'string' || value.name.trim() === '') throw new PeopleDirectoryError(`people[${index}] has no name`);
+  const person: Record<string, unknown> = { name: value.name };
+  for (const field of ['email', 'slackUserId'] as const) {
+    if (value[field] === undefined) continue;
+    if (typeof value[field] !== 'string') throw new PeopleDirectoryError(`people[${index}].${field} is not a string`);
+    person[field] = value[field];
+  }
+  for (const list of LISTS) {
+    const items = value[list];
+    if (items === undefined) continue;
+    if (!Array.isArray(items) || !items.every((item) => typeof item === 'string' && item !== '')) {
+      throw new PeopleDirectoryError(`people[${index}].${list} is not a list of non-empty strings`);
+    }
+    person[list] = items;
+  }
+  return person as unknown as Person;
+}
