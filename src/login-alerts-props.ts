@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { AlertDestination } from './destinations';
+import type { PeopleDirectory } from './people-directory';
 
 /**
  * Properties of {@link LoginAlerts}.
@@ -53,6 +54,15 @@ export interface LoginAlertsProps {
    * @default true
    */
   readonly ledger?: boolean;
+
+  /**
+   * The people directory: who is behind the unix users, keys, certificates, IAM and SSO users that
+   * appear in logins (`PeopleDirectory.fromPeople([...])`, `.fromS3Object(...)`, `.fromParameter(...)`).
+   * Alerts then name the person in `actor` with their email and Slack user id.
+   *
+   * @default - no directory: actors are named as their identities are
+   */
+  readonly people?: PeopleDirectory;
 
   /**
    * An existing topic to publish alerts to.

@@ -175,6 +175,7 @@ export class LoginAlerts extends Construct {
     if (created) restrictPublishers(created.topic, this.ingest.role!, props.organizationId);
     grantDeadLetterWrite(ingestDeadLetters, this.deadLetterKey, this.ingest);
     this.addAlarms(new Construct(this, 'IngestAlarms'), 'ingest', this.ingest, ingestDeadLetters);
+    if (props.people) this.ingest.addEnvironment('PEOPLE_DIRECTORY', props.people.bind(this, this.ingest).uri);
     if (ledger) {
       grantLedgerReadWrite(ledger.table, ledger.key, this.ingest);
       this.watch([ledgerUnavailableAlarm(new Construct(this, 'LedgerAlarms'), logGroup)]);

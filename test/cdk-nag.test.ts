@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AlertDestination, ConsoleLoginForwarder, LoginAlerts, PagerDutyRoutingKey, Severity, SlackWebhook } from '../src';
+import { AlertDestination, ConsoleLoginForwarder, LoginAlerts, PagerDutyRoutingKey, PeopleDirectory, Severity, SlackWebhook } from '../src';
 
 /** A stack that uses every option, checked by cdk-nag's AWS Solutions rules. */
 function everyOption(): Stack {
@@ -22,6 +22,7 @@ function everyOption(): Stack {
     organizationId: 'o-a1b2c3d4e5',
     allLogGroups: true,
     alarmTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true, masterKey: new kms.Key(stack, 'OpsKey', { enableKeyRotation: true }) }),
+    people: PeopleDirectory.fromPeople([{ name: 'Alice Doe', email: 'alice@example.com', keyFingerprints: ['SHA256:aliceKey'] }]),
 
     destinations: [
       AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret('slack')) }),

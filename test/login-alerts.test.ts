@@ -1,8 +1,10 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { LoginAlerts, type LoginAlertsProps } from '../src';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { LoginAlerts, PeopleDirectory, type LoginAlertsProps } from '../src';
 
 function synth(props: LoginAlertsProps | ((stack: Stack) => LoginAlertsProps) = {}, region = 'us-east-1') {
   const app = new App();
@@ -274,5 +276,39 @@ describe('LoginAlerts: the login ledger', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 0);
     template.resourceCountIs('AWS::Logs::MetricFilter', 0);
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ LEDGER_TABLE_NAME: Match.absent() }) } });
+  });
+});
+
+describe('LoginAlerts: the people directory', () => {
+  const people = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `Person ${i}`, email: `p${i}@example.com`, keyFingerprints: [`SHA256:key${i}`], unixUsers: [`user${i}`] }));
+
+  test('a list of 500 people ships as an asset the function reads; its environment only names it', () => {
+    const { template } = synth({ people: PeopleDirectory.fromPeople(people(500)) });
+    const ingest = Object.values(template.findResources('AWS::Lambda::Function')).find((f) => f.Properties.Description.includes('into alerts'))!;
+    const uri = JSON.stringify(ingest.Properties.Environment.Variables.PEOPLE_DIRECTORY);
+    expect(uri).toMatch(/s3:\/\/.*\.json/);
+    // The whole environment stays far under Lambda's 4 KB.
+    expect(JSON.stringify(ingest.Properties.Environment.Variables).length).toBeLessThan(1000);
+    // Read access to exactly that object: no wildcard action, no bucket-wide resource.
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const read = statements.find((st: any) => st.Sid === 'ReadPeopleDirectory');
+    expect(read.Action).toBe('s3:GetObject');
+    expect(JSON.stringify(read.Resource)).toMatch(/:s3:::cdk-[a-z0-9]+-assets-123456789012-us-east-1\/[0-9a-f]{64}\.json"/);
+  });
+
+  test('a parameter or an S3 object: read in place, granted read only', () => {
+    const { template } = synth((stack) => ({ people: PeopleDirectory.fromParameter(ssm.StringParameter.fromStringParameterName(stack, 'P', '/login-alerts/people')) }));
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ PEOPLE_DIRECTORY: 'ssm:/login-alerts/people' }) } });
+    template.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['ssm:DescribeParameters', 'ssm:GetParameters', 'ssm:GetParameter', 'ssm:GetParameterHistory'] })]) } });
+    const { template: s3Template } = synth((stack) => ({ people: PeopleDirectory.fromS3Object(s3.Bucket.fromBucketName(stack, 'B', 'security-config'), 'people.json') }));
+    s3Template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ PEOPLE_DIRECTORY: 's3://security-config/people.json' }) } });
+    s3Template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{ Sid: 'ReadPeopleDirectory', Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::security-config/people.json']] } }]) },
+    });
+  });
+
+  test('mistakes in the list fail at synth', () => {
+    expect(() => PeopleDirectory.fromPeople([{ name: '' }])).toThrow('people[0]: a person needs a name');
+    expect(() => PeopleDirectory.fromPeople([{ name: 'A', unixUsers: ['x'] }, { name: 'B', unixUsers: ['x'] }])).toThrow('people: unixUsers "x" belongs to both A and B');
   });
 });
