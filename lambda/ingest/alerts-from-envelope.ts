@@ -67,9 +67,12 @@ async function finish(drafts: AlertDraft[], enricher: HostEnricher | undefined):
   const lookups = enricher && keys.length > 0 ? await enricher.lookup(keys) : undefined;
   return drafts.map(({ hostKey, ...draft }) => {
     const lookup = hostKey && lookups?.get(hostKeyString(hostKey));
+    // Without a lookup (enrichment off or failed), the instance id a log stream or a CloudTrail
+    // record names is still a fact worth keeping: the ledger and readers key on it.
+    const known = hostKey && 'instanceId' in hostKey ? { ...draft, host: { instanceId: hostKey.instanceId, ...draft.host } } : draft;
     const enriched = lookup?.host
       ? { ...draft, host: { ...lookup.host, ...(draft.host?.hostname && { hostname: draft.host.hostname }) } }
-      : lookup?.error ? { ...draft, enrichmentError: lookup.error } : draft;
+      : lookup?.error ? { ...known, enrichmentError: lookup.error } : known;
     // Every value taken from input is bounded before it is repeated in the summary and email text.
     const { value, cut } = boundFields(enriched);
     const bounded = cut.length > 0 ? { ...value, truncatedFields: cut } : value;

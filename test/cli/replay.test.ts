@@ -124,3 +124,39 @@ describe('cdk-login-alerts replay: sessions and Instance Connect', () => {
     ]);
   });
 });
+
+describe('cdk-login-alerts replay: across files, and with a people directory', () => {
+  const FP = 'SHA256:xHh4gcvsFH82tWQNsUOYw9h+15BoTSm43KU9zWgfh5Q';
+
+  function run(...args: string[]) {
+    const result = spawnSync(process.execPath, [bundlePath('cli'), 'replay', '--json', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TZ: 'UTC' } });
+    return { code: result.status, stderr: result.stderr, alerts: result.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+  }
+
+  test('CloudTrail\'s key push in one file attributes the SSH login in the instance\'s log in another', () => {
+    const trail = join(dir, 'push.json');
+    writeFileSync(trail, JSON.stringify(cloudTrailEvent('eic-send-ssh-public-key')));
+    // Named as the CloudWatch agent names the stream: the instance id.
+    const log = join(dir, 'i-0abc123def4567890');
+    writeFileSync(log, `Nov 20 09:10:01 ip-10-0-1-23 sshd[1]: Accepted publickey for ec2-user from 203.0.113.40 port 53122 ssh2: ED25519 ${FP}\n`);
+    utimesSync(log, new Date('2026-11-21T00:00:00Z'), new Date('2026-11-21T00:00:00Z'));
+    const { code, alerts } = run(trail, log);
+    expect(code).toBe(0);
+    expect(alerts.map((a) => [a.kind, a.actor?.name, a.actor?.via, a.relatedAlertIds ?? null])).toEqual([
+      ['instance-connect', 'alice@example.com', 'sso', null],
+      ['ssh', 'alice@example.com', 'instance-connect', ['9c1d7e8f-2a3b-4c5d-9e6f-7a8b9c0d1e33']],
+    ]);
+  });
+
+  test('--people names the person behind a key; a bad directory exits 2 with the reason', () => {
+    const people = join(dir, 'people.json');
+    writeFileSync(people, JSON.stringify({ people: [{ name: 'Alice Doe', email: 'alice@example.com', keyFingerprints: [FP] }] }));
+    const log = join(dir, 'auth.log');
+    writeFileSync(log, `Nov 20 09:10:01 web-1 sshd[1]: Accepted publickey for ubuntu from 203.0.113.40 port 53122 ssh2: ED25519 ${FP}\n`);
+    expect(run('--people', people, log).alerts[0]).toMatchObject({ actor: { name: 'Alice Doe', email: 'alice@example.com', via: 'key-owner' }, severity: 'low' });
+    writeFileSync(people, '{"people": [{"email": "x"}]}');
+    const bad = run('--people', people, log);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--people .*people\.json: people directory: people\[0\] has no name/);
+  });
+});

@@ -67,7 +67,8 @@ describe('alertsFromEnvelope: SSH', () => {
     const { alerts } = await alertsFromEnvelope(decodeEnvelope(logsDelivery(sshLines('ubuntu-22.04-auth.log'))), ctx);
     expect(alerts).toHaveLength(3);
     expect(alerts[0].enrichmentError).toBe('DescribeInstances failed: RequestLimitExceeded: Rate exceeded');
-    expect(alerts[0].host).toEqual({ hostname: 'ip-10-0-1-23' });
+    // The log stream still names the instance: kept without the details EC2 would have added.
+    expect(alerts[0].host).toEqual({ instanceId: 'i-0abc123def4567890', hostname: 'ip-10-0-1-23' });
     expect(alerts[0].summary).toBe('[MEDIUM] SSH login: ubuntu@ip-10-0-1-23 from 203.0.113.7 (publickey)');
   });
 
