@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import * as ts from 'typescript';
@@ -244,6 +245,57 @@ function synth(): void {
   table(`3. cdk synth, median of ${runs} alternating runs (target ≤ 1.2×)`, rows);
 }
 
+/**
+ * 5. The login ledger: one delivery of Accepted lines from many instances, with Instance Connect
+ * pushes among them, with the ledger on and off. The goal: reads ≤ ⌈keys / 100⌉ and writes
+ * ≤ ⌈items / 25⌉ calls per delivery (BatchGetItem and BatchWriteItem), never one call per line.
+ */
+async function ledger(): Promise<void> {
+  const [lineCount, instanceCount, pushCount] = QUICK ? [100, 10, 10] : [1000, 50, 100];
+  const moto = await startMoto();
+  const counter = await AwsCallCounter.start(moto.endpoint);
+  try {
+    await new DynamoDBClient(awsConfig(moto.endpoint)).send(new CreateTableCommand({
+      TableName: 'ledger',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+    }));
+    const run = await new EC2Client(awsConfig(moto.endpoint)).send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: instanceCount, MaxCount: instanceCount }));
+    const hosts = run.Instances!.map((i) => `ip-${i.PrivateIpAddress!.replace(/\./g, '-')}`);
+    const { TopicArn } = await new SNSClient(awsConfig(moto.endpoint)).send(new CreateTopicCommand({ Name: 'bench-ledger' }));
+    // Every tenth login's key was pushed by Instance Connect a second before, on the same host.
+    const lines: string[] = [];
+    for (let n = 0; lines.length < lineCount; n++) {
+      const host = hosts[n % instanceCount];
+      const key = `SHA256:${'b'.repeat(36)}${String(n).padStart(7, '0')}`;
+      if (n < pushCount) lines.push(`Nov 21 09:15:01 ${host} ec2-instance-connect[${n}]: Providing ssh key from EC2 Instance Connect with fingerprint: ${key}, request-id: r-${n}-0000000, for IAM principal: arn:aws:iam::123456789012:user/u${n}`);
+      lines.push(`Nov 21 09:15:02 ${host} sshd[${n}]: Accepted publickey for ec2-user from 203.0.113.${n % 250} port ${20000 + n} ssh2: ED25519 ${key}`);
+    }
+    const rows: Array<Record<string, string>> = [];
+    for (const on of [true, false]) {
+      counter.reset();
+      const env = { AWS_ENDPOINT_URL: counter.endpoint, ALERT_TOPIC_ARN: TopicArn!, ...(on && { LEDGER_TABLE_NAME: 'ledger' }) };
+      const result = await invokeBundle('ingest', [logsDelivery(lines, { logStream: 'fleet/secure', idPrefix: on ? 'on-' : 'off-' })], env, { timed: true });
+      const alerts = (result.invocations[0].result as { alerts: number }).alerts;
+      rows.push({
+        'ledger': on ? 'on' : 'off',
+        'lines': fmt(lines.length),
+        'alerts': fmt(alerts),
+        'BatchGetItem': String(counter.count('BatchGetItem')),
+        'BatchWriteItem': String(counter.count('BatchWriteItem')),
+        'goal (keyed alerts: reads / writes)': on ? `≤ ${Math.ceil(alerts / 100)} / ≤ ${Math.ceil(alerts / 25)}` : '-',
+        'time (ms)': fmt(result.invocations[0].ms!),
+      });
+    }
+    table(`5. The login ledger: ${fmt(lines.length)} lines from ${instanceCount} instances, ${pushCount} Instance Connect pushes, one delivery (moto on loopback)`, rows);
+    console.log('\nEvery alert here carries a key fingerprint, so each asks for one ledger key and writes one item: the goal is computed from the alert count. Pushes linked to their login within the delivery are not alerts of their own.');
+  } finally {
+    await counter.stop();
+    await moto.stop();
+  }
+}
+
 /** 4. On paper: invocations and cost a day, against an S3-triggered CloudTrail log scanner. */
 function onPaper(): void {
   const regions = 17;
@@ -282,6 +334,7 @@ async function main(): Promise<void> {
   }
   if (want('synth')) synth();
   if (want('paper')) onPaper();
+  if (want('ledger')) await ledger();
 }
 
 main().catch((error) => {
