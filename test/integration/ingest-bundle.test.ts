@@ -217,7 +217,8 @@ describe('ingest bundle on moto', () => {
     expect(received).toHaveLength(4);
     for (const { alert } of received) {
       expect(alert.enrichmentError).toMatch(/^DescribeInstances failed: /);
-      expect(alert.host).toEqual({ hostname: 'ip-172-31-40-12' });
+      // The log stream still names the instance, so the alert keeps its id without EC2's answer.
+      expect(alert.host).toEqual({ instanceId: estate.web1.id, hostname: 'ip-172-31-40-12' });
     }
     expect(run.logs).toContain('alert not enriched');
   });
