@@ -29,6 +29,8 @@ export interface AlertsResult {
   readonly ignored?: string;
   /** Log lines examined, for the log summary. */
   readonly linesRead: number;
+  /** What a CloudTrail record lacked: its alert still goes out with what it has, and this is logged. */
+  readonly incomplete?: string[];
 }
 
 export async function alertsFromEnvelope(envelope: Envelope, context: AlertContext): Promise<AlertsResult> {
@@ -57,7 +59,8 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
   if (isApiLogin(envelope.detail)) {
     // Session Manager and Instance Connect calls name their instance: enrich it like an SSH login's.
     const login = parseApiLogin(envelope.detail as Record<string, unknown>, envelope);
-    return { alerts: await finish([apiAlertDraft(login, fallback)], context.enricher), linesRead: 0 };
+    const alerts = await finish([apiAlertDraft(login, fallback)], context.enricher);
+    return { alerts, linesRead: 0, ...(login.problems.length > 0 && { incomplete: login.problems }) };
   }
   return { alerts: [], ignored: `EventBridge event ${envelope.source}/${envelope.detailType} is not a sign-in, session or Instance Connect call`, linesRead: 0 };
 }

@@ -99,6 +99,7 @@ export async function handler(event: unknown): Promise<IngestResult> {
     result.alerts.splice(0, result.alerts.length, ...attributed.alerts);
   }
   if (result.ignored) logger.info('nothing to alert', { reason: result.ignored });
+  if (result.incomplete) logger.warn('incomplete record alerted with what it has', { reasons: result.incomplete, alertIds: result.alerts.map((a) => a.id) });
   for (const alert of result.alerts) {
     if (alert.enrichmentError) logger.warn('alert not enriched', { alertId: alert.id, reason: alert.enrichmentError });
   }

@@ -87,6 +87,21 @@ describe('ingest bundle on moto', () => {
     ]);
   });
 
+  test('a CloudTrail record missing what it should name still alerts, and the gap is logged', async () => {
+    const estate = await createEstate();
+    const event = cloudTrailEvent('eic-send-ssh-public-key');
+    delete event.detail.requestParameters.instanceOSUser;
+    event.detail.requestParameters.sSHPublicKey = 'not a key';
+    const run = await invokeBundle('ingest', [event], env(estate));
+    expect(run.invocations[0].result).toEqual({ alerts: 1, linesRead: 0 });
+    const [{ alert }] = await receiveAll(estate.queueUrl);
+    expect(alert.reasons).toEqual(expect.arrayContaining(['SendSSHPublicKey record without an instanceOSUser', 'the pushed public key could not be read']));
+    const warning = run.logs.split('\n').filter((l) => l.includes('incomplete record')).map((l) => JSON.parse(l));
+    expect(warning).toEqual([expect.objectContaining({
+      level: 'WARN', reasons: ['SendSSHPublicKey record without an instanceOSUser', 'the pushed public key could not be read'], alertIds: [alert.id],
+    })]);
+  });
+
   test('SSH logins from three distros arrive on the topic as enriched alerts, field by field', async () => {
     const estate = await createEstate();
     const stream = estate.web1.id;
