@@ -1,4 +1,4 @@
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { deadLetterAlarm, ruleAlarms } from './private/alarms';
 import { deadLetterQueue as createDeadLetterQueue } from './private/dead-letter-queue';
 import { CONSOLE_LOGIN_PATTERN, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './private/event-patterns';
+import { isRegionName, prop } from './private/synth-checks';
 
 /**
  * Properties of {@link ConsoleLoginForwarder}.
@@ -91,9 +92,10 @@ export class ConsoleLoginForwarder extends Construct {
   constructor(scope: Construct, id: string, props: ConsoleLoginForwarderProps) {
     super(scope, id);
     if ((props.centralRegion === undefined) === (props.targetEventBusArn === undefined)) {
-      throw new Error('ConsoleLoginForwarder needs exactly one of centralRegion and targetEventBusArn');
+      throw new Error(`ConsoleLoginForwarder needs exactly one of ${prop('centralRegion')} and ${prop('targetEventBusArn')}`);
     }
     const stack = Stack.of(this);
+    checkForwarderTarget(stack, props);
     const arn = props.targetEventBusArn ?? stack.formatArn({
       service: 'events', region: props.centralRegion, resource: 'event-bus', resourceName: SIGN_IN_EVENT_BUS_NAME,
     });
@@ -146,5 +148,22 @@ export class ConsoleLoginForwarder extends Construct {
         'ConsoleLoginForwarder has no alarmTopic: its alarms (sign-ins that could not be forwarded) notify nobody. Give it a topic in this region (README, "Regions").');
     }
     this.alarms = alarms;
+  }
+}
+
+/** A forwarder must point at another region or account: to itself it would alert on every sign-in twice. */
+function checkForwarderTarget(stack: Stack, props: ConsoleLoginForwarderProps): void {
+  const { centralRegion, targetEventBusArn } = props;
+  if (centralRegion !== undefined && !Token.isUnresolved(centralRegion) && !isRegionName(centralRegion)) {
+    throw new Error(`ConsoleLoginForwarder: ${prop('centralRegion')} ${JSON.stringify(centralRegion)} is not a region name like us-east-1`);
+  }
+  const target = targetEventBusArn !== undefined && !Token.isUnresolved(targetEventBusArn)
+    ? Arn.split(targetEventBusArn, ArnFormat.SLASH_RESOURCE_NAME)
+    : { region: centralRegion, account: stack.account };
+  const sameRegion = target.region !== undefined && !Token.isUnresolved(stack.region) && target.region === stack.region;
+  const sameAccount = target.account !== undefined && target.account === stack.account;
+  if (sameRegion && sameAccount) {
+    throw new Error(`ConsoleLoginForwarder in ${stack.region} forwards to ${target.region}, its own region and account, where LoginAlerts already `
+      + 'watches sign-ins: every one would alert twice. Deploy forwarders only in the other regions (README, "Regions")');
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -15,13 +15,12 @@ import type { LoginAlertsProps } from './login-alerts-props';
 import { deadLetterAlarm, functionAlarms, topicRedriveAlarm } from './private/alarms';
 import { createAlertTopic, createPipelineAlarmTopic, grantPublish, MEMBER_INGEST_ROLE_PREFIX, restrictPublishers } from './private/alert-topic';
 import { bundledFunction } from './private/bundled-function';
-import { parseCidr } from './private/cidr';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
 import { deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
 import { createLoginLedger, grantLedgerReadWrite, ledgerUnavailableAlarm } from './private/login-ledger';
 import { acknowledgeNag } from './private/nag';
 import { SshLogGroupSubscriptions } from './private/ssh-log-groups';
-
+import { checkProps, requireASource, topicKeyToGrant } from './private/synth-checks';
 
 /**
  * Alerts on every interactive login to an AWS estate: SSH logins from instance auth logs and AWS
@@ -114,23 +113,12 @@ export class LoginAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: LoginAlertsProps = {}) {
     super(scope, id);
-    if (props.organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(props.organizationId)) {
-      throw new Error(`organizationId ${props.organizationId} is not an AWS Organizations id (o-…)`);
-    }
-    if (props.organizationId !== undefined && props.topic) {
-      throw new Error('organizationId opens the created topic and sign-in bus to the organization; a given topic\'s policy is yours to set');
-    }
-    if (props.enrichmentAccounts?.length && props.enrichInstances === false) {
-      throw new Error('enrichmentAccounts needs enrichInstances');
-    }
+    checkProps(props);
     const trustedCidrs = props.trustedCidrs ?? [];
-    validateCidrs(trustedCidrs);
     const cacheTtl = props.instanceCacheTtl ?? Duration.minutes(5);
     const enrich = props.enrichInstances ?? true;
-    const enrichmentRoleArns = (props.enrichmentAccounts ?? []).map((account) => {
-      if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) throw new Error(`enrichmentAccounts: ${account} is not a 12-digit account id`);
-      return Stack.of(this).formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: props.enrichmentRoleName ?? 'cdk-login-alerts-enrichment' });
-    });
+    const enrichmentRoleArns = (props.enrichmentAccounts ?? []).map((account) =>
+      Stack.of(this).formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: props.enrichmentRoleName ?? 'cdk-login-alerts-enrichment' }));
 
     const created = props.topic ? undefined : createAlertTopic(this, props.organizationId);
     this.topic = props.topic ?? created!.topic;
@@ -168,7 +156,7 @@ export class LoginAlerts extends Construct {
     this.ingest = fn;
     this.ingestFunction = fn;
     this.ingestLogGroup = logGroup;
-    grantPublish(this.topic, this.topicKey ?? props.topicEncryptionKey, this.ingest);
+    grantPublish(this.topic, this.topicKey ?? topicKeyToGrant(this, props), this.ingest);
     if (enrichmentRoleArns.length > 0) {
       this.ingest.addToRolePolicy(new iam.PolicyStatement({ sid: 'AssumeEnrichmentRoles', actions: ['sts:AssumeRole'], resources: enrichmentRoleArns }));
     }
@@ -196,6 +184,12 @@ export class LoginAlerts extends Construct {
 
     this.ssh = new SshLogGroupSubscriptions(this, this.ingest);
     for (const group of props.sshLogGroups ?? []) this.addSshLogGroup(group);
+    requireASource(this, {
+      sshLogGroups: () => this.ssh.subscriptionFilters.length,
+      allLogGroups: props.allLogGroups ?? false,
+      consoleSignIns: props.consoleSignIns ?? true,
+      sessionEvents: props.sessionEvents ?? true,
+    });
 
     const cloudTrail = watchCloudTrailEvents(this, {
       ingest: this.ingest,
@@ -314,9 +308,3 @@ export class LoginAlerts extends Construct {
 
 }
 
-function validateCidrs(cidrs: string[]): void {
-  for (const cidr of cidrs) {
-    if (Token.isUnresolved(cidr)) continue;
-    if (!parseCidr(cidr)) throw new Error(`trustedCidrs: ${JSON.stringify(cidr)} is not a CIDR range like 198.51.100.0/24 or 2001:db8::/32`);
-  }
-}

@@ -8,6 +8,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ruleAlarms } from './alarms';
 import { CONSOLE_LOGIN_PATTERN, FORWARDED_EVENT_SOURCES, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './event-patterns';
+import { claimOnce, prop } from './synth-checks';
 
 /**
  * The CloudTrail sources: EventBridge rules for console sign-ins and for the API calls that open a
@@ -39,7 +40,9 @@ export function watchCloudTrailEvents(scope: Construct, options: CloudTrailSourc
     ...(options.sessionEvents ? [{ id: 'SessionEvents', what: 'session and Instance Connect', description: 'Session Manager sessions and EC2 Instance Connect key pushes and tunnels (CloudTrail)', pattern: SESSION_EVENTS_PATTERN }] : []),
   ];
   if (sources.length === 0) {
-    if (options.signInEventBus || options.receiveForwardedSignIns) throw new Error('signInEventBus and receiveForwardedSignIns need consoleSignIns or sessionEvents');
+    if (options.signInEventBus || options.receiveForwardedSignIns) {
+      throw new Error(`${prop('signInEventBus')} and ${prop('receiveForwardedSignIns')} need ${prop('consoleSignIns')} or ${prop('sessionEvents')}`);
+    }
     return { alarms: [] };
   }
   const ingestTarget = () => new targets.LambdaFunction(options.ingest, {
@@ -75,6 +78,9 @@ export function watchCloudTrailEvents(scope: Construct, options: CloudTrailSourc
 /** A bus for forwarded events: this account's principals, or the organization's, may put them on it. */
 function createSignInBus(scope: Construct, organizationId: string | undefined): events.EventBus {
   // A fixed name, so forwarders in other regions and accounts can address it without a cross-stack reference.
+  claimOnce(scope, `event bus ${SIGN_IN_EVENT_BUS_NAME}`, (first) => `${prop('receiveForwardedSignIns')}: ${first} already creates the `
+    + `${SIGN_IN_EVENT_BUS_NAME} event bus in this account and region, and its name is fixed; let one LoginAlerts receive forwarded `
+    + `sign-ins, or give the other a bus of its own as ${prop('signInEventBus')}`);
   const bus = new events.EventBus(scope, 'SignInEventBus', {
     eventBusName: SIGN_IN_EVENT_BUS_NAME,
     description: 'cdk-login-alerts: sign-in, session and Instance Connect events forwarded from other regions and accounts',

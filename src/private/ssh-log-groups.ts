@@ -1,10 +1,11 @@
-import { ArnFormat, Lazy, Names, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import type { Construct } from 'constructs';
 import { AUTH_LOG_FILTER_PATTERN } from './event-patterns';
+import { claimOnce, prop } from './synth-checks';
 
 /**
  * The SSH source: subscription filters on the instances' auth log groups, or one account-level
@@ -31,6 +32,11 @@ export class SshLogGroupSubscriptions {
       // A second filter would take the group's other subscription slot for nothing.
       throw new Error(`Log group ${logGroup.node.path} is already subscribed to ${this.scope.node.path}`);
     }
+    // The same group by name (two imports of it, or two LoginAlerts in one account and region).
+    const name = logGroup.logGroupName;
+    const shown = Token.isUnresolved(name) ? logGroup.node.path : name;
+    claimOnce(this.scope, `log group ${name}`, (first) => `${prop('sshLogGroups')}: log group ${shown} is already subscribed by ${first}; `
+      + 'a log group has only two subscription filter slots, and a second filter would send each line twice');
     const perGroup = this.filters.length < SshLogGroupSubscriptions.MAX_PER_LOG_GROUP_PERMISSIONS;
     const filter = new logs.SubscriptionFilter(this.scope, id, {
       logGroup,
