@@ -66,6 +66,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/lib-dynamodb@^3.1168.0',
     '@aws-sdk/client-s3@^3.1169.0',
     '@aws-sdk/client-ssm@^3.1169.0',
+    // The `check` command (cli/check), run with the user's credentials: bundled into assets/cli.
+    '@aws-sdk/client-cloudformation@^3.1169.0',
+    '@aws-sdk/client-cloudtrail@^3.1137.0',
+    '@aws-sdk/client-cloudwatch@^3.1164.0',
+    '@aws-sdk/client-cloudwatch-logs@^3.1169.0',
+    '@aws-sdk/client-lambda@^3.1164.0',
     '@slack/webhook@^8.0.2',
     '@aws-lambda-powertools/logger@^2.36.0',
     'ajv@^8.20.0',

@@ -4,6 +4,7 @@ import { hostKeyFor } from './host-key';
 import { classifySsh, lowerFor, type SeverityPolicy } from './severity';
 import type { SshLineResult } from './ssh-line';
 import { ALERT_SCHEMA_VERSION, UNKNOWN_USER, type Alert } from '../shared/alert';
+import { isTestLogin, TEST_LOGIN_REASON } from '../shared/test-login';
 
 /** An alert before enrichment and wording: everything the log line itself tells. */
 export type AlertDraft = Omit<Alert, 'summary'> & { readonly hostKey?: HostKey };
@@ -21,7 +22,10 @@ export function sshAlertDraft(
   const base = classifySsh(login, policy);
   // An OpenSSH certificate's key id names its holder (the CA vouched for it): a person, not an account.
   const keyId = login.parsed ? login.certificate?.keyId : undefined;
-  const { severity, reasons } = keyId ? lowerFor(base, `SSH certificate of ${keyId}`) : base;
+  const classified = keyId ? lowerFor(base, `SSH certificate of ${keyId}`) : base;
+  const { severity } = classified;
+  const test = login.parsed && isTestLogin(login.user, login.hostname, delivery.logStream);
+  const reasons = test ? [TEST_LOGIN_REASON, ...classified.reasons] : classified.reasons;
   const truncated = event.message.length > MAX_RAW_LINE_CHARS;
   const hostname = login.hostname;
   return {

@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { checkDeployment, type Finding } from './check/checks';
+import { discoverDeployment, StackNotFoundError } from './check/deployment';
+import { sendTestLogin, type SentTestLogin } from './check/test-login';
+import { fail } from './usage';
+
+export const CHECK_USAGE = `Usage: cdk-login-alerts check --stack <name> [--region <region>] [--send-test-login [--log-group <name>]] [--json]
+
+Checks a deployed LoginAlerts stack with your AWS credentials (the usual AWS_PROFILE, AWS_REGION,
+...): the ingest function, a CloudTrail trail logging in the region, each EventBridge rule enabled,
+each subscribed log group having the filter (and recent events), every dead-letter queue empty,
+no alarm in ALARM, and the topic's subscriptions confirmed. Read-only, unless:
+
+  --send-test-login   write one clearly marked sshd line ("Accepted publickey for
+                      cdk-login-alerts-test from 192.0.2.10", stream cdk-login-alerts-check) to a
+                      subscribed log group with PutLogEvents: it travels the real path (filter →
+                      ingest → topic → destinations), and the command says what to expect where.
+                      The topic only accepts the ingest function's messages, so \`aws sns publish\`
+                      cannot test the pipeline; this can.
+  --log-group NAME    the log group for the test line (default: the stack's first subscribed one)
+  --json              print the findings as JSON
+
+Exit codes: 0 nothing failed (warnings allowed), 1 something failed, 2 bad usage or the stack could not be read.`;
+
+const MARK: Record<Finding['status'], string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv.filter((a) => a !== 'check'),
+      options: {
+        'stack': { type: 'string' },
+        'region': { type: 'string' },
+        'send-test-login': { type: 'boolean', default: false },
+        'log-group': { type: 'string' },
+        'json': { type: 'boolean', default: false },
+        'help': { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    return fail(`${(error as Error).message}\n\n${CHECK_USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${CHECK_USAGE}\n`);
+    return 0;
+  }
+  if (!values.stack) return fail(`--stack is required\n\n${CHECK_USAGE}`);
+  if (values['log-group'] && !values['send-test-login']) return fail('--log-group goes with --send-test-login');
+  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!region) return fail('no region: pass --region or set AWS_REGION');
+
+  const config = { region };
+  const clients = {
+    cloudformation: new CloudFormationClient(config),
+    lambda: new LambdaClient(config),
+    cloudtrail: new CloudTrailClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    logs: new CloudWatchLogsClient(config),
+    events: new EventBridgeClient(config),
+    sns: new SNSClient(config),
+    // The queue URLs CloudFormation reports may name another host than the client's endpoint: use the endpoint.
+    sqs: new SQSClient({ ...config, useQueueUrlAsEndpoint: false }),
+  };
+  let deployment;
+  try {
+    deployment = await discoverDeployment(values.stack, clients);
+  } catch (error) {
+    if (error instanceof StackNotFoundError) return fail(error.message);
+    throw error;
+  }
+  const findings = await checkDeployment(deployment, region, clients);
+
+  let sent: SentTestLogin | undefined;
+  if (values['send-test-login']) {
+    const logGroupName = values['log-group'] ?? deployment.subscribedLogGroups[0];
+    if (!logGroupName) return fail('--send-test-login needs a subscribed log group: the stack has none (allLogGroups? pass --log-group)');
+    sent = await sendTestLogin(deployment, logGroupName, clients, region);
+  }
+
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ stack: values.stack, region, findings, ...(sent && { testLogin: sent }) }, null, 2)}\n`);
+  } else {
+    process.stdout.write(`cdk-login-alerts check: stack ${values.stack} in ${region}\n\n`);
+    for (const f of findings) process.stdout.write(`${MARK[f.status]}  ${f.check}: ${f.detail}\n`);
+    if (deployment.ingest) {
+      process.stdout.write(`\nLogs: the ingest function's log group /aws/lambda/${deployment.ingest.functionName} (and each destination's).\n`);
+    }
+    if (sent) process.stdout.write(describeTestLogin(sent));
+  }
+  return findings.some((f) => f.status === 'fail') ? 1 : 0;
+}
+
+function describeTestLogin(sent: SentTestLogin): string {
+  const { expected } = sent;
+  const lines = [
+    '',
+    `Test login written to ${sent.logGroupName} (stream cdk-login-alerts-check):`,
+    `  ${sent.line}`,
+    '',
+    `Within about a minute the topic gets a ${expected.severity.toUpperCase()} alert: "${expected.summary}",`,
+    `its first reason "${expected.reasons[0]}". Where it should arrive:`,
+    ...sent.deliveries.map((d) => `  ${d.receives === true ? 'yes' : d.receives === false ? 'no ' : '?  '} ${d.protocol} ${d.endpoint}${d.receives === undefined ? ' (filter policy not understood here)' : ''}`),
+    ...(sent.deliveries.length === 0 ? ['  nobody: the topic has no subscriber'] : []),
+    '',
+    'If it does not arrive: the ingest function\'s log says whether it ran ("processed"), and its dead-letter',
+    'queue and the destinations\' keep what failed (README, "Troubleshooting").',
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,87 @@
+import { CloudFormationClient, GetTemplateCommand, paginateListStackResources, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+
+/** The ingest function's description starts with this (src/login-alerts.ts). */
+const INGEST_DESCRIPTION = 'cdk-login-alerts: turns SSH logins';
+
+/**
+ * What a deployed stack holds of cdk-login-alerts, found from CloudFormation: the stack's resources
+ * (physical ids) and its template (the properties that say what each one is).
+ */
+export interface Deployment {
+  readonly stackName: string;
+  readonly ingest?: IngestFunction;
+  /** The alert topic (the ingest function's ALERT_TOPIC_ARN) and any other topic of the stack. */
+  readonly topicArns: string[];
+  readonly queues: Array<{ readonly logicalId: string; readonly url: string }>;
+  readonly rules: Array<{ readonly logicalId: string; readonly name: string; readonly eventBusName?: string }>;
+  /** Log groups the stack subscribes, by name. */
+  readonly subscribedLogGroups: string[];
+  /** An account-level subscription filter policy (allLogGroups), by name. */
+  readonly accountPolicyName?: string;
+}
+
+export interface IngestFunction {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly environment: Record<string, string>;
+  readonly state?: string;
+}
+
+export class StackNotFoundError extends Error {}
+
+type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
+
+export async function discoverDeployment(
+  stackName: string,
+  clients: { cloudformation: CloudFormationClient; lambda: LambdaClient },
+): Promise<Deployment> {
+  const summaries: StackResourceSummary[] = [];
+  try {
+    for await (const page of paginateListStackResources({ client: clients.cloudformation }, { StackName: stackName })) {
+      summaries.push(...(page.StackResourceSummaries ?? []));
+    }
+  } catch (error) {
+    throw new StackNotFoundError(`stack ${stackName} could not be read (${(error as Error).message}); is it deployed in this region and account?`);
+  }
+  const body = (await clients.cloudformation.send(new GetTemplateCommand({ StackName: stackName }))).TemplateBody ?? '{}';
+  const template = JSON.parse(body) as Template;
+  const resources = template.Resources ?? {};
+  const physical = new Map(summaries.map((s) => [s.LogicalResourceId!, s.PhysicalResourceId ?? '']));
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  // A property is a literal, or a Ref to a resource of the same stack (its physical id).
+  const resolve = (value: unknown): string | undefined => {
+    if (typeof value === 'string') return value;
+    const ref = (value as { Ref?: string } | undefined)?.Ref;
+    return ref ? physical.get(ref) || undefined : undefined;
+  };
+
+  const ingestEntry = ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties?.Description ?? '').startsWith(INGEST_DESCRIPTION));
+  let ingest: Deployment['ingest'];
+  if (ingestEntry && physical.get(ingestEntry[0])) {
+    const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: physical.get(ingestEntry[0]) }));
+    ingest = {
+      functionName: config.FunctionName!, functionArn: config.FunctionArn!, environment: config.Environment?.Variables ?? {}, state: config.State,
+    };
+  }
+  const topicArns = [...new Set([
+    ...(ingest?.environment.ALERT_TOPIC_ARN ? [ingest.environment.ALERT_TOPIC_ARN] : []),
+    ...ofType('AWS::SNS::Topic').map(([id]) => physical.get(id) ?? '').filter(Boolean),
+  ])];
+  const policy = ofType('AWS::Logs::AccountPolicy')[0];
+  return {
+    stackName,
+    ingest,
+    topicArns,
+    queues: ofType('AWS::SQS::Queue').map(([id]) => ({ logicalId: id, url: physical.get(id) ?? '' })).filter((q) => q.url),
+    rules: ofType('AWS::Events::Rule').flatMap(([id, r]) => {
+      const name = physical.get(id);
+      // A rule's physical id is `bus|name` on a custom bus, its name on the default one.
+      if (!name) return [];
+      const [bus, rule] = name.includes('|') ? name.split('|') : [resolve(r.Properties?.EventBusName), name];
+      return [{ logicalId: id, name: rule, ...(bus && { eventBusName: bus }) }];
+    }),
+    subscribedLogGroups: ofType('AWS::Logs::SubscriptionFilter').map(([, r]) => resolve(r.Properties?.LogGroupName)).filter((n): n is string => !!n),
+    ...(policy && { accountPolicyName: String(policy[1].Properties?.PolicyName ?? '') }),
+  };
+}
