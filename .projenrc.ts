@@ -86,7 +86,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
   ],
   // Fixture auth logs end in .log, which the default ignore list drops.
-  gitignore: ['/assets/', '/examples/cdk.out/', '/cdk.out/', '.venv/', '!/test/fixtures/**'],
+  gitignore: ['/assets/', '/examples/cdk.out/', '/examples/java/target/', '/examples/java/cdk.out/', '/cdk.out/', '.venv/', '!/test/fixtures/**'],
   jestOptions: {
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],

@@ -1,17 +1,22 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  builtJavaVersion, CodeBlock, codeBlocks, javaPackageRepository, root, runJava, runPython, runTypeScript, templates, typeCheck, typeScriptProject,
+} from './support/language-apps';
 
 /**
- * The example apps, synthesized as their users would run them: the TypeScript app with ts-node, the
- * Python app in a fresh virtualenv with the wheel built from this repository through jsii. Both must
- * produce the same stack.
+ * The example apps and every program in README, run as their users would run them: TypeScript
+ * with ts-node, Python in a fresh virtualenv with the wheel built from this checkout, Java with
+ * Maven and the Maven package built from this checkout. One program written in several languages
+ * must synthesize the same template in each.
  */
-const root = join(__dirname, '..');
+const outdir = (prefix: string) => mkdtempSync(join(tmpdir(), `${prefix}-`));
 
-function template(outdir: string): any {
-  return JSON.parse(readFileSync(join(outdir, 'LoginAlertsExample.template.json'), 'utf8'));
+/** A template without the CDK's analytics resource, which names the language it ran in. */
+function comparable(template: any): any {
+  const { CDKMetadata, ...resources } = template.Resources;
+  return { ...template, Resources: resources };
 }
 
 function expectTheExampleStack(t: any): void {
@@ -37,33 +42,114 @@ function expectTheExampleStack(t: any): void {
   expect(ingest.Properties.Environment.Variables.TRUSTED_CIDRS).toBe('198.51.100.0/24,2001:db8:1234::/48');
 }
 
-test('the TypeScript example app synthesizes the stack', () => {
-  const outdir = mkdtempSync(join(tmpdir(), 'example-ts-'));
-  execFileSync(join(root, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', '--project', join(root, 'tsconfig.dev.json'), join(root, 'examples', 'app.ts')], {
-    cwd: root, env: { ...process.env, CDK_OUTDIR: outdir }, stdio: 'pipe',
+describe('the example apps', () => {
+  let typeScriptTemplate: any;
+
+  test('TypeScript (examples/app.ts) synthesizes the stack', () => {
+    const out = outdir('example-ts');
+    runTypeScript(join(root, 'examples', 'app.ts'), out);
+    typeScriptTemplate = templates(out).LoginAlertsExample;
+    expectTheExampleStack(typeScriptTemplate);
+  }, 120_000);
+
+  test('Python (examples/python/app.py), with the wheel built from this checkout, synthesizes the same template', () => {
+    const out = outdir('example-py');
+    runPython(join(root, 'examples', 'python', 'app.py'), out);
+    const template = templates(out).LoginAlertsExample;
+    expectTheExampleStack(template);
+    expect(comparable(template)).toEqual(comparable(typeScriptTemplate));
+  }, 600_000);
+
+  test('Java (examples/java), with the Maven package built from this checkout, synthesizes the same template', () => {
+    const out = outdir('example-java');
+    runJava(out, 'com.example.LoginAlertsExample');
+    const template = templates(out).LoginAlertsExample;
+    expectTheExampleStack(template);
+    expect(comparable(template)).toEqual(comparable(typeScriptTemplate));
+  }, 600_000);
+});
+
+describe('README', () => {
+  const readme = join(root, 'README.md');
+  const blocks = codeBlocks(readme);
+  const programs = blocks.filter((b) => ['ts', 'python', 'java'].includes(b.language));
+  const where = (b: CodeBlock) => `README.md:${b.line} (${b.language}, "${b.section}")`;
+  /** The stacks each TypeScript program synthesized, by README section. */
+  const typeScriptBySection = new Map<string, Record<string, any>>();
+
+  test('every TypeScript, Python and Java block is a complete program', () => {
+    expect(programs.length).toBeGreaterThanOrEqual(7);
+    for (const block of programs) {
+      // A block that uses an `app` must create it and synthesize it; README promises copy-and-run.
+      expect({ block: where(block), createsApp: /\bapp = (new App\(\)|cdk\.App\(\))|App app = new App\(\)/.test(block.code) })
+        .toEqual({ block: where(block), createsApp: true });
+      expect({ block: where(block), synthesizes: block.code.includes('app.synth()') }).toEqual({ block: where(block), synthesizes: true });
+    }
+    // Each Python or Java program has its TypeScript twin in the same section (compared below).
+    const typeScriptSections = new Set(programs.filter((b) => b.language === 'ts').map((b) => b.section));
+    for (const block of programs.filter((b) => b.language !== 'ts')) expect([where(block), typeScriptSections.has(block.section)]).toEqual([where(block), true]);
   });
-  expectTheExampleStack(template(outdir));
-}, 120_000);
 
-test('the Python example app, with the wheel built from this repository, synthesizes the same stack', () => {
-  const python = process.env.PYTHON ?? 'python3';
-  const wheel = buildWheel();
-  // A fresh virtualenv per run: nothing from the machine's site-packages leaks in.
-  const venv = mkdtempSync(join(tmpdir(), 'example-py-'));
-  execFileSync(python, ['-m', 'venv', venv], { stdio: 'pipe' });
-  const pip = join(venv, 'bin', 'pip');
-  execFileSync(pip, ['install', '--quiet', '--disable-pip-version-check', '-r', join(root, 'examples', 'python', 'requirements.txt'), wheel], { stdio: 'pipe' });
-  const outdir = mkdtempSync(join(tmpdir(), 'example-py-out-'));
-  execFileSync(join(venv, 'bin', 'python'), [join(root, 'examples', 'python', 'app.py')], { cwd: join(root, 'examples', 'python'), env: { ...process.env, CDK_OUTDIR: outdir }, stdio: 'pipe' });
-  expectTheExampleStack(template(outdir));
-}, 600_000);
+  test('the TypeScript programs type-check (strict) against the compiled library and synthesize', () => {
+    const project = typeScriptProject();
+    const typeScript = programs.filter((b) => b.language === 'ts');
+    typeScript.forEach((block, i) => writeFileSync(join(project, `program${i}.ts`), block.code));
+    typeCheck(project);
+    typeScript.forEach((block, i) => {
+      const out = outdir('readme-ts-out');
+      runTypeScript(join(project, `program${i}.ts`), out);
+      const stacks = templates(out);
+      // Each program builds something of this library's: a function or a rule it made.
+      const ours = Object.values(stacks).flatMap((t) => Object.values<any>(t.Resources))
+        .filter((r) => /^cdk-login-alerts/.test(r.Properties?.Description ?? ''));
+      expect([where(block), ours.length > 0]).toEqual([where(block), true]);
+      typeScriptBySection.set(block.section, stacks);
+    });
+  }, 300_000);
 
-/** The jsii Python package of the library as compiled now (reused when newer than the .jsii manifest). */
-function buildWheel(): string {
-  const dist = join(root, 'dist', 'python');
-  const find = () => (existsSync(dist) ? readdirSync(dist).filter((f) => f.endsWith('.whl')).map((f) => join(dist, f)) : []);
-  const fresh = find().filter((w) => statSync(w).mtimeMs > statSync(join(root, '.jsii')).mtimeMs);
-  if (fresh.length > 0) return fresh[0];
-  execFileSync(join(root, 'node_modules', '.bin', 'jsii-pacmak'), ['--target', 'python'], { cwd: root, stdio: 'pipe' });
-  return find()[0];
-}
+  test('the Python programs synthesize the same templates as their TypeScript twins', () => {
+    const python = programs.filter((b) => b.language === 'python');
+    expect(python.length).toBeGreaterThanOrEqual(2);
+    for (const block of python) {
+      const dir = outdir('readme-py');
+      writeFileSync(join(dir, 'app.py'), block.code);
+      const out = outdir('readme-py-out');
+      runPython(join(dir, 'app.py'), out);
+      expectSameStacks(block, templates(out));
+    }
+  }, 600_000);
+
+  test('the Java programs compile with Maven and synthesize the same templates as their TypeScript twins', () => {
+    const java = programs.filter((b) => b.language === 'java');
+    expect(java.length).toBeGreaterThanOrEqual(1);
+    for (const block of java) {
+      const pkg = /^package ([\w.]+);/m.exec(block.code)?.[1];
+      const cls = /public (?:final )?class (\w+)/.exec(block.code)?.[1];
+      expect([where(block), Boolean(pkg && cls)]).toEqual([where(block), true]);
+      const out = outdir('readme-java-out');
+      runJava(out, `${pkg}.${cls}`, { [`${pkg!.replace(/\./g, '/')}/${cls}.java`]: block.code });
+      expectSameStacks(block, templates(out));
+    }
+  }, 600_000);
+
+  function expectSameStacks(block: CodeBlock, stacks: Record<string, any>): void {
+    const twin = typeScriptBySection.get(block.section);
+    expect([where(block), Object.keys(stacks).sort()]).toEqual([where(block), Object.keys(twin ?? {}).sort()]);
+    for (const [name, template] of Object.entries(stacks)) expect(comparable(template)).toEqual(comparable(twin![name]));
+  }
+
+  test('the Maven dependency names the package this project builds, at the newest CHANGELOG version', () => {
+    javaPackageRepository(); // built by the Java tests above, or now when this test runs alone
+    const xml = blocks.find((b) => b.language === 'xml' && b.code.includes('<dependency>'))!;
+    const tag = (text: string, name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(text)?.[1];
+    const pom = readFileSync(join(root, 'examples', 'java', 'pom.xml'), 'utf8');
+    const built = readFileSync(
+      join(root, 'dist', 'java', 'io', 'github', 'cdk-login-alerts', 'cdk-login-alerts', builtJavaVersion(), `cdk-login-alerts-${builtJavaVersion()}.pom`), 'utf8');
+    const newest = /^## \[?(\d+\.\d+\.\d+)/m.exec(readFileSync(join(root, 'CHANGELOG.md'), 'utf8'))?.[1];
+    expect(tag(xml.code, 'groupId')).toBe(tag(built, 'groupId'));
+    expect(tag(xml.code, 'artifactId')).toBe(tag(built, 'artifactId'));
+    expect(tag(xml.code, 'version')).toBe(newest);
+    // examples/java builds against the published release by default.
+    expect(tag(pom, 'cdk-login-alerts.version')).toBe(newest);
+  });
+});
