@@ -119,7 +119,8 @@ export interface LoginAlertsProps {
    * The KMS key of a given `topic`, e.g. a central account's topic this member account publishes
    * to; the ingest function is allowed to use it.
    *
-   * @default - none (a created topic's key is handled by the construct)
+   * @default - the given `topic`'s own key when the app knows it (a `Topic` created with a
+   * `masterKey`); none for an imported topic (synth warns when it is another account's)
    */
   readonly topicEncryptionKey?: kms.IKey;
 

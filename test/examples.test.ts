@@ -69,6 +69,30 @@ describe('the example apps', () => {
   }, 600_000);
 });
 
+describe('documentation', () => {
+  const documents = ['README.md', 'docs/OPERATING.md', 'docs/RELIABILITY.md'];
+
+  test('every JSON block parses, so what a reader copies is valid', () => {
+    const json = documents.flatMap((file) => codeBlocks(join(root, file)).filter((b) => b.language === 'json').map((b) => ({ file, ...b })));
+    expect(json.length).toBeGreaterThanOrEqual(5);
+    for (const block of json) {
+      let error = '';
+      try { JSON.parse(block.code); } catch (e: any) { error = e.message; }
+      expect(`${block.file}:${block.line} ${error}`).toBe(`${block.file}:${block.line} `);
+    }
+  });
+
+  test("the CloudWatch agent configuration ships both auth logs with the agent's default stream name (the instance id)", () => {
+    const agent = codeBlocks(join(root, 'docs', 'OPERATING.md')).find((b) => b.code.includes('collect_list'))!;
+    const files = JSON.parse(agent.code).logs.logs_collected.files.collect_list;
+    expect(files.map((f: any) => f.file_path).sort()).toEqual(['/var/log/auth.log', '/var/log/secure']);
+    for (const file of files) expect(file.log_stream_name).toBeUndefined();
+    // The log groups it writes are the ones the examples subscribe to.
+    const example = readFileSync(join(root, 'examples', 'app.ts'), 'utf8');
+    for (const file of files) expect(example).toContain(`'${file.log_group_name}'`);
+  });
+});
+
 describe('README', () => {
   const readme = join(root, 'README.md');
   const blocks = codeBlocks(readme);

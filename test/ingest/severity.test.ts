@@ -53,5 +53,12 @@ describe('default severity policy: SSH logins', () => {
     test('outside: unchanged, with the reason', () => {
       expect(classifySsh(ssh('deploy', 'publickey', '203.0.113.7'), policy)).toEqual({ severity: 'medium', reasons: ['SSH login', 'source IP outside trusted ranges'] });
     });
+    test('a bare address is that address alone (/32, /128); host bits set are read as the whole range (README)', () => {
+      const written = { trustedNetworks: NetworkSet.parse(['192.0.2.7', '2001:db8::7', '10.0.0.5/24']) };
+      const severity = (ip: string) => classifySsh(ssh('deploy', 'publickey', ip), written).severity;
+      expect([severity('192.0.2.7'), severity('192.0.2.8')]).toEqual(['low', 'medium']);
+      expect([severity('2001:db8::7'), severity('2001:db8::8')]).toEqual(['low', 'medium']);
+      expect([severity('10.0.0.200'), severity('10.0.1.5')]).toEqual(['low', 'medium']);
+    });
   });
 });
