@@ -10,25 +10,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { checkDeployment, type Finding } from './check/checks';
 import { discoverDeployment, StackNotFoundError } from './check/deployment';
 import { sendTestLogin, type SentTestLogin } from './check/test-login';
-import { fail } from './usage';
+import { CHECK_USAGE, fail } from './usage';
 
-export const CHECK_USAGE = `Usage: cdk-login-alerts check --stack <name> [--region <region>] [--send-test-login [--log-group <name>]] [--json]
-
-Checks a deployed LoginAlerts stack with your AWS credentials (the usual AWS_PROFILE, AWS_REGION,
-...): the ingest function, a CloudTrail trail logging in the region, each EventBridge rule enabled,
-each subscribed log group having the filter (and recent events), every dead-letter queue empty,
-no alarm in ALARM, and the topic's subscriptions confirmed. Read-only, unless:
-
-  --send-test-login   write one clearly marked sshd line ("Accepted publickey for
-                      cdk-login-alerts-test from 192.0.2.10", stream cdk-login-alerts-check) to a
-                      subscribed log group with PutLogEvents: it travels the real path (filter →
-                      ingest → topic → destinations), and the command says what to expect where.
-                      The topic only accepts the ingest function's messages, so \`aws sns publish\`
-                      cannot test the pipeline; this can.
-  --log-group NAME    the log group for the test line (default: the stack's first subscribed one)
-  --json              print the findings as JSON
-
-Exit codes: 0 nothing failed (warnings allowed), 1 something failed, 2 bad usage or the stack could not be read.`;
 
 const MARK: Record<Finding['status'], string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
 

@@ -1,6 +1,4 @@
-import { CHECK_USAGE, checkCommand } from './check-command';
-import { REPLAY_USAGE, replayCommand } from './replay-command';
-import { fail } from './usage';
+import { CHECK_USAGE, fail, REPLAY_USAGE } from './usage';
 
 /**
  * The `cdk-login-alerts` command: `replay` (your logs through the ingest function's parser, offline)
@@ -8,8 +6,9 @@ import { fail } from './usage';
  */
 async function main(argv: string[]): Promise<number> {
   const [command] = argv.filter((a) => !a.startsWith('-'));
-  if (command === 'replay') return replayCommand(argv);
-  if (command === 'check') return checkCommand(argv);
+  // Loaded on demand: `check` brings eight AWS SDK clients that `replay` and `--help` do not need.
+  if (command === 'replay') return (await import('./replay-command')).replayCommand(argv);
+  if (command === 'check') return (await import('./check-command')).checkCommand(argv);
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(`${REPLAY_USAGE}\n\n${CHECK_USAGE}\n`);
     return 0;

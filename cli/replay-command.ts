@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MemoryLedger } from './memory-ledger';
 import { formatAlert, replayFile, UnreadableInputError } from './replay';
-import { fail } from './usage';
+import { REPLAY_USAGE, fail } from './usage';
 import { applyLedger } from '../lambda/ingest/ledger-step';
 import { applyPeople } from '../lambda/ingest/people-step';
 import { PeopleDirectory } from '../lambda/shared/people';
@@ -11,28 +11,6 @@ import { parseCidr } from '../src/private/cidr';
 /**
  * `cdk-login-alerts replay`. Exit codes: 0 done (with or without alerts); 2 bad usage or input.
  */
-export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>]
-
-See what would alert on your own logs before you deploy. Files are auth logs (/var/log/secure,
-/var/log/auth.log) or CloudTrail / EventBridge JSON: one event, an array, JSON Lines, or a CloudTrail
-log file with Records (gzip is read too). The parser and severity policy are the ingest function's.
-No AWS calls are made: instance enrichment is skipped.
-
-Times: a line with a full date (RFC3339, <PRI> prefixes, journald JSON) keeps it. A traditional
-syslog time (\`Mar  5 14:03:07\`: no year, no zone) is read in the local zone (set TZ to the zone of
-the machine that wrote the log) in the year that makes it the latest such date not after the
-file's modification time.
-
-  --json               print the alert objects (JSON Lines) instead of one line per alert
-  --trusted-cidr CIDR  a trusted source range (repeatable): SSH logins from it are one level lower
-  --account ID         the account to report for SSH logins (default 123456789012)
-  --region REGION      the region to report (default: AWS_REGION or us-east-1)
-  --people FILE        a people directory ({"people": [...]}, README "The people directory"):
-                       alerts name the person behind a key, certificate, account or IAM/SSO user
-
-Files are read in the order given, each like one delivery: an Instance Connect key push (an
-instance's line or CloudTrail's SendSSHPublicKey) links to the SSH login that used the key across
-files too, within the key's 60 seconds, on the same host.`;
 
 export async function replayCommand(argv: string[]): Promise<number> {
   let parsed;

@@ -1,3 +1,45 @@
+/** What `cdk-login-alerts <command> --help` prints; here so that printing it loads no command (and no AWS SDK). */
+export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>]
+
+See what would alert on your own logs before you deploy. Files are auth logs (/var/log/secure,
+/var/log/auth.log) or CloudTrail / EventBridge JSON: one event, an array, JSON Lines, or a CloudTrail
+log file with Records (gzip is read too). The parser and severity policy are the ingest function's.
+No AWS calls are made: instance enrichment is skipped.
+
+Times: a line with a full date (RFC3339, <PRI> prefixes, journald JSON) keeps it. A traditional
+syslog time (\`Mar  5 14:03:07\`: no year, no zone) is read in the local zone (set TZ to the zone of
+the machine that wrote the log) in the year that makes it the latest such date not after the
+file's modification time.
+
+  --json               print the alert objects (JSON Lines) instead of one line per alert
+  --trusted-cidr CIDR  a trusted source range (repeatable): SSH logins from it are one level lower
+  --account ID         the account to report for SSH logins (default 123456789012)
+  --region REGION      the region to report (default: AWS_REGION or us-east-1)
+  --people FILE        a people directory ({"people": [...]}, README "The people directory"):
+                       alerts name the person behind a key, certificate, account or IAM/SSO user
+
+Files are read in the order given, each like one delivery: an Instance Connect key push (an
+instance's line or CloudTrail's SendSSHPublicKey) links to the SSH login that used the key across
+files too, within the key's 60 seconds, on the same host.`;
+
+export const CHECK_USAGE = `Usage: cdk-login-alerts check --stack <name> [--region <region>] [--send-test-login [--log-group <name>]] [--json]
+
+Checks a deployed LoginAlerts stack with your AWS credentials (the usual AWS_PROFILE, AWS_REGION,
+...): the ingest function, a CloudTrail trail logging in the region, each EventBridge rule enabled,
+each subscribed log group having the filter (and recent events), every dead-letter queue empty,
+no alarm in ALARM, and the topic's subscriptions confirmed. Read-only, unless:
+
+  --send-test-login   write one clearly marked sshd line ("Accepted publickey for
+                      cdk-login-alerts-test from 192.0.2.10", stream cdk-login-alerts-check) to a
+                      subscribed log group with PutLogEvents: it travels the real path (filter →
+                      ingest → topic → destinations), and the command says what to expect where.
+                      The topic only accepts the ingest function's messages, so \`aws sns publish\`
+                      cannot test the pipeline; this can.
+  --log-group NAME    the log group for the test line (default: the stack's first subscribed one)
+  --json              print the findings as JSON
+
+Exit codes: 0 nothing failed (warnings allowed), 1 something failed, 2 bad usage or the stack could not be read.`;
+
 /** Writes a usage or input error and returns the exit code for it (2). */
 export function fail(message: string): number {
   process.stderr.write(`cdk-login-alerts: ${message}\n`);
