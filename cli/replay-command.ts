@@ -5,6 +5,7 @@ import { formatAlert, replayFile, UnreadableInputError } from './replay';
 import { REPLAY_USAGE, fail } from './usage';
 import { applyLedger } from '../lambda/ingest/ledger-step';
 import { applyPeople } from '../lambda/ingest/people-step';
+import { AlertRules } from '../lambda/ingest/rules';
 import { PeopleDirectory } from '../lambda/shared/people';
 import { parseCidr } from '../src/private/cidr';
 
@@ -24,6 +25,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
         'account': { type: 'string', default: '123456789012' },
         'region': { type: 'string', default: process.env.AWS_REGION ?? 'us-east-1' },
         'people': { type: 'string' },
+        'rules': { type: 'string' },
         'help': { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -50,6 +52,14 @@ export async function replayCommand(argv: string[]): Promise<number> {
     }
   }
 
+  let rules: AlertRules | undefined;
+  if (values.rules !== undefined) {
+    try {
+      rules = AlertRules.parse(readFileSync(values.rules, 'utf8'), values.rules);
+    } catch (error) {
+      return fail(`--rules ${values.rules}: ${(error as Error).message}`);
+    }
+  }
   const options = { trustedCidrs, account: values.account!, region: values.region! };
   // Each file is a delivery; the ledger, in memory, links key pushes and logins across them.
   const ledger = new MemoryLedger();
@@ -63,6 +73,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       throw error;
     }
     if (people) alerts = (await applyPeople(alerts, { load: async () => people })).alerts;
+    if (rules) alerts = alerts.map((alert) => rules.apply(alert));
     for (const alert of alerts) {
       process.stdout.write(`${values.json ? JSON.stringify(alert) : formatAlert(alert)}\n`);
       count++;

@@ -37,6 +37,15 @@ export interface DestinationFilterOptions {
    * @default - successes and failures
    */
   readonly outcomes?: LoginOutcome[];
+
+  /**
+   * Deliver logins that a rule suppressed (`AlertRule.suppress`, severity `info`) too. They are always
+   * published to the topic (for an audit subscriber); a destination leaves them out unless this is on.
+   * With it on, `minSeverity` must be `Severity.INFO` to let them through.
+   *
+   * @default false
+   */
+  readonly includeSuppressed?: boolean;
 }
 
 /**
@@ -279,8 +288,24 @@ function filterPolicy(filter: DestinationFilterOptions, defaultMinSeverity: Seve
   if (minIndex > 0) policy.severity = allowOrAbsent(SEVERITY_ORDER.slice(minIndex));
   if (filter.kinds) policy.kind = allowOrAbsent(nonEmpty('kinds', filter.kinds));
   if (filter.outcomes) policy.outcome = allowOrAbsent(nonEmpty('outcomes', filter.outcomes));
+  if (!filter.includeSuppressed) policy.suppressed = allowOrAbsent(['false']);
+  checkFilterPolicyLimits(policy);
   // No condition: no policy at all (an empty one is not a valid SNS filter policy).
   return Object.keys(policy).length > 0 ? policy : undefined;
+}
+
+/**
+ * SNS allows a filter policy five keys and 150 combinations (the product of each key's number of
+ * values): past either, the subscription fails at deploy. Said here, at synth, instead.
+ */
+function checkFilterPolicyLimits(policy: { [attribute: string]: sns.SubscriptionFilter }): void {
+  const keys = Object.keys(policy);
+  const combinations = Object.values(policy).reduce((product, filter) => product * filter.conditions.length, 1);
+  if (keys.length > 5 || combinations > 150) {
+    throw new Error(`This destination's filter (${keys.map((k) => `${k}: ${policy[k].conditions.length} values`).join(', ')}) makes ${combinations} `
+      + `combinations in ${keys.length} keys; SNS allows 150 combinations and 5 keys per filter policy. Narrow kinds or outcomes, or raise minSeverity `
+      + '(min_severity in Python): each value counts, and so does the "attribute absent" value that lets pipeline alarms through');
+  }
 }
 
 function allowOrAbsent(values: string[]): sns.SubscriptionFilter {

@@ -1,3 +1,4 @@
+export * from './alert-rules';
 export * from './alert-types';
 export * from './console-login-forwarder';
 export * from './destinations';

@@ -3,6 +3,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { AlertRule } from './alert-rules';
 import type { AlertDestination } from './destinations';
 import type { PeopleDirectory } from './people-directory';
 
@@ -189,4 +190,14 @@ export interface LoginAlertsProps {
    * @default - only the library's own log groups
    */
   readonly excludeLogGroups?: string[];
+
+  /**
+   * Noise-control rules, applied in order after the default severity policy and attribution:
+   * `AlertRule.suppress(...)`, `.raise(...)`, `.lower(...)`, `.severity(...)`. Every login is
+   * still published; suppressed ones (severity `info`, attribute `suppressed=true`) are left out by
+   * the destinations unless they include them.
+   *
+   * @default - none: the default severity policy alone
+   */
+  readonly rules?: AlertRule[];
 }

@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
 import type { LoginAlertsProps } from './login-alerts-props';
 import { deadLetterAlarm, functionAlarms, topicRedriveAlarm } from './private/alarms';
+import { bindAlertRules } from './private/alert-rules-binding';
 import { createAlertTopic, createPipelineAlarmTopic, grantPublish, MEMBER_INGEST_ROLE_PREFIX, restrictPublishers } from './private/alert-topic';
 import { bundledFunction } from './private/bundled-function';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
@@ -164,6 +165,7 @@ export class LoginAlerts extends Construct {
     grantDeadLetterWrite(ingestDeadLetters, this.deadLetterKey, this.ingest);
     this.addAlarms(new Construct(this, 'IngestAlarms'), 'ingest', this.ingest, ingestDeadLetters);
     if (props.people) this.ingest.addEnvironment('PEOPLE_DIRECTORY', props.people.bind(this, this.ingest).uri);
+    if (props.rules?.length) bindAlertRules(this, fn, props.rules);
     if (ledger) {
       grantLedgerReadWrite(ledger.table, ledger.key, this.ingest);
       this.watch([ledgerUnavailableAlarm(new Construct(this, 'LedgerAlarms'), logGroup)]);

@@ -85,13 +85,23 @@ describe('destinations', () => {
     });
   });
 
-  test('default filters: Slack gets everything, PagerDuty high and critical (and alarms, which have no attributes)', () => {
+  test('default filters: Slack gets every alert not suppressed, PagerDuty high and critical (and alarms, which have no attributes)', () => {
     const { template } = stackWith(bothDestinations);
-    template.hasResourceProperties('AWS::SNS::Subscription', { Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackFunction'), 'Arn'] }, FilterPolicy: Match.absent() });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackFunction'), 'Arn'] },
+      FilterPolicy: { suppressed: ['false', { exists: false }] },
+    });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('PagerDutyFunction'), 'Arn'] },
-      FilterPolicy: { severity: ['high', 'critical', { exists: false }] },
+      FilterPolicy: { severity: ['high', 'critical', { exists: false }], suppressed: ['false', { exists: false }] },
     });
+  });
+
+  test('includeSuppressed: a destination that shows what rules held back (with minSeverity INFO, its default for Slack)', () => {
+    const { template } = stackWith((stack) => new LoginAlerts(stack, 'LoginAlerts', {
+      destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret(stack, 'slack')), includeSuppressed: true })],
+    }));
+    template.hasResourceProperties('AWS::SNS::Subscription', { Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackFunction'), 'Arn'] }, FilterPolicy: Match.absent() });
   });
 
   test('filters by minimum severity, kinds and outcomes', () => {
@@ -110,6 +120,7 @@ describe('destinations', () => {
         severity: ['medium', 'high', 'critical', { exists: false }],
         kind: ['console', { exists: false }],
         outcome: ['failure', { exists: false }],
+        suppressed: ['false', { exists: false }],
       },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   builtJavaVersion, CodeBlock, codeBlocks, javaPackageRepository, root, runJava, runPython, runTypeScript, templates, typeCheck, typeScriptProject,
 } from './support/language-apps';
+import { AlertRules } from '../lambda/ingest/rules';
 
 /**
  * The example apps and every program in README, run as their users would run them: TypeScript
@@ -80,6 +81,11 @@ describe('documentation', () => {
       try { JSON.parse(block.code); } catch (e: any) { error = e.message; }
       expect(`${block.file}:${block.line} ${error}`).toBe(`${block.file}:${block.line} `);
     }
+  });
+
+  test('the rules file README shows is one replay --rules and the function accept', () => {
+    const block = codeBlocks(join(root, 'README.md')).find((b) => b.language === 'json' && b.code.includes('"rules"'))!;
+    expect(AlertRules.parse(block.code).size).toBe(3);
   });
 
   test("the CloudWatch agent configuration ships both auth logs with the agent's default stream name (the instance id)", () => {

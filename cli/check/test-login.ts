@@ -5,6 +5,8 @@ import { listSubscriptions } from './checks';
 import type { Deployment } from './deployment';
 import { filterAccepts } from './filter-policy';
 import { alertsFromEnvelope } from '../../lambda/ingest/alerts-from-envelope';
+import { messageAttributes } from '../../lambda/ingest/publish';
+import { AlertRules } from '../../lambda/ingest/rules';
 import type { Alert } from '../../lambda/shared/alert';
 import { NetworkSet } from '../../lambda/shared/networks';
 import { TEST_LOGIN_STREAM, testLoginLine } from '../../lambda/shared/test-login';
@@ -40,7 +42,7 @@ export async function sendTestLogin(
   await clients.logs.send(new PutLogEventsCommand({ logGroupName, logStreamName: TEST_LOGIN_STREAM, logEvents }));
 
   const trusted = (deployment.ingest?.environment.TRUSTED_CIDRS ?? '').split(',').filter(Boolean);
-  const { alerts: [expected] } = await alertsFromEnvelope({
+  const { alerts: [parsed] } = await alertsFromEnvelope({
     type: 'logs',
     messageType: 'DATA_MESSAGE',
     owner: 'your account',
@@ -48,7 +50,10 @@ export async function sendTestLogin(
     logStream: TEST_LOGIN_STREAM,
     logEvents: [{ id: 'test', timestamp: now.getTime(), message: line }],
   }, { policy: { trustedNetworks: NetworkSet.parse(trusted) }, region });
-  const attributes = { severity: expected.severity, kind: expected.kind, outcome: expected.outcome };
+  // The deployment's own rules, when they travel in its environment (a large set is in S3: not read here).
+  const rules = deployment.ingest?.environment.ALERT_RULES;
+  const expected = rules && !rules.startsWith('s3://') ? AlertRules.parse(rules).apply(parsed) : parsed;
+  const attributes = messageAttributes(expected);
   const topicArn = deployment.ingest?.environment.ALERT_TOPIC_ARN;
   const subscriptions = topicArn ? await listSubscriptions(clients.sns, topicArn) : [];
   const deliveries = await Promise.all(subscriptions.map(async (s) => {

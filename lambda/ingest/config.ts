@@ -21,6 +21,8 @@ export interface IngestConfig {
   readonly ledgerTableName?: string;
   /** `PEOPLE_DIRECTORY`: `s3://bucket/key` or `ssm:<parameter name>` of the people directory's JSON. */
   readonly peopleDirectory?: string;
+  /** `ALERT_RULES`: the noise-control rules as JSON (README, "Noise control"), or `s3://bucket/key` of that JSON. */
+  readonly alertRules?: string;
 }
 
 export class ConfigError extends Error {
@@ -52,5 +54,6 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     enrichmentRoleArns: (env.ENRICHMENT_ROLE_ARNS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
     ...(env.LEDGER_TABLE_NAME && { ledgerTableName: env.LEDGER_TABLE_NAME }),
     ...(env.PEOPLE_DIRECTORY && { peopleDirectory: env.PEOPLE_DIRECTORY }),
+    ...(env.ALERT_RULES && { alertRules: env.ALERT_RULES }),
   };
 }

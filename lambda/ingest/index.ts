@@ -12,6 +12,7 @@ import { peopleSource, type PeopleSource } from './people-source';
 import { applyPeople } from './people-step';
 import { publishAlerts } from './publish';
 import { PublishedIds } from './published-ids';
+import { applyRules, rulesSource, type RulesSource } from './rules-step';
 
 /**
  * The ingest function: CloudWatch Logs subscription deliveries (SSH) and EventBridge ConsoleLogin
@@ -47,7 +48,7 @@ function describeWith(credentials?: EC2ClientConfig['credentials']): (filter: Fi
 /** What this container published: a retried invocation publishes only what is still missing. */
 const published = new PublishedIds();
 
-let state: { config: IngestConfig; enricher?: HostEnricher; ledger?: Ledger; people?: PeopleSource } | undefined;
+let state: { config: IngestConfig; enricher?: HostEnricher; ledger?: Ledger; people?: PeopleSource; rules?: RulesSource } | undefined;
 
 function init() {
   if (state) return state;
@@ -62,6 +63,8 @@ function init() {
     enricher,
     ...(config.ledgerTableName && { ledger: dynamoLedger(config.ledgerTableName) }),
     ...(config.peopleDirectory && { people: peopleSource(config.peopleDirectory) }),
+    // Inline rules are checked here: a bad ALERT_RULES fails every invocation, loudly.
+    ...(config.alertRules && { rules: rulesSource(config.alertRules) }),
   };
   return state;
 }
@@ -73,7 +76,7 @@ export interface IngestResult {
 }
 
 export async function handler(event: unknown): Promise<IngestResult> {
-  const { config, enricher, ledger, people } = init();
+  const { config, enricher, ledger, people, rules } = init();
   let envelope;
   try {
     envelope = decodeEnvelope(event);
@@ -98,6 +101,12 @@ export async function handler(event: unknown): Promise<IngestResult> {
     if (attributed.error) logger.error('people directory unavailable', { reason: attributed.error });
     result.alerts.splice(0, result.alerts.length, ...attributed.alerts);
   }
+  // Rules last: they may match on the actor that attribution found.
+  if (rules && result.alerts.length > 0) {
+    const ruled = await applyRules(result.alerts, rules);
+    if (ruled.error) logger.error('alert rules unavailable', { reason: ruled.error });
+    result.alerts.splice(0, result.alerts.length, ...ruled.alerts);
+  }
   if (result.ignored) logger.info('nothing to alert', { reason: result.ignored });
   if (result.incomplete) logger.warn('incomplete record alerted with what it has', { reasons: result.incomplete, alertIds: result.alerts.map((a) => a.id) });
   for (const alert of result.alerts) {
@@ -115,12 +124,15 @@ export async function handler(event: unknown): Promise<IngestResult> {
       throw error;
     }
   }
+  // What rules held back, by alert: still published, and said here for whoever reads the logs.
+  const suppressed = result.alerts.flatMap((a) => (a.suppressed ? [{ alertId: a.id, rule: a.suppressed.rule }] : []));
   logger.info('processed', {
     source: envelope.type,
     linesRead: result.linesRead,
     alerts: result.alerts.length,
     alertIds: result.alerts.map((a) => a.id),
     severities: result.alerts.map((a) => a.severity),
+    ...(suppressed.length > 0 && { suppressed }),
   });
   return { alerts: result.alerts.length, linesRead: result.linesRead, ...(result.ignored && { ignored: result.ignored }) };
 }

@@ -140,12 +140,19 @@ function buildEntry(alert: Alert, index: number): PublishBatchRequestEntry {
     Subject: subjectLine(alert.summary),
     MessageStructure: 'json',
     Message: JSON.stringify({ default: JSON.stringify(alert), email: emailText(alert) }),
-    MessageAttributes: {
-      severity: { DataType: 'String', StringValue: alert.severity },
-      kind: { DataType: 'String', StringValue: alert.kind },
-      outcome: { DataType: 'String', StringValue: alert.outcome },
-      account: { DataType: 'String', StringValue: alert.account || 'unknown' },
-    },
+    MessageAttributes: Object.fromEntries(Object.entries(messageAttributes(alert)).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
+  };
+}
+
+/** The SNS message attributes subscribers filter on (README: `severity`, `kind`, `outcome`, `account`, `suppressed`). */
+export function messageAttributes(alert: Alert): Record<string, string> {
+  return {
+    severity: alert.severity,
+    kind: alert.kind,
+    outcome: alert.outcome,
+    account: alert.account || 'unknown',
+    // Destinations leave suppressed alerts out by default (filter policy); the topic keeps them.
+    suppressed: String(alert.suppressed !== undefined),
   };
 }
 

@@ -129,6 +129,8 @@ export interface Alert {
   readonly enrichmentError?: string;
   /** Fields cut to their bound (1,024 characters) so the alert fits SNS's message limit, as dotted paths. */
   readonly truncatedFields?: string[];
+  /** Set when a rule suppressed the login (severity `info`): still published, for audit. */
+  readonly suppressed?: { readonly rule: string };
 }
 
 /** The value of `user` when an sshd `Accepted` line could not be parsed. */

@@ -3,6 +3,7 @@ import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { AlertRule, LoginKind, Severity } from '../../src';
 import { CLOUDTRAIL_FIXTURES, cloudTrailEvent } from '../support/fixtures';
 import { bundlePath } from '../support/invoke-bundle';
 import { alertSchemaErrors } from '../support/schema';
@@ -158,5 +159,42 @@ describe('cdk-login-alerts replay: across files, and with a people directory', (
     const bad = run('--people', people, log);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--people .*people\.json: people directory: people\[0\] has no name/);
+  });
+});
+
+describe('cdk-login-alerts replay --rules: try a rule on your own logs before deploying it', () => {
+  function run(...args: string[]) {
+    const result = spawnSync(process.execPath, [bundlePath('cli'), 'replay', '--json', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TZ: 'UTC' } });
+    return { code: result.status, stderr: result.stderr, alerts: result.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+  }
+  const log = join(dir, 'ci-auth.log');
+  writeFileSync(log, [
+    'Nov 20 09:10:01 web-1 sshd[1]: Accepted publickey for deploy from 198.51.100.20 port 53122 ssh2',
+    'Nov 20 09:11:01 web-1 sshd[2]: Accepted publickey for deploy from 203.0.113.9 port 53123 ssh2',
+    'Nov 20 09:12:01 web-1 sshd[3]: Accepted password for root from 198.51.100.21 port 53124 ssh2',
+  ].join('\n') + '\n');
+
+  test('the JSON the construct passes to the function (AlertRule.toJson) is what --rules reads', () => {
+    const rules = join(dir, 'rules.json');
+    writeFileSync(rules, JSON.stringify([
+      AlertRule.suppress({ name: 'deploy from CI', kinds: [LoginKind.SSH], users: ['deploy'], sourceCidrs: ['198.51.100.0/24'] }).toJson(),
+      AlertRule.severity({ name: 'root is critical', users: ['root'], severity: Severity.CRITICAL }).toJson(),
+    ]));
+    const { code, alerts } = run('--rules', rules, log);
+    expect(code).toBe(0);
+    expect(alerts.map((a) => [a.user, a.sourceIp, a.severity, a.suppressed ?? null, a.reasons.at(-1)])).toEqual([
+      ['deploy', '198.51.100.20', 'info', { rule: 'deploy from CI' }, 'suppressed by rule "deploy from CI"'],
+      ['deploy', '203.0.113.9', 'medium', null, 'SSH login'],
+      ['root', '198.51.100.21', 'critical', null, 'set to critical by rule "root is critical"'],
+    ]);
+    for (const alert of alerts) expect(alertSchemaErrors(alert)).toEqual([]);
+  });
+
+  test('a bad rules file exits 2 and names the rule', () => {
+    const rules = join(dir, 'bad-rules.json');
+    writeFileSync(rules, JSON.stringify({ rules: [{ name: 'everything', action: 'suppress', match: {} }] }));
+    const bad = run('--rules', rules, log);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--rules .*bad-rules\.json: rule "everything" has no condition, so it would match every login/);
   });
 });

@@ -5,7 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HttpReceiver } from './http-receiver';
-import { AlertDestination, LoginAlerts, PagerDutyRoutingKey } from '../../src';
+import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, SlackWebhook } from '../../src';
 
 /** Clients for a moto endpoint, with the test credentials and region. */
 export function awsConfig(endpoint: string, region = 'eu-west-1') {
@@ -52,10 +52,17 @@ export function lambdaEventFromNotification(notificationJson: string, subscripti
 
 /** The filter policy the construct synthesizes for a default PagerDuty destination (JSON). */
 export function pagerDutyFilterPolicy(): string {
+  return synthesizedFilterPolicy((stack) => AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 'pd')) }));
+}
+
+/** The filter policy the construct synthesizes for a default Slack destination (JSON). */
+export function slackFilterPolicy(): string {
+  return synthesizedFilterPolicy((stack) => AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 'slack')) }));
+}
+
+function synthesizedFilterPolicy(destination: (stack: Stack) => AlertDestination): string {
   const stack = new Stack(new App(), 'Policy', { env: { account: '123456789012', region: 'us-east-1' } });
-  new LoginAlerts(stack, 'LoginAlerts', {
-    destinations: [AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 'pd')) })],
-  });
+  new LoginAlerts(stack, 'LoginAlerts', { destinations: [destination(stack)] });
   const [subscription] = Object.values(Template.fromStack(stack).findResources('AWS::SNS::Subscription'));
   return JSON.stringify(subscription.Properties.FilterPolicy);
 }

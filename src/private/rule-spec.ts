@@ -1,0 +1,105 @@
+import { parseCidr } from './cidr';
+
+/**
+ * Alert rules in the JSON form the construct writes into the ingest function's `ALERT_RULES` and
+ * `cdk-login-alerts replay --rules` reads. Checked here, once, for both: the construct at synth and
+ * the function when it starts.
+ */
+
+export const RULE_ACTIONS = ['suppress', 'raise', 'lower', 'set'] as const;
+export type RuleAction = (typeof RULE_ACTIONS)[number];
+
+export const RULE_KINDS = ['ssh', 'console', 'ssm-session', 'instance-connect'] as const;
+export const RULE_OUTCOMES = ['success', 'failure'] as const;
+export const RULE_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+/** Every condition given must hold; lists match when any value matches; `*` is a wildcard in text. */
+export interface RuleMatch {
+  readonly kinds?: string[];
+  readonly users?: string[];
+  readonly actors?: string[];
+  readonly accounts?: string[];
+  readonly sourceCidrs?: string[];
+  readonly instanceTags?: Record<string, string>;
+  readonly principalArns?: string[];
+  readonly outcomes?: string[];
+}
+
+export interface RuleSpec {
+  readonly name: string;
+  readonly action: RuleAction;
+  /** For `set`: the severity the alert gets. */
+  readonly severity?: string;
+  readonly match: RuleMatch;
+}
+
+export class RuleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RuleError';
+  }
+}
+
+const LIST_CONDITIONS = ['kinds', 'users', 'actors', 'accounts', 'sourceCidrs', 'principalArns', 'outcomes'] as const;
+const CONDITIONS = [...LIST_CONDITIONS, 'instanceTags'] as const;
+
+/**
+ * Checks one rule; `label` says where it came from (`rules[2]`). `propName` turns a condition's
+ * name into what the reader wrote (the construct names Python's spelling too).
+ */
+export function checkRule(rule: unknown, label: string, propName: (name: string) => string = (n) => n): RuleSpec {
+  if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) throw new RuleError(`${label} is not an object`);
+  const r = rule as Record<string, unknown>;
+  const name = r.name;
+  if (typeof name !== 'string' || name.trim() === '') throw new RuleError(`${label} has no name`);
+  const where = `rule ${JSON.stringify(name)}`;
+  if (!RULE_ACTIONS.includes(r.action as RuleAction)) throw new RuleError(`${where}: action ${JSON.stringify(r.action)} is not one of ${RULE_ACTIONS.join(', ')}`);
+  const action = r.action as RuleAction;
+  if (action === 'set' && !RULE_SEVERITIES.includes(r.severity as never)) {
+    throw new RuleError(`${where}: severity ${JSON.stringify(r.severity)} is not one of ${RULE_SEVERITIES.join(', ')} (a rule that should hide a login suppresses it)`);
+  }
+  const match = (r.match ?? {}) as Record<string, unknown>;
+  if (typeof match !== 'object' || Array.isArray(match)) throw new RuleError(`${where}: match is not an object`);
+  const unknown = Object.keys(match).filter((k) => !(CONDITIONS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new RuleError(`${where}: unknown condition ${unknown.join(', ')} (conditions: ${CONDITIONS.map(propName).join(', ')})`);
+  const given = CONDITIONS.filter((k) => match[k] !== undefined);
+  if (given.length === 0) {
+    throw new RuleError(`${where} has no condition, so it would match every login: give at least one of ${CONDITIONS.map(propName).join(', ')}`);
+  }
+  for (const key of LIST_CONDITIONS) {
+    const values = match[key];
+    if (values === undefined) continue;
+    if (!Array.isArray(values) || values.length === 0 || values.some((v) => typeof v !== 'string' || v === '')) {
+      throw new RuleError(`${where}: ${propName(key)} must be a non-empty list of non-empty strings (omit it to match any)`);
+    }
+  }
+  const bad = (key: string, allowed: readonly string[]) => ((match[key] as string[] | undefined) ?? []).filter((v) => !allowed.includes(v));
+  if (bad('kinds', RULE_KINDS).length) throw new RuleError(`${where}: unknown kind ${bad('kinds', RULE_KINDS).join(', ')} (kinds: ${RULE_KINDS.join(', ')})`);
+  if (bad('outcomes', RULE_OUTCOMES).length) throw new RuleError(`${where}: unknown outcome ${bad('outcomes', RULE_OUTCOMES).join(', ')}`);
+  for (const account of (match.accounts as string[] | undefined) ?? []) {
+    if (!/^\d{12}$/.test(account)) throw new RuleError(`${where}: ${propName('accounts')}: ${account} is not a 12-digit account id`);
+  }
+  for (const cidr of (match.sourceCidrs as string[] | undefined) ?? []) {
+    if (!parseCidr(cidr)) throw new RuleError(`${where}: ${propName('sourceCidrs')}: ${JSON.stringify(cidr)} is not a CIDR range like 198.51.100.0/24 or 2001:db8::/32`);
+  }
+  if (match.instanceTags !== undefined) {
+    const tags = match.instanceTags;
+    if (typeof tags !== 'object' || tags === null || Array.isArray(tags) || Object.keys(tags).length === 0
+      || Object.entries(tags).some(([k, v]) => k === '' || typeof v !== 'string' || v === '')) {
+      throw new RuleError(`${where}: ${propName('instanceTags')} must map tag keys to values (a value may use * wildcards)`);
+    }
+  }
+  return { name, action, ...(action === 'set' && { severity: r.severity as string }), match: match as RuleMatch };
+}
+
+/** Checks a list of rules: each one, and that no two share a name (reasons and metrics name rules). */
+export function checkRules(rules: unknown, label = 'rules', propName?: (name: string) => string): RuleSpec[] {
+  if (!Array.isArray(rules)) throw new RuleError(`${label} is not a list`);
+  const checked = rules.map((rule, i) => checkRule(rule, `${label}[${i}]`, propName));
+  const seen = new Set<string>();
+  for (const rule of checked) {
+    if (seen.has(rule.name)) throw new RuleError(`two rules are named ${JSON.stringify(rule.name)}: each rule needs its own name (alerts' reasons name the rule)`);
+    seen.add(rule.name);
+  }
+  return checked;
+}
