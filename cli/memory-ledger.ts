@@ -1,5 +1,6 @@
 import type { Ledger } from '../lambda/ingest/ledger';
 import type { LedgerItem } from '../lambda/ingest/ledger-links';
+import type { ConditionalWrite } from '../lambda/ingest/repeats';
 
 /** The login ledger in memory, for `replay`: the files given are linked to each other, as deliveries are. */
 export class MemoryLedger implements Ledger {
@@ -16,5 +17,11 @@ export class MemoryLedger implements Ledger {
 
   async put(items: readonly LedgerItem[]): Promise<void> {
     for (const item of items) this.items.set(item.pk, item);
+  }
+
+  /** One process, one ledger: nothing changes between read and write. */
+  async putIfUnchanged(writes: readonly ConditionalWrite[]): Promise<string[]> {
+    for (const { item } of writes) this.items.set(item.pk, item);
+    return [];
   }
 }

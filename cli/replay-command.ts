@@ -67,7 +67,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
   for (const file of files) {
     let alerts;
     try {
-      alerts = (await applyLedger(await replayFile(file, options), ledger)).alerts;
+      const replayed = await replayFile(file, options);
+      // History and repeat windows are reckoned from the log's own time, not today's.
+      const latest = Math.max(0, ...replayed.map((a) => Date.parse(a.time)).filter(Number.isFinite));
+      alerts = (await applyLedger(replayed, ledger, latest || Date.now())).alerts;
     } catch (error) {
       if (error instanceof UnreadableInputError) return fail(error.message);
       throw error;

@@ -46,6 +46,15 @@ export interface DestinationFilterOptions {
    * @default false
    */
   readonly includeSuppressed?: boolean;
+
+  /**
+   * Deliver repeats too: logins by the same person, on the same host, from the same source within
+   * the repeat window of the first (`repeat: {of, count}`). Always published to the topic; a
+   * destination shows only the first unless this is on.
+   *
+   * @default false
+   */
+  readonly includeRepeats?: boolean;
 }
 
 /**
@@ -289,6 +298,7 @@ function filterPolicy(filter: DestinationFilterOptions, defaultMinSeverity: Seve
   if (filter.kinds) policy.kind = allowOrAbsent(nonEmpty('kinds', filter.kinds));
   if (filter.outcomes) policy.outcome = allowOrAbsent(nonEmpty('outcomes', filter.outcomes));
   if (!filter.includeSuppressed) policy.suppressed = allowOrAbsent(['false']);
+  if (!filter.includeRepeats) policy.repeat = allowOrAbsent(['false']);
   checkFilterPolicyLimits(policy);
   // No condition: no policy at all (an empty one is not a valid SNS filter policy).
   return Object.keys(policy).length > 0 ? policy : undefined;

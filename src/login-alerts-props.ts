@@ -49,12 +49,32 @@ export interface LoginAlertsProps {
    * Keep a login ledger (a DynamoDB table, `ledgerTable`) that links an EC2 Instance Connect key
    * push and the SSH login that used it across deliveries and sources, in either order.
    *
-   * Off, attribution still works within one CloudWatch Logs delivery, and CloudTrail's key pushes
-   * are never linked to their logins.
+   * It also holds each person's login sources (`historyPeriod`) and repeat counts (`repeatWindow`).
+   * Off, attribution still works within one CloudWatch Logs delivery, CloudTrail's key pushes are
+   * never linked to their logins, and there is no history and no repeat.
    *
    * @default true
    */
   readonly ledger?: boolean;
+
+  /**
+   * Repeats: a login by the same person (or unix user on the same instance), on the same host, from
+   * the same source within this long of the first is marked `repeat: {of, count}` (attribute
+   * `repeat=true`), which destinations leave out by default. Zero turns repeats off. Needs the ledger.
+   *
+   * @default Duration.minutes(10)
+   */
+  readonly repeatWindow?: Duration;
+
+  /**
+   * Login history: how long the ledger remembers the sources (IPv4 address, IPv6 /64) each person
+   * logged in from. A source not seen for a person the ledger knows raises the login one level
+   * (never above high); a known one is shown with when it was last seen. Zero turns history off.
+   * Needs the ledger.
+   *
+   * @default Duration.days(90)
+   */
+  readonly historyPeriod?: Duration;
 
   /**
    * The people directory: who is behind the unix users, keys, certificates, IAM and SSO users that

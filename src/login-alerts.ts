@@ -18,7 +18,7 @@ import { createAlertTopic, createPipelineAlarmTopic, grantPublish, MEMBER_INGEST
 import { bundledFunction } from './private/bundled-function';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
 import { deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
-import { createLoginLedger, grantLedgerReadWrite, ledgerUnavailableAlarm } from './private/login-ledger';
+import { createLoginLedger, grantLedgerReadWrite, ledgerSettings, ledgerUnavailableAlarm } from './private/login-ledger';
 import { acknowledgeNag } from './private/nag';
 import { SshLogGroupSubscriptions } from './private/ssh-log-groups';
 import { checkProps, requireASource, topicKeyToGrant } from './private/synth-checks';
@@ -151,7 +151,7 @@ export class LoginAlerts extends Construct {
         ENRICH_INSTANCES: String(enrich),
         INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
         ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
-        ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName }),
+        ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName, ...ledgerSettings(props) }),
       },
     });
     this.ingest = fn;
@@ -309,4 +309,3 @@ export class LoginAlerts extends Construct {
   }
 
 }
-

@@ -89,17 +89,17 @@ describe('destinations', () => {
     const { template } = stackWith(bothDestinations);
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackFunction'), 'Arn'] },
-      FilterPolicy: { suppressed: ['false', { exists: false }] },
+      FilterPolicy: { suppressed: ['false', { exists: false }], repeat: ['false', { exists: false }] },
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('PagerDutyFunction'), 'Arn'] },
-      FilterPolicy: { severity: ['high', 'critical', { exists: false }], suppressed: ['false', { exists: false }] },
+      FilterPolicy: { severity: ['high', 'critical', { exists: false }], suppressed: ['false', { exists: false }], repeat: ['false', { exists: false }] },
     });
   });
 
-  test('includeSuppressed: a destination that shows what rules held back (with minSeverity INFO, its default for Slack)', () => {
+  test('includeSuppressed and includeRepeats: a destination that shows everything (with minSeverity INFO, its default for Slack)', () => {
     const { template } = stackWith((stack) => new LoginAlerts(stack, 'LoginAlerts', {
-      destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret(stack, 'slack')), includeSuppressed: true })],
+      destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret(stack, 'slack')), includeSuppressed: true, includeRepeats: true })],
     }));
     template.hasResourceProperties('AWS::SNS::Subscription', { Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackFunction'), 'Arn'] }, FilterPolicy: Match.absent() });
   });
@@ -121,12 +121,24 @@ describe('destinations', () => {
         kind: ['console', { exists: false }],
         outcome: ['failure', { exists: false }],
         suppressed: ['false', { exists: false }],
+        repeat: ['false', { exists: false }],
       },
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       ...slackFunction,
       Environment: { Variables: Match.objectLike({ SLACK_MENTIONS: '{"critical":"<!subteam^SAZ94GDB8>"}', SLACK_TAG_KEYS: 'Environment' }) },
     });
+  });
+
+  test('a filter past SNS\'s 150 combinations is refused at synth, saying how to narrow it', () => {
+    expect(() => stackWith((stack) => new LoginAlerts(stack, 'LoginAlerts', {
+      destinations: [AlertDestination.slack({
+        webhook: SlackWebhook.fromSecret(secret(stack, 'slack')),
+        minSeverity: Severity.LOW,
+        kinds: [LoginKind.SSH, LoginKind.CONSOLE, LoginKind.SSM_SESSION, LoginKind.INSTANCE_CONNECT],
+        outcomes: [LoginOutcome.SUCCESS, LoginOutcome.FAILURE],
+      })],
+    }))).toThrow(/makes 300 combinations in 5 keys; SNS allows 150 combinations and 5 keys per filter policy/);
   });
 
   test('addDestination later, twice of a kind, exposes what it made', () => {

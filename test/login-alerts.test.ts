@@ -72,6 +72,13 @@ describe('LoginAlerts: the ingest function', () => {
           { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] } },
           { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterKey'), 'Arn'] } },
           { Sid: 'LoginLedgerBatchReadWrite', Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] } },
+          {
+            Sid: 'LoginLedgerRepeatCounters',
+            Action: 'dynamodb:PutItem',
+            Condition: { 'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] }, 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['repeat#*'] } },
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] },
+          },
           { Sid: 'LoginLedgerKey', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('LedgerKey'), 'Arn'] } },
           { Sid: 'DescribeInstancesForEnrichment', Action: 'ec2:DescribeInstances', Effect: 'Allow', Resource: '*' },
         ],
@@ -258,7 +265,16 @@ describe('LoginAlerts: the login ledger', () => {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain' });
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ LEDGER_TABLE_NAME: { Ref: Match.stringLikeRegexp('Ledger') } }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ LEDGER_TABLE_NAME: { Ref: Match.stringLikeRegexp('Ledger') }, REPEAT_WINDOW_SECONDS: '600', HISTORY_DAYS: '90' }) },
+    });
+  });
+
+  test('the repeat window and the history period are the function\'s, in its units; zero turns each off', () => {
+    const { template } = synth({ repeatWindow: Duration.minutes(30), historyPeriod: Duration.days(0) });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ REPEAT_WINDOW_SECONDS: '1800', HISTORY_DAYS: '0' }) } });
+    expect(() => synth({ historyPeriod: Duration.hours(36) })).toThrow(/historyPeriod \(history_period in Python\) must be whole days/);
+    expect(() => synth({ ledger: false, repeatWindow: Duration.minutes(5) })).toThrow(/repeatWindow \(repeat_window in Python\) and historyPeriod .* are kept in the login ledger/);
   });
 
   test('its failures are counted from the ingest log and alarm', () => {

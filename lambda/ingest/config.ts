@@ -23,6 +23,10 @@ export interface IngestConfig {
   readonly peopleDirectory?: string;
   /** `ALERT_RULES`: the noise-control rules as JSON (README, "Noise control"), or `s3://bucket/key` of that JSON. */
   readonly alertRules?: string;
+  /** `REPEAT_WINDOW_SECONDS` (default 600; 0 turns repeats off): the same login again within it is a repeat. */
+  readonly repeatWindowMs: number;
+  /** `HISTORY_DAYS` (default 90; 0 turns history off): how long the ledger remembers each person's sources. */
+  readonly historyDays: number;
 }
 
 export class ConfigError extends Error {
@@ -45,8 +49,16 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
   } catch (error) {
     throw new ConfigError(`TRUSTED_CIDRS: ${(error as Error).message}`);
   }
+  const whole = (name: string, fallback: string) => {
+    const text = env[name] ?? fallback;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} is not a whole number: ${text}`);
+    return value;
+  };
   return {
     topicArn,
+    repeatWindowMs: whole('REPEAT_WINDOW_SECONDS', '600') * 1000,
+    historyDays: whole('HISTORY_DAYS', '90'),
     trustedNetworks,
     enrichInstances: env.ENRICH_INSTANCES !== 'false',
     instanceCacheTtlMs: ttl * 1000,

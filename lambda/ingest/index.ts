@@ -90,7 +90,7 @@ export async function handler(event: unknown): Promise<IngestResult> {
 
   const result = await alertsFromEnvelope(envelope, { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher });
   if (ledger && result.alerts.length > 0) {
-    const linked = await applyLedger(result.alerts, ledger);
+    const linked = await applyLedger(result.alerts, ledger, Date.now(), { historyDays: config.historyDays, repeatWindowMs: config.repeatWindowMs });
     // The exact message is what the construct's metric filter counts: keep it.
     if (linked.readError) logger.error('login ledger unavailable', { reason: linked.readError, alerts: linked.alerts.length });
     if (linked.writeError) logger.error('login ledger unavailable', { reason: `write failed: ${linked.writeError}`, items: linked.writes });

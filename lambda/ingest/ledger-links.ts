@@ -1,4 +1,6 @@
+import type { HistoryItem } from './history';
 import { KEY_LIFETIME_MS } from './key-push-correlation';
+import type { RepeatItem } from './repeats';
 import { lowerFor } from './severity';
 import type { Actor, Alert } from '../shared/alert';
 
@@ -40,11 +42,12 @@ export interface LoginItem {
   readonly expiresAt: number;
 }
 
-export type LedgerItem = PushItem | LoginItem;
+/** Every item of the table: these links, login history (history.ts) and repeat counts (repeats.ts). */
+export type LedgerItem = PushItem | LoginItem | HistoryItem | RepeatItem;
 
 export interface LedgerKey {
   readonly pk: string;
-  readonly sk: 'push' | 'login';
+  readonly sk: LedgerItem['sk'];
 }
 
 /** The instance an alert is about, as the ledger names it. */

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerItem, LedgerKey } from './ledger-links';
+import type { ConditionalWrite } from './repeats';
 
 /**
  * The login ledger's DynamoDB table, read and written in batches (BatchGetItem of up to 100 keys,
@@ -10,10 +11,16 @@ import type { LedgerItem, LedgerKey } from './ledger-links';
 export interface Ledger {
   get(keys: readonly LedgerKey[]): Promise<Map<string, LedgerItem>>;
   put(items: readonly LedgerItem[]): Promise<void>;
+  /**
+   * Writes each item only if it is as it was read (absent, or at `expectedVersion`), in transactions
+   * of up to 100. Returns the keys to read again: a transaction with one stale item writes none.
+   */
+  putIfUnchanged(writes: readonly ConditionalWrite[]): Promise<string[]>;
 }
 
 const MAX_GET = 100;
 const MAX_WRITE = 25;
+const MAX_TRANSACT = 100;
 const ATTEMPTS = 4;
 
 // The DynamoDB client is loaded on the first delivery that needs the ledger, not at every cold start.
@@ -58,6 +65,32 @@ export function dynamoLedger(tableName: string, sleep = (ms: number) => new Prom
           if (pending.length > 0) await sleep(50 * 2 ** attempt);
         }
       }
+    },
+    async putIfUnchanged(writes) {
+      const { module, client: db } = lib();
+      const stale: string[] = [];
+      for (let i = 0; i < writes.length; i += MAX_TRANSACT) {
+        const chunk = writes.slice(i, i + MAX_TRANSACT);
+        try {
+          await db.send(new module.TransactWriteCommand({
+            TransactItems: chunk.map(({ item, expectedVersion }) => ({
+              Put: {
+                TableName: tableName,
+                Item: { ...item },
+                ...(expectedVersion === undefined
+                  ? { ConditionExpression: 'attribute_not_exists(pk)' }
+                  : { ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': expectedVersion } }),
+              },
+            })),
+          }));
+        } catch (error) {
+          // Another invocation counted first (a condition failed) or it ran into one: none of the
+          // chunk was written; the caller reads those keys again and recounts.
+          if ((error as Error).name !== 'TransactionCanceledException' && (error as Error).name !== 'TransactionConflictException') throw error;
+          stale.push(...chunk.map((w) => w.item.pk));
+        }
+      }
+      return stale;
     },
   };
 }

@@ -144,7 +144,7 @@ function buildEntry(alert: Alert, index: number): PublishBatchRequestEntry {
   };
 }
 
-/** The SNS message attributes subscribers filter on (README: `severity`, `kind`, `outcome`, `account`, `suppressed`). */
+/** The SNS message attributes subscribers filter on (README: `severity`, `kind`, `outcome`, `account`, `suppressed`, `repeat`). */
 export function messageAttributes(alert: Alert): Record<string, string> {
   return {
     severity: alert.severity,
@@ -153,6 +153,7 @@ export function messageAttributes(alert: Alert): Record<string, string> {
     account: alert.account || 'unknown',
     // Destinations leave suppressed alerts out by default (filter policy); the topic keeps them.
     suppressed: String(alert.suppressed !== undefined),
+    repeat: String(alert.repeat !== undefined),
   };
 }
 

@@ -131,6 +131,10 @@ export interface Alert {
   readonly truncatedFields?: string[];
   /** Set when a rule suppressed the login (severity `info`): still published, for audit. */
   readonly suppressed?: { readonly rule: string };
+  /** Set when the same person, host and source logged in within the repeat window: the first login's alert id, and which repeat this is. */
+  readonly repeat?: { readonly of: string; readonly count: number };
+  /** What the ledger knows of this person's sources (last `historyDays`). */
+  readonly history?: { readonly firstSeenSource: boolean; readonly lastSeen?: string };
 }
 
 /** The value of `user` when an sshd `Accepted` line could not be parsed. */

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { LoginAlertsProps } from '../login-alerts-props';
 
 /**
  * The login ledger: one DynamoDB table the ingest function reads and writes in batches (item
@@ -32,6 +33,16 @@ export function grantLedgerReadWrite(table: dynamodb.ITable, key: kms.IKey, gran
     sid: 'LoginLedgerBatchReadWrite',
     actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     resources: [table.tableArn],
+  }));
+  // Repeat counters are written in transactions, whose Put needs dynamodb:PutItem: only there, only on them.
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'LoginLedgerRepeatCounters',
+    actions: ['dynamodb:PutItem'],
+    resources: [table.tableArn],
+    conditions: {
+      'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['repeat#*'] },
+    },
   }));
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'LoginLedgerKey',
@@ -61,4 +72,12 @@ export function ledgerUnavailableAlarm(scope: Construct, logGroup: logs.ILogGrou
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   });
+}
+
+/** What the ledger remembers, in the ingest function's terms (seconds, days), checked at synth. */
+export function ledgerSettings(props: Pick<LoginAlertsProps, 'repeatWindow' | 'historyPeriod'>): Record<string, string> {
+  const window = props.repeatWindow?.toSeconds() ?? 600;
+  const days = props.historyPeriod?.toDays({ integral: false }) ?? 90;
+  if (!Number.isInteger(days)) throw new Error(`historyPeriod (history_period in Python) must be whole days: ${props.historyPeriod?.toHumanString()}`);
+  return { REPEAT_WINDOW_SECONDS: String(window), HISTORY_DAYS: String(days) };
 }

@@ -53,6 +53,9 @@ export function checkProps(props: LoginAlertsProps): void {
   if (props.topicEncryptionKey && !props.topic) {
     throw new Error(`${prop('topicEncryptionKey')} is the key of a given ${prop('topic')}; without a topic the construct creates its own topic and key`);
   }
+  if (props.ledger === false && (props.repeatWindow !== undefined || props.historyPeriod !== undefined)) {
+    throw new Error(`${prop('repeatWindow')} and ${prop('historyPeriod')} are kept in the login ledger: leave ${prop('ledger')} on`);
+  }
   if (props.excludeLogGroups?.length && !props.allLogGroups) {
     throw new Error(`${prop('excludeLogGroups')} only applies with ${prop('allLogGroups')}: without it, only ${prop('sshLogGroups')} are subscribed`);
   }

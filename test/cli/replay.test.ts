@@ -184,7 +184,8 @@ describe('cdk-login-alerts replay --rules: try a rule on your own logs before de
     expect(code).toBe(0);
     expect(alerts.map((a) => [a.user, a.sourceIp, a.severity, a.suppressed ?? null, a.reasons.at(-1)])).toEqual([
       ['deploy', '198.51.100.20', 'info', { rule: 'deploy from CI' }, 'suppressed by rule "deploy from CI"'],
-      ['deploy', '203.0.113.9', 'medium', null, 'SSH login'],
+      // deploy has logged in before (from the CI range, suppressed but remembered): a new source raises it.
+      ['deploy', '203.0.113.9', 'high', null, 'source 203.0.113.9 not seen for deploy in 90 days'],
       ['root', '198.51.100.21', 'critical', null, 'set to critical by rule "root is critical"'],
     ]);
     for (const alert of alerts) expect(alertSchemaErrors(alert)).toEqual([]);

@@ -166,6 +166,8 @@ describe('the SNS entry', () => {
       kind: { DataType: 'String', StringValue: 'ssh' },
       outcome: { DataType: 'String', StringValue: 'success' },
       account: { DataType: 'String', StringValue: '123456789012' },
+      suppressed: { DataType: 'String', StringValue: 'false' },
+      repeat: { DataType: 'String', StringValue: 'false' },
     });
   });
   test('subjects are printable ASCII under 100 characters', () => {

@@ -153,7 +153,7 @@ describe('ingest bundle on moto', () => {
         state: 'running',
       },
     });
-    expect(ubuntu.attributes).toEqual({ severity: 'medium', kind: 'ssh', outcome: 'success', account: '123456789012', suppressed: 'false' });
+    expect(ubuntu.attributes).toEqual({ severity: 'medium', kind: 'ssh', outcome: 'success', account: '123456789012', suppressed: 'false', repeat: 'false' });
 
     const carol = received.find((r) => r.alert.user === 'carol')!;
     expect(carol.alert).toMatchObject({ severity: 'medium', sourceIp: '198.51.100.20', reasons: ['password login', 'source IP inside trusted ranges'] });
@@ -216,7 +216,7 @@ describe('ingest bundle on moto', () => {
       region: 'us-east-1',
       principal: { type: 'Root', arn: 'arn:aws:iam::111122223333:root' },
     });
-    expect(byId['deadbeef-0000-4000-8000-000000000001'].attributes).toEqual({ severity: 'critical', kind: 'console', outcome: 'success', account: '111122223333', suppressed: 'false' });
+    expect(byId['deadbeef-0000-4000-8000-000000000001'].attributes).toEqual({ severity: 'critical', kind: 'console', outcome: 'success', account: '111122223333', suppressed: 'false', repeat: 'false' });
     expect(byId['5b2ff5b6-7a6e-4c6f-9e1b-5aa5e5ee0002'].alert).toMatchObject({ severity: 'low', user: 'jane.doe@example.com', principal: { federation: 'identity-center' } });
     expect(byId['3fcfb182-98f8-4744-bd45-10a395ab61cd'].attributes).toMatchObject({ severity: 'medium', outcome: 'failure' });
     for (const { alert } of received) expect(alertSchemaErrors(alert)).toEqual([]);

@@ -90,13 +90,16 @@ test('the ledger failing: alerts go out on time without its links, with the reas
   expect(run.logs).toMatch(/"message":"login ledger unavailable"/);
 });
 
-test('one delivery reads the ledger in one call and writes it in batches of 25', async () => {
+test('one delivery reads the ledger in batches of 100 keys, writes in batches of 25, counts repeats in one transaction', async () => {
   const { env } = await estate();
   aws.counter.reset();
-  // 30 logins with 30 different keys on one instance: 30 keys to read (one BatchGetItem of up to
-  // 100), 30 items to write (two BatchWriteItem of up to 25).
+  // 30 logins by 30 users from 30 sources on one instance, each with its own key. To read: 30 push
+  // keys, 30 (person, source) and 30 person history keys, 30 repeat counters = 120 keys, two
+  // BatchGetItem of up to 100. To write: 30 login items and 60 history items = 90, four
+  // BatchWriteItem of up to 25; 30 repeat counters, one TransactWriteItems of up to 100.
   const lines = Array.from({ length: 30 }, (_, n) => `May 20 06:02:${String(n).padStart(2, '0')} ip-10-0-1-23 sshd[${n}]: Accepted publickey for u${n} from 192.0.2.${n} port 22 ssh2: ED25519 SHA256:${'k'.repeat(40)}${n}`);
   await invokeBundle('ingest', [encodeLogs(logsPayload(lines, { logStream: 'i-0abc123def4567890', idPrefix: 'many-' }))], { ...env, ENRICH_INSTANCES: 'false' });
-  expect(aws.counter.count('BatchGetItem')).toBe(1);
-  expect(aws.counter.count('BatchWriteItem')).toBe(2);
+  expect(aws.counter.count('BatchGetItem')).toBe(2);
+  expect(aws.counter.count('BatchWriteItem')).toBe(4);
+  expect(aws.counter.count('TransactWriteItems')).toBe(1);
 });

@@ -1,0 +1,103 @@
+import { hostOf } from './ledger-links';
+import { identityOf, ledgerKey } from './login-identity';
+import type { Alert } from '../shared/alert';
+
+/**
+ * Repeats: the same person (or user@host when nobody is named), on the same host, from the same
+ * source, within a window (default 10 minutes) of the first such login. The first alerts as usual;
+ * the others carry `repeat: {of, count}` (the first's alert id; the how-manieth repeat) and the
+ * attribute `repeat=true`, which destinations leave out by default. Severity is not changed: the
+ * topic and an audit subscriber still see every login as what it is.
+ *
+ * One item per (identity, host, source), written with optimistic concurrency (a condition on the
+ * `version` read), so concurrent invocations and retried deliveries count each login once:
+ *   pk `repeat#…`, sk `repeat` – firstId, firstAt, windowEnd, repeats, version, expiresAt
+ * Pure: the alerts and the ledger's answers in; alerts and the conditional writes out.
+ */
+
+export const DEFAULT_REPEAT_WINDOW_MS = 10 * 60_000;
+
+export interface RepeatItem {
+  readonly pk: string;
+  readonly sk: 'repeat';
+  readonly firstId: string;
+  readonly firstAt: number;
+  readonly windowEnd: number;
+  readonly repeats: number;
+  readonly version: number;
+  readonly expiresAt: number;
+}
+
+/** A write that must find the item as it was read: absent (`expectedVersion` undefined) or at that version. */
+export interface ConditionalWrite {
+  readonly item: RepeatItem;
+  readonly expectedVersion?: number;
+}
+
+export function repeatKeyOf(alert: Alert): string | undefined {
+  if (alert.kind === 'instance-connect') return undefined;
+  const identity = identityOf(alert);
+  if (!identity) return undefined;
+  const where = alert.kind === 'ssh' ? hostOf(alert) ?? 'unknown host' : `${alert.kind}:${alert.account}`;
+  return ledgerKey('repeat', identity, where, alert.sourceIp ?? 'no source');
+}
+
+export function repeatKeys(alerts: readonly Alert[]): Array<{ pk: string; sk: 'repeat' }> {
+  const pks = new Set(alerts.map(repeatKeyOf).filter((k): k is string => k !== undefined));
+  return [...pks].map((pk) => ({ pk, sk: 'repeat' }));
+}
+
+export interface RepeatResult {
+  readonly alerts: Alert[];
+  readonly writes: ConditionalWrite[];
+  readonly repeats: number;
+}
+
+export function applyRepeats(
+  alerts: readonly Alert[],
+  found: ReadonlyMap<string, { sk: string }>,
+  nowMs: number,
+  windowMs = DEFAULT_REPEAT_WINDOW_MS,
+): RepeatResult {
+  const groups = new Map<string, number[]>();
+  alerts.forEach((alert, index) => {
+    const pk = repeatKeyOf(alert);
+    if (pk) groups.set(pk, [...(groups.get(pk) ?? []), index]);
+  });
+  const result = [...alerts];
+  const writes: ConditionalWrite[] = [];
+  let repeats = 0;
+  for (const [pk, indexes] of groups) {
+    // In the order they happened, so the earliest of a burst is the one that alerts.
+    const ordered = [...indexes].sort((a, b) => Date.parse(alerts[a].time) - Date.parse(alerts[b].time));
+    const read = found.get(pk) as RepeatItem | undefined;
+    let item = read && read.sk === 'repeat' ? read : undefined;
+    for (const index of ordered) {
+      const alert = alerts[index];
+      const at = Date.parse(alert.time);
+      if (item && at <= item.windowEnd && alert.id !== item.firstId) {
+        item = { ...item, repeats: item.repeats + 1 };
+        result[index] = {
+          ...alert,
+          repeat: { of: item.firstId, count: item.repeats },
+          reasons: [...alert.reasons, `repeat ${item.repeats} of alert ${item.firstId} (same ${alert.actor ? 'person' : 'user'}, host and source within ${minutes(windowMs)})`],
+        };
+        repeats++;
+      } else if (!item || at > item.windowEnd) {
+        item = { pk, sk: 'repeat', firstId: alert.id, firstAt: at, windowEnd: at + windowMs, repeats: 0, version: 0, expiresAt: 0 };
+      }
+      // else: a retried delivery of the first login itself: it stays the first.
+    }
+    if (item && item !== read) {
+      const version = (read?.sk === 'repeat' ? read.version : 0) + 1;
+      const expiresAt = Math.floor(Math.max(item.windowEnd, nowMs) / 1000) + 86_400;
+      writes.push({ item: { ...item, version, expiresAt }, ...(read?.sk === 'repeat' && { expectedVersion: read.version }) });
+    }
+  }
+  return { alerts: result, writes, repeats };
+}
+
+function minutes(ms: number): string {
+  const m = ms / 60_000;
+  return Number.isInteger(m) ? `${m} minute${m === 1 ? '' : 's'}` : `${ms / 1000} seconds`;
+}

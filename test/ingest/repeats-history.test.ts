@@ -1,0 +1,100 @@
+import { applyHistory, historyKeys } from '../../lambda/ingest/history';
+import { identityOf, sourceOf } from '../../lambda/ingest/login-identity';
+import { applyRepeats } from '../../lambda/ingest/repeats';
+import type { Alert } from '../../lambda/shared/alert';
+import { TEST_LOGIN_REASON } from '../../lambda/shared/test-login';
+
+const login = (overrides: Partial<Alert> = {}): Alert => ({
+  schemaVersion: 1,
+  id: 'l1',
+  kind: 'ssh',
+  severity: 'medium',
+  reasons: ['SSH login'],
+  outcome: 'success',
+  time: '2026-11-21T09:00:00.000Z',
+  account: '123456789012',
+  region: 'eu-west-1',
+  user: 'alice',
+  sourceIp: '203.0.113.7',
+  summary: '',
+  origin: { logGroup: '/ec2/var/log/secure', logStream: 'i-0abc123def4567890', message: '' },
+  host: { instanceId: 'i-0abc123def4567890' },
+  ...overrides,
+} as Alert);
+
+describe('who and from where', () => {
+  test('the person behind a login when known, else user@instance, else the console user of the account', () => {
+    expect(identityOf(login({ actor: { name: 'Alice Doe', arn: 'arn:aws:iam::123456789012:user/alice', via: 'iam' } }))).toBe('arn:aws:iam::123456789012:user/alice');
+    expect(identityOf(login({ actor: { name: 'Alice Doe', via: 'key-owner' } }))).toBe('actor:Alice Doe');
+    expect(identityOf(login())).toBe('alice@i-0abc123def4567890');
+    expect(identityOf(login({ kind: 'console', principal: undefined, user: 'bob' }))).toBe('console:123456789012:bob');
+    expect(identityOf(login({ user: 'unknown' }))).toBeUndefined();
+  });
+
+  test('IPv4 as is; IPv6 by its /64, since privacy addresses change within it', () => {
+    expect(sourceOf(login())).toBe('203.0.113.7');
+    expect(sourceOf(login({ sourceIp: '2001:db8:1234:5678:a:b:c:d' }))).toBe('2001:db8:1234:5678::/64');
+    expect(sourceOf(login({ sourceIp: '2001:db8:1234:5678::9' }))).toBe('2001:db8:1234:5678::/64');
+    expect(sourceOf(login({ sourceIp: '2001:DB8:0:0::1' }))).toBe('2001:db8:0:0::/64');
+    expect(sourceOf(login({ sourceIp: undefined }))).toBeUndefined();
+  });
+});
+
+describe('history', () => {
+  test('failures are checked against history but never remembered as a place someone logged in from', () => {
+    const failed = login({ kind: 'console', outcome: 'failure', user: 'alice', host: undefined });
+    const { writes, alerts } = applyHistory([failed], new Map(), Date.parse('2026-11-21T10:00:00Z'));
+    expect(writes).toEqual([]);
+    expect(alerts[0].history).toEqual({ firstSeenSource: true });
+  });
+
+  test('a source last seen before the history period is new again', () => {
+    const [sourceKey, personKey] = historyKeys([login()]);
+    const now = Date.parse('2026-11-21T10:00:00Z');
+    const found = new Map([
+      [sourceKey.pk, { sk: 'source', lastSeen: now - 91 * 86_400_000 }],
+      [personKey.pk, { sk: 'person', lastSeen: now - 86_400_000 }],
+    ]);
+    const { alerts } = applyHistory([login()], found, now);
+    expect([alerts[0].severity, alerts[0].history]).toEqual(['high', { firstSeenSource: true }]);
+  });
+
+  test('raised at most to high; critical stays critical', () => {
+    const [, personKey] = historyKeys([login()]);
+    const found = new Map([[personKey.pk, { sk: 'person', lastSeen: Date.parse('2026-11-20T00:00:00Z') }]]);
+    const now = Date.parse('2026-11-21T10:00:00Z');
+    expect(applyHistory([login({ severity: 'high' })], found, now).alerts[0].severity).toBe('high');
+    expect(applyHistory([login({ severity: 'critical' })], found, now).alerts[0].severity).toBe('critical');
+  });
+});
+
+describe('repeats', () => {
+  test('a retried delivery of the first login leaves it the first, not a repeat of itself', () => {
+    const first = applyRepeats([login()], new Map(), Date.parse('2026-11-21T09:00:00Z'));
+    const stored = new Map([[first.writes[0].item.pk, first.writes[0].item]]);
+    const again = applyRepeats([login()], stored, Date.parse('2026-11-21T09:00:30Z'));
+    expect(again.alerts[0].repeat).toBeUndefined();
+  });
+
+  test('the earliest of a burst in one delivery is the first, whatever order the lines came in', () => {
+    const late = login({ id: 'late', time: '2026-11-21T09:02:00.000Z' });
+    const early = login({ id: 'early', time: '2026-11-21T09:01:00.000Z' });
+    const { alerts } = applyRepeats([late, early], new Map(), Date.parse('2026-11-21T09:03:00Z'));
+    expect(alerts.map((a) => [a.id, a.repeat ?? null])).toEqual([['late', { of: 'early', count: 1 }], ['early', null]]);
+  });
+
+  test('check --send-test-login twice in a row reaches the destinations twice: test logins are never repeats', () => {
+    const test = login({ user: 'cdk-login-alerts-test', reasons: [TEST_LOGIN_REASON, 'SSH login'] });
+    const { alerts, writes } = applyRepeats([test, { ...test, id: 'l2' }], new Map(), Date.parse('2026-11-21T09:03:00Z'));
+    expect(alerts.map((a) => a.repeat ?? null)).toEqual([null, null]);
+    expect(writes).toEqual([]);
+  });
+
+  test('key pushes and unparsed lines are never repeats', () => {
+    const push = login({ kind: 'instance-connect' });
+    const unparsed = login({ user: 'unknown' });
+    const { alerts, writes } = applyRepeats([push, push, unparsed, unparsed], new Map(), Date.parse('2026-11-21T09:03:00Z'));
+    expect(alerts.every((a) => a.repeat === undefined)).toBe(true);
+    expect(writes).toEqual([]);
+  });
+});
