@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { LoginKind, LoginOutcome, Severity, SEVERITY_ORDER } from './alert-types';
 import { bundledFunction } from './private/bundled-function';
 import { deadLetterQueue as createDeadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
+import { filterPolicy } from './private/filter-policy';
 import { PagerDutyRoutingKey, SecretReference, SlackWebhook } from './secrets';
 
 /**
@@ -55,6 +56,37 @@ export interface DestinationFilterOptions {
    * @default false
    */
   readonly includeRepeats?: boolean;
+
+  /**
+   * Only logins in these accounts (12-digit ids): one channel per account or team.
+   *
+   * @default - every account
+   */
+  readonly accounts?: string[];
+
+  /**
+   * Only logins on instances with these tags (every filter must hold; a filter matches any of its
+   * values). Each key must be in the LoginAlerts' `routingTagKeys`. Logins without an instance
+   * (console sign-ins) or without the tag do not match.
+   *
+   * @default - any instance, or none
+   */
+  readonly instanceTagFilters?: InstanceTagFilter[];
+}
+
+/**
+ * A condition on an instance tag, for routing alerts to a destination.
+ */
+export interface InstanceTagFilter {
+  /**
+   * The tag key, e.g. `Team`.
+   */
+  readonly key: string;
+
+  /**
+   * The tag values that match, exactly, e.g. `['payments']`.
+   */
+  readonly values: string[];
 }
 
 /**
@@ -148,6 +180,13 @@ export interface DestinationContext {
   readonly deadLetterKey: kms.IKey;
   /** Retention of the function's logs. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * The instance tag keys the ingest function publishes as `tag.<key>` message attributes
+   * (`routingTagKeys`): the ones a destination may filter on.
+   *
+   * @default - none
+   */
+  readonly routingTagKeys?: string[];
 }
 
 /**
@@ -279,50 +318,10 @@ function subscribeFunction(scope: Construct, context: DestinationContext, spec: 
   // Both the function (refused messages) and Lambda's on-failure destination (its role) write here.
   grantDeadLetterWrite(deadLetterQueue, context.deadLetterKey, fn);
   const subscription = context.topic.addSubscription(new subscriptions.LambdaSubscription(fn, {
-    filterPolicy: filterPolicy(spec.filter, spec.defaultMinSeverity),
+    filterPolicy: filterPolicy(spec.filter, spec.defaultMinSeverity, context.routingTagKeys ?? []),
     // Notifications SNS cannot hand to the function (e.g. it was throttled past SNS's retries).
     deadLetterQueue,
   }));
   context.pipelineAlarmTopic?.addSubscription(new subscriptions.LambdaSubscription(fn, { deadLetterQueue }));
   return { destinationType: spec.destinationType, deliveryFunction: fn, logGroup, deadLetterQueue, subscription };
-}
-
-/**
- * Filter on the alert's message attributes. Each condition also accepts a message without the
- * attribute: CloudWatch alarm notifications on the topic carry none and must always get through.
- */
-function filterPolicy(filter: DestinationFilterOptions, defaultMinSeverity: Severity): { [attribute: string]: sns.SubscriptionFilter } | undefined {
-  const minIndex = SEVERITY_ORDER.indexOf(filter.minSeverity ?? defaultMinSeverity);
-  const policy: { [attribute: string]: sns.SubscriptionFilter } = {};
-  if (minIndex > 0) policy.severity = allowOrAbsent(SEVERITY_ORDER.slice(minIndex));
-  if (filter.kinds) policy.kind = allowOrAbsent(nonEmpty('kinds', filter.kinds));
-  if (filter.outcomes) policy.outcome = allowOrAbsent(nonEmpty('outcomes', filter.outcomes));
-  if (!filter.includeSuppressed) policy.suppressed = allowOrAbsent(['false']);
-  if (!filter.includeRepeats) policy.repeat = allowOrAbsent(['false']);
-  checkFilterPolicyLimits(policy);
-  // No condition: no policy at all (an empty one is not a valid SNS filter policy).
-  return Object.keys(policy).length > 0 ? policy : undefined;
-}
-
-/**
- * SNS allows a filter policy five keys and 150 combinations (the product of each key's number of
- * values): past either, the subscription fails at deploy. Said here, at synth, instead.
- */
-function checkFilterPolicyLimits(policy: { [attribute: string]: sns.SubscriptionFilter }): void {
-  const keys = Object.keys(policy);
-  const combinations = Object.values(policy).reduce((product, filter) => product * filter.conditions.length, 1);
-  if (keys.length > 5 || combinations > 150) {
-    throw new Error(`This destination's filter (${keys.map((k) => `${k}: ${policy[k].conditions.length} values`).join(', ')}) makes ${combinations} `
-      + `combinations in ${keys.length} keys; SNS allows 150 combinations and 5 keys per filter policy. Narrow kinds or outcomes, or raise minSeverity `
-      + '(min_severity in Python): each value counts, and so does the "attribute absent" value that lets pipeline alarms through');
-  }
-}
-
-function allowOrAbsent(values: string[]): sns.SubscriptionFilter {
-  return new sns.SubscriptionFilter([...values, { exists: false }]);
-}
-
-function nonEmpty<T>(name: string, values: T[]): T[] {
-  if (values.length === 0) throw new Error(`${name} must list at least one value (omit it to allow all)`);
-  return values;
 }

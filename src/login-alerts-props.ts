@@ -220,4 +220,14 @@ export interface LoginAlertsProps {
    * @default - none: the default severity policy alone
    */
   readonly rules?: AlertRule[];
+
+  /**
+   * Instance tag keys (e.g. `Team`, `Environment`, at most 4) the ingest function publishes as SNS
+   * message attributes `tag.<key>` (characters SNS does not allow in attribute names written as
+   * `_`; absent when the instance lacks the tag), so destinations (`instanceTagFilters`) and your
+   * own subscribers' filter policies can route by team or environment.
+   *
+   * @default - none
+   */
+  readonly routingTagKeys?: string[];
 }

@@ -43,11 +43,14 @@ export class LoginAlerts extends Construct {
   public readonly topicKey?: kms.IKey;
 
   /**
-   * The topic the pipeline's alarms notify, which only CloudWatch alarms may publish to.
+   * The topic the pipeline's alarms notify, which only CloudWatch alarms may publish to. The
+   * destinations subscribe to it without a filter policy and honour alarm notifications from it
+   * only: CloudWatch publishes alarms without message attributes, and an SNS filter policy never
+   * matches a message without attributes, so the alert topic's filtered subscriptions cannot carry
+   * them. Alarms also notify the alert topic (email and your own subscribers), except with
+   * `organizationId`, where member accounts may publish there and an alarm could be forged.
    *
-   * Conditional: only with `organizationId`, where member accounts may publish to the alert topic
-   * (so an alarm-shaped message there could be forged). Destinations subscribe to both topics and
-   * honour alarm notifications from this one only. Without it, alarms notify the alert topic.
+   * Conditional: only when the construct creates the alert topic (no `topic` given).
    */
   public readonly pipelineAlarmTopic?: sns.ITopic;
 
@@ -108,6 +111,7 @@ export class LoginAlerts extends Construct {
   private readonly ssh: SshLogGroupSubscriptions;
   private readonly boundDestinations: AlertDestinationResources[] = [];
   private readonly logRetention: logs.RetentionDays;
+  private readonly routingTagKeys: string[];
   private readonly deadLetterKey: kms.Key;
   private readonly alarmActions: cloudwatchActions.SnsAction[];
   private readonly pipelineAlarms: cloudwatch.Alarm[] = [];
@@ -115,6 +119,7 @@ export class LoginAlerts extends Construct {
   constructor(scope: Construct, id: string, props: LoginAlertsProps = {}) {
     super(scope, id);
     checkProps(props);
+    this.routingTagKeys = props.routingTagKeys ?? [];
     const trustedCidrs = props.trustedCidrs ?? [];
     const cacheTtl = props.instanceCacheTtl ?? Duration.minutes(5);
     const enrich = props.enrichInstances ?? true;
@@ -124,8 +129,13 @@ export class LoginAlerts extends Construct {
     const created = props.topic ? undefined : createAlertTopic(this, props.organizationId);
     this.topic = props.topic ?? created!.topic;
     this.topicKey = created?.key;
-    this.pipelineAlarmTopic = created && props.organizationId ? createPipelineAlarmTopic(this, created.key) : undefined;
-    const alarmTopics = [this.pipelineAlarmTopic ?? this.topic, ...(props.alarmTopic ? [props.alarmTopic] : [])];
+    this.pipelineAlarmTopic = created ? createPipelineAlarmTopic(this, created.key) : undefined;
+    const alarmTopics = [
+      ...(this.pipelineAlarmTopic ? [this.pipelineAlarmTopic] : []),
+      // With an organization, members may publish to the alert topic: alarms there could be forged.
+      ...(props.organizationId ? [] : [this.topic]),
+      ...(props.alarmTopic ? [props.alarmTopic] : []),
+    ];
     this.alarmActions = alarmTopics.map((t) => new cloudwatchActions.SnsAction(t));
 
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
@@ -152,6 +162,7 @@ export class LoginAlerts extends Construct {
         INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
         ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
         ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName, ...ledgerSettings(props) }),
+        ...(props.routingTagKeys?.length && { ROUTING_TAG_KEYS: props.routingTagKeys.join(',') }),
       },
     });
     this.ingest = fn;
@@ -244,6 +255,7 @@ export class LoginAlerts extends Construct {
       pipelineAlarmTopic: this.pipelineAlarmTopic,
       deadLetterKey: this.deadLetterKey,
       logRetention: this.logRetention,
+      routingTagKeys: this.routingTagKeys,
     });
     this.addAlarms(scope, type, resources.deliveryFunction, resources.deadLetterQueue);
     // Destinations' subscriptions redrive to their dead-letter queues: a failed redrive loses the alert.

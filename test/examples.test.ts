@@ -23,8 +23,9 @@ function comparable(template: any): any {
 function expectTheExampleStack(t: any): void {
   const resources = Object.values<any>(t.Resources);
   const ofType = (type: string) => resources.filter((r) => r.Type === type);
-  expect(ofType('AWS::SNS::Topic')).toHaveLength(1);
-  expect(ofType('AWS::SNS::Topic')[0].Properties.KmsMasterKeyId).toBeDefined();
+  // The alert topic and the pipeline alarm topic, both encrypted.
+  expect(ofType('AWS::SNS::Topic')).toHaveLength(2);
+  for (const topic of ofType('AWS::SNS::Topic')) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
   const functions = ofType('AWS::Lambda::Function').map((f) => f.Properties.Description);
   expect(functions.sort()).toEqual([
     'cdk-login-alerts: posts login alerts to Slack',
@@ -38,7 +39,8 @@ function expectTheExampleStack(t: any): void {
   expect(ofType('AWS::Events::Rule').map((r) => r.Properties.EventPattern.detail.eventName)).toEqual([
     ['ConsoleLogin'], ['StartSession', 'ResumeSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'],
   ]);
-  expect(ofType('AWS::SNS::Subscription').map((s) => s.Properties.Protocol).sort()).toEqual(['email', 'lambda', 'lambda']);
+  // Email on the alert topic; each destination on the alert topic (filtered) and the alarm topic.
+  expect(ofType('AWS::SNS::Subscription').map((s) => s.Properties.Protocol).sort()).toEqual(['email', 'lambda', 'lambda', 'lambda', 'lambda']);
   const ingest = ofType('AWS::Lambda::Function').find((f) => f.Properties.Description.includes('turns SSH'));
   expect(ingest.Properties.Environment.Variables.TRUSTED_CIDRS).toBe('198.51.100.0/24,2001:db8:1234::/48');
 }

@@ -214,10 +214,19 @@ describe('accounts', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALARM_TOPIC_ARNS: alarmTopic }) } });
   });
 
-  test('without an organization, alarms go to the alert topic, which destinations trust for alarms', () => {
+  test('without an organization, alarms notify both topics; destinations hear them, once, from the pipeline alarm topic', () => {
     const stack = stackIn();
     new LoginAlerts(stack, 'LoginAlerts', { destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 's')) })] });
-    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALARM_TOPIC_ARNS: { Ref: Match.stringLikeRegexp('LoginAlertsTopic') } }) } });
+    const template = Template.fromStack(stack);
+    const alertTopic = { Ref: Match.stringLikeRegexp('LoginAlertsTopic[0-9A-F]+$') };
+    const alarmTopic = { Ref: Match.stringLikeRegexp('PipelineAlarmTopic') };
+    // Email and your subscribers of the alert topic hear alarms; so do the destinations, from the other topic.
+    template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [alarmTopic, alertTopic], OKActions: [alarmTopic, alertTopic] });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALARM_TOPIC_ARNS: alarmTopic }) } });
+    // No filter on the alarm topic (CloudWatch's messages carry no attributes, and SNS matches no
+    // policy to those); a filter on the alert topic that every alert passes and no alarm does.
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: alarmTopic, Protocol: 'lambda', FilterPolicy: Match.absent() });
+    template.hasResourceProperties('AWS::SNS::Subscription', { TopicArn: alertTopic, Protocol: 'lambda', FilterPolicy: Match.objectLike({ suppressed: Match.anyValue() }) });
   });
 
   test('a member deployment publishes to the central topic by ARN with its key', () => {

@@ -54,8 +54,8 @@ describe('nothing lost', () => {
     const { template, alerts } = build();
     // 3 functions × (errors, throttles, destination delivery failures, dropped events) + 3 dead-letter
     // queues + the sign-in and session rules × (failed invocations, failed dead-lettering) + the topic's failed redrives
-    // + the login ledger unavailable
-    expect(alerts.alarms).toHaveLength(21);
+    // + the login ledger unavailable + the pipeline alarm topic's failed redrives
+    expect(alerts.alarms).toHaveLength(22);
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'DestinationDeliveryFailures', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'AsyncEventsDropped', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -72,10 +72,11 @@ describe('nothing lost', () => {
     template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Namespace: 'AWS/Lambda', Threshold: 1 }, 3);
   });
 
-  test('alarms and recoveries notify the alert topic, and the alarm topic when given', () => {
-    const topic = { Ref: Match.stringLikeRegexp('LoginAlertsTopic') };
-    build().template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic], TreatMissingData: 'notBreaching' });
+  test('alarms and recoveries notify the pipeline alarm topic (destinations), the alert topic (email, your subscribers) and the alarm topic when given', () => {
+    const pipeline = { Ref: Match.stringLikeRegexp('PipelineAlarmTopic') };
+    const topic = { Ref: Match.stringLikeRegexp('LoginAlertsTopic[0-9A-F]+$') };
+    build().template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [pipeline, topic], OKActions: [pipeline, topic], TreatMissingData: 'notBreaching' });
     const ops = { Ref: Match.stringLikeRegexp('^Ops') };
-    build(true).template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [topic, ops], OKActions: [topic, ops] });
+    build(true).template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [pipeline, topic, ops], OKActions: [pipeline, topic, ops] });
   });
 });

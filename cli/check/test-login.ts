@@ -53,7 +53,8 @@ export async function sendTestLogin(
   // The deployment's own rules, when they travel in its environment (a large set is in S3: not read here).
   const rules = deployment.ingest?.environment.ALERT_RULES;
   const expected = rules && !rules.startsWith('s3://') ? AlertRules.parse(rules).apply(parsed) : parsed;
-  const attributes = messageAttributes(expected);
+  const routingTagKeys = (deployment.ingest?.environment.ROUTING_TAG_KEYS ?? '').split(',').filter(Boolean);
+  const attributes = messageAttributes(expected, routingTagKeys);
   const topicArn = deployment.ingest?.environment.ALERT_TOPIC_ARN;
   const subscriptions = topicArn ? await listSubscriptions(clients.sns, topicArn) : [];
   const deliveries = await Promise.all(subscriptions.map(async (s) => {

@@ -27,6 +27,8 @@ export interface IngestConfig {
   readonly repeatWindowMs: number;
   /** `HISTORY_DAYS` (default 90; 0 turns history off): how long the ledger remembers each person's sources. */
   readonly historyDays: number;
+  /** `ROUTING_TAG_KEYS` (comma-separated): instance tag keys published as `tag.<key>` message attributes. */
+  readonly routingTagKeys: string[];
 }
 
 export class ConfigError extends Error {
@@ -59,6 +61,7 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     topicArn,
     repeatWindowMs: whole('REPEAT_WINDOW_SECONDS', '600') * 1000,
     historyDays: whole('HISTORY_DAYS', '90'),
+    routingTagKeys: (env.ROUTING_TAG_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     trustedNetworks,
     enrichInstances: env.ENRICH_INSTANCES !== 'false',
     instanceCacheTtlMs: ttl * 1000,

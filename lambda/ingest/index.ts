@@ -117,7 +117,7 @@ export async function handler(event: unknown): Promise<IngestResult> {
     try {
       const publishBatch = (entries: PublishBatchRequestEntry[]) =>
         sns.send(new PublishBatchCommand({ TopicArn: config.topicArn, PublishBatchRequestEntries: entries }));
-      const { skipped } = await publishAlerts(publishBatch, result.alerts, { published });
+      const { skipped } = await publishAlerts(publishBatch, result.alerts, { published, routingTagKeys: config.routingTagKeys });
       if (skipped > 0) logger.info('alerts published by an earlier attempt were not published again', { skipped });
     } catch (error) {
       logger.error('publishing failed; the invocation will be retried', { reason: errorText(error), alerts: result.alerts.length });

@@ -1,5 +1,6 @@
 import type { BatchResultErrorEntry, PublishBatchRequestEntry, PublishBatchResultEntry } from '@aws-sdk/client-sns';
 import type { PublishedIds } from './published-ids';
+import { TAG_EMPTY, tagAttributeName } from '../../src/private/routing';
 import type { Alert } from '../shared/alert';
 import { emailText } from '../shared/alert-text';
 
@@ -25,6 +26,8 @@ export interface PublishOptions {
   readonly concurrency?: number;
   /** Ids published earlier by this container: skipped now, and added to as alerts go out. */
   readonly published?: PublishedIds;
+  /** Instance tag keys published as `tag.<key>` message attributes (ROUTING_TAG_KEYS). */
+  readonly routingTagKeys?: readonly string[];
 }
 
 export interface PublishResult {
@@ -55,7 +58,7 @@ export async function publishAlerts(publishBatch: PublishBatch, alerts: readonly
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const published = options.published;
   const todo = alerts.filter((alert) => !published?.has(alert.id));
-  const entries = todo.map((alert, index) => ({ alert, entry: toEntry(alert, index) }));
+  const entries = todo.map((alert, index) => ({ alert, entry: toEntry(alert, index, options.routingTagKeys) }));
   const stillFailing: PublishError['failed'] = [];
 
   const publishChunk = async (pending: Pending[], attempt: number): Promise<void> => {
@@ -119,9 +122,9 @@ async function tryBatch(publishBatch: PublishBatch, pending: Pending[]): Promise
  * If it would exceed SNS's message limit (a long raw line of multi-byte or escaped characters can),
  * the raw line is cut further, marked `messageTruncated`, until it fits.
  */
-export function toEntry(alert: Alert, index: number): PublishBatchRequestEntry {
+export function toEntry(alert: Alert, index: number, routingTagKeys: readonly string[] = []): PublishBatchRequestEntry {
   let current = alert;
-  let entry = buildEntry(current, index);
+  let entry = buildEntry(current, index, routingTagKeys);
   for (let bytes = entryBytes(entry); bytes > MAX_ENTRY_BYTES; bytes = entryBytes(entry)) {
     const origin = current.origin as { message?: unknown };
     if (typeof origin.message !== 'string' || origin.message === '') {
@@ -129,24 +132,30 @@ export function toEntry(alert: Alert, index: number): PublishBatchRequestEntry {
     }
     const keep = Math.floor(origin.message.length * (MAX_ENTRY_BYTES / bytes) * 0.9);
     current = { ...current, origin: { ...current.origin, message: origin.message.slice(0, keep), messageTruncated: true } } as Alert;
-    entry = buildEntry(current, index);
+    entry = buildEntry(current, index, routingTagKeys);
   }
   return entry;
 }
 
-function buildEntry(alert: Alert, index: number): PublishBatchRequestEntry {
+function buildEntry(alert: Alert, index: number, routingTagKeys: readonly string[]): PublishBatchRequestEntry {
   return {
     Id: `alert-${index}`,
     Subject: subjectLine(alert.summary),
     MessageStructure: 'json',
     Message: JSON.stringify({ default: JSON.stringify(alert), email: emailText(alert) }),
-    MessageAttributes: Object.fromEntries(Object.entries(messageAttributes(alert)).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
+    MessageAttributes: Object.fromEntries(Object.entries(messageAttributes(alert, routingTagKeys)).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
   };
 }
 
 /** The SNS message attributes subscribers filter on (README: `severity`, `kind`, `outcome`, `account`, `suppressed`, `repeat`). */
-export function messageAttributes(alert: Alert): Record<string, string> {
+export function messageAttributes(alert: Alert, routingTagKeys: readonly string[] = []): Record<string, string> {
+  // Only the tags the instance has: a filter on a tag then leaves out logins without it.
+  const tags = Object.fromEntries(routingTagKeys.flatMap((key) => {
+    const value = alert.host?.tags?.[key];
+    return value === undefined ? [] : [[tagAttributeName(key), value === '' ? TAG_EMPTY : value]];
+  }));
   return {
+    ...tags,
     severity: alert.severity,
     kind: alert.kind,
     outcome: alert.outcome,

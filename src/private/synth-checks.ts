@@ -2,6 +2,7 @@ import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IConstruct } from 'constructs';
 import { parseCidr } from './cidr';
+import { checkRoutingTagKeys } from './routing';
 import type { LoginAlertsProps } from '../login-alerts-props';
 
 /**
@@ -56,6 +57,7 @@ export function checkProps(props: LoginAlertsProps): void {
   if (props.ledger === false && (props.repeatWindow !== undefined || props.historyPeriod !== undefined)) {
     throw new Error(`${prop('repeatWindow')} and ${prop('historyPeriod')} are kept in the login ledger: leave ${prop('ledger')} on`);
   }
+  checkRoutingTagKeys(props.routingTagKeys ?? [], prop('routingTagKeys'));
   if (props.excludeLogGroups?.length && !props.allLogGroups) {
     throw new Error(`${prop('excludeLogGroups')} only applies with ${prop('allLogGroups')}: without it, only ${prop('sshLogGroups')} are subscribed`);
   }
