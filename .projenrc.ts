@@ -74,6 +74,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-lambda@^3.1164.0',
     '@slack/webhook@^8.0.2',
     '@aws-lambda-powertools/logger@^2.36.0',
+    '@aws-lambda-powertools/metrics@^2.36.0',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
     `aws-cdk@${CDK_CLI_VERSION}`,

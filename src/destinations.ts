@@ -10,6 +10,7 @@ import { LoginKind, LoginOutcome, Severity, SEVERITY_ORDER } from './alert-types
 import { bundledFunction } from './private/bundled-function';
 import { deadLetterQueue as createDeadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
 import { filterPolicy } from './private/filter-policy';
+import { metricsEnvironment } from './private/pipeline-metrics';
 import { PagerDutyRoutingKey, SecretReference, SlackWebhook } from './secrets';
 
 /**
@@ -187,6 +188,12 @@ export interface DestinationContext {
    * @default - none
    */
   readonly routingTagKeys?: string[];
+  /**
+   * The `Deployment` dimension of the pipeline's metrics (`DEPLOYMENT_NAME`), when metrics are on.
+   *
+   * @default - the destination writes no metrics
+   */
+  readonly deploymentName?: string;
 }
 
 /**
@@ -306,6 +313,7 @@ function subscribeFunction(scope: Construct, context: DestinationContext, spec: 
       DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl,
       // Alarm notifications are acted on (a PagerDuty resolve) only from the topic alarms publish to.
       ALARM_TOPIC_ARNS: (context.pipelineAlarmTopic ?? context.topic).topicArn,
+      ...metricsEnvironment(context.deploymentName),
     },
     logRetention: context.logRetention,
     // Room to wait out a Slack or PagerDuty rate limit (Retry-After) within one invocation.

@@ -230,4 +230,23 @@ export interface LoginAlertsProps {
    * @default - none
    */
   readonly routingTagKeys?: string[];
+
+  /**
+   * Metrics from the ingest function and every destination (CloudWatch embedded metric format,
+   * namespace `cdk-login-alerts`, dimension `Deployment`): logins by kind and severity, what rules
+   * suppressed, repeats, first-seen sources, unparsed lines, enrichment and ledger failures,
+   * deliveries per destination. About 20 custom metrics; off saves their cost.
+   *
+   * @default true
+   */
+  readonly metrics?: boolean;
+
+  /**
+   * A CloudWatch dashboard (`dashboard`) of the pipeline: logins by kind and severity, what rules and
+   * repeats held back, first-seen sources, pipeline problems, dead-letter queues, alarms, and each
+   * destination's deliveries. CloudWatch charges per dashboard beyond the first three of an account.
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
 }

@@ -17,9 +17,11 @@ import { bindAlertRules } from './private/alert-rules-binding';
 import { createAlertTopic, createPipelineAlarmTopic, grantPublish, MEMBER_INGEST_ROLE_PREFIX, restrictPublishers } from './private/alert-topic';
 import { bundledFunction } from './private/bundled-function';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
-import { deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
+import { PipelineDashboard } from './private/dashboard';
+import { createDeadLetterKey, deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
+import { grantInstanceLookups } from './private/instance-lookups';
 import { createLoginLedger, grantLedgerReadWrite, ledgerSettings, ledgerUnavailableAlarm } from './private/login-ledger';
-import { acknowledgeNag } from './private/nag';
+import { metricsEnvironment } from './private/pipeline-metrics';
 import { SshLogGroupSubscriptions } from './private/ssh-log-groups';
 import { checkProps, requireASource, topicKeyToGrant } from './private/synth-checks';
 
@@ -41,6 +43,15 @@ export class LoginAlerts extends Construct {
    * Conditional: only when the construct created the topic.
    */
   public readonly topicKey?: kms.IKey;
+
+  /**
+   * The CloudWatch dashboard: logins by kind and severity, what rules and repeats held back,
+   * first-seen sources, pipeline problems, dead-letter queue depths, every alarm, each destination's
+   * deliveries.
+   *
+   * Conditional: only with `dashboard`.
+   */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   /**
    * The topic the pipeline's alarms notify, which only CloudWatch alarms may publish to. The
@@ -112,6 +123,8 @@ export class LoginAlerts extends Construct {
   private readonly boundDestinations: AlertDestinationResources[] = [];
   private readonly logRetention: logs.RetentionDays;
   private readonly routingTagKeys: string[];
+  private readonly deploymentName?: string;
+  private readonly pipelineDashboard?: PipelineDashboard;
   private readonly deadLetterKey: kms.Key;
   private readonly alarmActions: cloudwatchActions.SnsAction[];
   private readonly pipelineAlarms: cloudwatch.Alarm[] = [];
@@ -120,6 +133,8 @@ export class LoginAlerts extends Construct {
     super(scope, id);
     checkProps(props);
     this.routingTagKeys = props.routingTagKeys ?? [];
+    // The metrics' `Deployment` dimension: stable for this construct, distinct from others in the account.
+    this.deploymentName = (props.metrics ?? true) ? Names.uniqueResourceName(this, { maxLength: 64 }) : undefined;
     const trustedCidrs = props.trustedCidrs ?? [];
     const cacheTtl = props.instanceCacheTtl ?? Duration.minutes(5);
     const enrich = props.enrichInstances ?? true;
@@ -139,7 +154,7 @@ export class LoginAlerts extends Construct {
     this.alarmActions = alarmTopics.map((t) => new cloudwatchActions.SnsAction(t));
 
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    this.deadLetterKey = this.createDeadLetterKey();
+    this.deadLetterKey = createDeadLetterKey(this);
     const ingestDeadLetters = deadLetterQueue(this, 'IngestDeadLetterQueue', this.deadLetterKey);
     this.ingestDeadLetterQueue = ingestDeadLetters;
     const ledger = (props.ledger ?? true) ? createLoginLedger(this) : undefined;
@@ -163,6 +178,7 @@ export class LoginAlerts extends Construct {
         ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
         ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName, ...ledgerSettings(props) }),
         ...(props.routingTagKeys?.length && { ROUTING_TAG_KEYS: props.routingTagKeys.join(',') }),
+        ...metricsEnvironment(this.deploymentName),
       },
     });
     this.ingest = fn;
@@ -181,19 +197,7 @@ export class LoginAlerts extends Construct {
       grantLedgerReadWrite(ledger.table, ledger.key, this.ingest);
       this.watch([ledgerUnavailableAlarm(new Construct(this, 'LedgerAlarms'), logGroup)]);
     }
-    if (enrich) {
-      this.ingest.addToRolePolicy(new iam.PolicyStatement({
-        sid: 'DescribeInstancesForEnrichment',
-        actions: ['ec2:DescribeInstances'],
-        // DescribeInstances supports no resource-level permissions.
-        resources: ['*'],
-      }));
-      acknowledgeNag(this.ingest.role!.node.findChild('DefaultPolicy'), {
-        id: 'AwsSolutions-IAM5',
-        reason: 'ec2:DescribeInstances supports no resource-level permissions. It is read-only and only used to add the instance name and tags to SSH alerts; enrichInstances: false removes it.',
-        appliesTo: ['Resource::*'],
-      });
-    }
+    if (enrich) grantInstanceLookups(this.ingest);
 
     this.ssh = new SshLogGroupSubscriptions(this, this.ingest);
     for (const group of props.sshLogGroups ?? []) this.addSshLogGroup(group);
@@ -224,6 +228,15 @@ export class LoginAlerts extends Construct {
       this.accountSubscriptionPolicy = this.ssh.subscribeAll(() => ownLogGroups().map((g) => g.logGroupName).concat(excluded));
     }
 
+    if (props.dashboard) {
+      this.pipelineDashboard = new PipelineDashboard(this, {
+        deploymentName: this.deploymentName,
+        ruleNames: (props.rules ?? []).map((r) => r.name),
+        ingestDeadLetterQueue: ingestDeadLetters,
+        alarms: [...this.pipelineAlarms],
+      });
+      this.dashboard = this.pipelineDashboard.dashboard;
+    }
     for (const destination of props.destinations ?? []) this.addDestination(destination);
   }
 
@@ -256,13 +269,16 @@ export class LoginAlerts extends Construct {
       deadLetterKey: this.deadLetterKey,
       logRetention: this.logRetention,
       routingTagKeys: this.routingTagKeys,
+      deploymentName: this.deploymentName,
     });
+    const alarmsBefore = this.pipelineAlarms.length;
     this.addAlarms(scope, type, resources.deliveryFunction, resources.deadLetterQueue);
     // Destinations' subscriptions redrive to their dead-letter queues: a failed redrive loses the alert.
     if (this.boundDestinations.length === 0) {
       this.watch([topicRedriveAlarm(new Construct(this, 'TopicAlarms'), this.topic)]);
       if (this.pipelineAlarmTopic) this.watch([topicRedriveAlarm(new Construct(this, 'PipelineAlarmTopicAlarms'), this.pipelineAlarmTopic)]);
     }
+    this.pipelineDashboard?.addDestination(type, resources.deadLetterQueue, this.pipelineAlarms.slice(alarmsBefore));
     this.boundDestinations.push(resources);
     return resources;
   }
@@ -283,25 +299,6 @@ export class LoginAlerts extends Construct {
    */
   public addSshLogGroup(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
     return this.ssh.add(logGroup);
-  }
-
-  /**
-   * One key for every dead-letter queue. SNS (subscription redrive) and EventBridge (target DLQ)
-   * write to those queues themselves, so the key lets them, for this account only.
-   */
-  private createDeadLetterKey(): kms.Key {
-    const key = new kms.Key(this, 'DeadLetterKey', {
-      description: 'Encrypts the dead-letter queues of cdk-login-alerts',
-      enableKeyRotation: true,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowSnsAndEventBridgeToDeadLetter',
-      principals: [new iam.ServicePrincipal('sns.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-    }));
-    return key;
   }
 
   private addAlarms(scope: Construct, what: string, fn: lambda.IFunction, queue: sqs.IQueue): void {

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EC2Client, EC2ClientConfig, Filter, Instance } from '@aws-sdk/client-ec2';
 import { PublishBatchCommand, SNSClient, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
+import { countAlerts } from './alert-metrics';
 import { alertsFromEnvelope } from './alerts-from-envelope';
 import { assumedRoleCredentials } from './assumed-role';
 import { readConfig, type IngestConfig } from './config';
@@ -13,6 +14,7 @@ import { applyPeople } from './people-step';
 import { publishAlerts } from './publish';
 import { PublishedIds } from './published-ids';
 import { applyRules, rulesSource, type RulesSource } from './rules-step';
+import { PipelineMetrics } from '../shared/metrics';
 
 /**
  * The ingest function: CloudWatch Logs subscription deliveries (SSH) and EventBridge ConsoleLogin
@@ -21,6 +23,7 @@ import { applyRules, rulesSource, type RulesSource } from './rules-step';
  */
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-ingest' });
+const metrics = new PipelineMetrics('ingest');
 const sns = new SNSClient({});
 // The EC2 client is large (a third of a second to load): load it on the first SSH delivery that
 // needs enrichment, so console sign-ins and cold starts do not pay for it.
@@ -89,11 +92,13 @@ export async function handler(event: unknown): Promise<IngestResult> {
   }
 
   const result = await alertsFromEnvelope(envelope, { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher });
+  const problems = { ledger: false, rules: false };
   if (ledger && result.alerts.length > 0) {
     const linked = await applyLedger(result.alerts, ledger, Date.now(), { historyDays: config.historyDays, repeatWindowMs: config.repeatWindowMs });
     // The exact message is what the construct's metric filter counts: keep it.
     if (linked.readError) logger.error('login ledger unavailable', { reason: linked.readError, alerts: linked.alerts.length });
     if (linked.writeError) logger.error('login ledger unavailable', { reason: `write failed: ${linked.writeError}`, items: linked.writes });
+    problems.ledger = Boolean(linked.readError ?? linked.writeError);
     result.alerts.splice(0, result.alerts.length, ...linked.alerts);
   }
   if (people && result.alerts.length > 0) {
@@ -105,6 +110,7 @@ export async function handler(event: unknown): Promise<IngestResult> {
   if (rules && result.alerts.length > 0) {
     const ruled = await applyRules(result.alerts, rules);
     if (ruled.error) logger.error('alert rules unavailable', { reason: ruled.error });
+    problems.rules = ruled.error !== undefined;
     result.alerts.splice(0, result.alerts.length, ...ruled.alerts);
   }
   if (result.ignored) logger.info('nothing to alert', { reason: result.ignored });
@@ -124,6 +130,9 @@ export async function handler(event: unknown): Promise<IngestResult> {
       throw error;
     }
   }
+  // Counted once published: a retried delivery that fails to publish counts nothing.
+  countAlerts(metrics, result.alerts, problems);
+  metrics.flush();
   // What rules held back, by alert: still published, and said here for whoever reads the logs.
   const suppressed = result.alerts.flatMap((a) => (a.suppressed ? [{ alertId: a.id, rule: a.suppressed.rule }] : []));
   logger.info('processed', {

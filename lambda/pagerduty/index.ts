@@ -5,6 +5,7 @@ import { alarmEvent, alertEvent } from './event';
 import { PAGERDUTY_EVENTS_URL, sendToPagerDuty } from './send';
 import { CachedSecret } from '../shared/cached-secret';
 import type { DeliveryOutcome } from '../shared/delivery';
+import { PipelineMetrics } from '../shared/metrics';
 import { redactor } from '../shared/redact';
 import { checkRoutingKey } from '../shared/secret-shapes';
 import { runSubscriber } from '../shared/subscriber';
@@ -17,6 +18,7 @@ import { trustedAlarmTopics, type TopicMessage } from '../shared/topic-message';
  */
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-pagerduty' });
+const metrics = new PipelineMetrics('pagerduty');
 const secrets = new SecretsManagerClient({});
 let state: { routingKey: CachedSecret; eventsUrl: string; deadLetterQueueUrl: string; timeoutMs: number } | undefined;
 
@@ -53,6 +55,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
     attemptMs: timeoutMs,
     // PagerDuty echoes nothing secret, but a proxy in between might.
     trustedAlarmTopicArns: trustedAlarmTopics(process.env),
+    metrics,
     redact: redactor(() => routingKey.knownValues()),
   });
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type DeadLetter, sendToDeadLetterQueue } from './dead-letter';
 import { type DeliveryOutcome, deliverWithinBudget, RetryableDeliveryError } from './delivery';
+import type { PipelineMetrics } from './metrics';
 import { readSnsEvent, type SnsRecord, type TopicMessage } from './topic-message';
 
 /**
@@ -20,6 +21,8 @@ export interface SubscriberDeps {
   readonly redact?: (text: string) => string;
   /** Topics alarm notifications are acted on from; an alarm from any other is dead-lettered as untrusted. */
   readonly trustedAlarmTopicArns?: string[];
+  /** Counts `Delivered`, `DeadLettered` and `DeliveryRetried` per destination (flushed by the caller's end). */
+  readonly metrics?: PipelineMetrics;
 }
 
 export interface SubscriberResult {
@@ -71,6 +74,11 @@ export async function runSubscriber(event: unknown, remainingMs: () => number, d
         retryLater.push(redact(outcome.reason));
     }
   }
+  const metrics = deps.metrics;
+  metrics?.count('Delivered', delivered, ['Destination', destination]);
+  metrics?.count('DeadLettered', deadLettered, ['Destination', destination]);
+  metrics?.count('DeliveryRetried', retryLater.length, ['Destination', destination]);
+  metrics?.flush();
   if (retryLater.length > 0) throw new RetryableDeliveryError(destination, retryLater.join('; '));
   return { delivered, deadLettered };
 }

@@ -6,6 +6,7 @@ import { renderAlarm, renderAlert } from './render';
 import { postToSlack } from './send';
 import { CachedSecret } from '../shared/cached-secret';
 import type { DeliveryOutcome } from '../shared/delivery';
+import { PipelineMetrics } from '../shared/metrics';
 import { redactor } from '../shared/redact';
 import { checkSlackWebhookUrl } from '../shared/secret-shapes';
 import { runSubscriber } from '../shared/subscriber';
@@ -17,6 +18,7 @@ import { trustedAlarmTopics, type TopicMessage } from '../shared/topic-message';
  */
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-slack' });
+const metrics = new PipelineMetrics('slack');
 const secrets = new SecretsManagerClient({});
 let state: { config: ReturnType<typeof readSlackConfig>; webhookUrl: CachedSecret } | undefined;
 
@@ -46,6 +48,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
     attemptMs: config.timeoutMs,
     // The webhook URL is the secret: its token must not appear in anything written out.
     trustedAlarmTopicArns: trustedAlarmTopics(process.env),
+    metrics,
     redact: redactor(() => webhookUrl.knownValues()),
   });
 }

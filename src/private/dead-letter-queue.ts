@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -40,4 +40,23 @@ export class QueueOnFailure implements lambda.IDestination {
   public bind(): lambda.DestinationConfig {
     return { destination: this.queue.queueArn };
   }
+}
+
+/**
+ * One key for every dead-letter queue. SNS (subscription redrive) and EventBridge (target DLQ)
+ * write to those queues themselves, so the key lets them, for this account only.
+ */
+export function createDeadLetterKey(scope: Construct): kms.Key {
+  const key = new kms.Key(scope, 'DeadLetterKey', {
+    description: 'Encrypts the dead-letter queues of cdk-login-alerts',
+    enableKeyRotation: true,
+  });
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    sid: 'AllowSnsAndEventBridgeToDeadLetter',
+    principals: [new iam.ServicePrincipal('sns.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+    actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    resources: ['*'],
+    conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+  }));
+  return key;
 }

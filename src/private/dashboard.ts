@@ -1,0 +1,96 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from './pipeline-metrics';
+
+/**
+ * One CloudWatch dashboard for a LoginAlerts: what was alerted (logins by kind and severity), what
+ * was held back (suppressed by rule, repeats) or stood out (first-seen sources, failures), whether
+ * the pipeline is healthy (unparsed lines, failed enrichment, ledger and rules, dead-letter queue
+ * depths, every alarm), and what each destination delivered. The metrics are the functions' own
+ * (lambda/shared/metrics.ts), with the dimensions they write.
+ */
+const KINDS = ['ssh', 'console', 'ssm-session', 'instance-connect'];
+const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+const PERIOD = Duration.minutes(5);
+
+export interface DashboardOptions {
+  /** The metrics' `Deployment` dimension; undefined when metrics are off (only queues and alarms then). */
+  readonly deploymentName?: string;
+  readonly ruleNames: string[];
+  readonly ingestDeadLetterQueue: sqs.IQueue;
+  readonly alarms: cloudwatch.IAlarm[];
+}
+
+export class PipelineDashboard {
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, private readonly options: DashboardOptions) {
+    this.dashboard = new cloudwatch.Dashboard(scope, 'Dashboard', { defaultInterval: Duration.days(1) });
+    this.dashboard.addWidgets(new cloudwatch.TextWidget({
+      markdown: '## Login alerts\nEvery login published to the topic; suppressed and repeated ones are kept there but left out by destinations.',
+      width: 24,
+      height: 2,
+    }));
+    if (options.deploymentName) {
+      this.dashboard.addWidgets(
+        this.graph('Logins by kind', KINDS.map((kind) => this.ingest('Logins', { Kind: kind }, kind))),
+        this.graph('Logins by severity', SEVERITIES.map((severity) => this.ingest('Logins', { Severity: severity }, severity))),
+        this.graph('Held back, and worth a look', [
+          ...options.ruleNames.map((rule) => this.ingest('Suppressed', { Rule: rule }, `suppressed: ${rule}`)),
+          this.ingest('Repeats', {}, 'repeats'),
+          this.ingest('FirstSeenSources', {}, 'first-seen sources'),
+          this.ingest('FailedLogins', {}, 'failed logins'),
+        ]),
+      );
+      this.dashboard.addWidgets(this.graph('Pipeline problems', [
+        this.ingest('UnparsedLines', {}, 'unparsed lines'),
+        this.ingest('EnrichmentFailures', {}, 'not enriched'),
+        this.ingest('LedgerUnavailable', {}, 'ledger unavailable'),
+        this.ingest('RulesUnavailable', {}, 'rules unavailable'),
+      ], 12));
+    }
+    this.dashboard.addWidgets(
+      this.graph('Dead letters waiting: ingest', [depth(options.ingestDeadLetterQueue, 'ingest')], 12),
+      new cloudwatch.AlarmStatusWidget({ title: 'Pipeline alarms', alarms: options.alarms, width: 12, height: 6 }),
+    );
+  }
+
+  /** A row for a destination: what it delivered, dead-lettered and will retry; its queue; its alarms. */
+  addDestination(type: string, deadLetterQueue: sqs.IQueue, alarms: cloudwatch.IAlarm[]): void {
+    const widgets: cloudwatch.IWidget[] = [];
+    if (this.options.deploymentName) {
+      widgets.push(this.graph(`${type}: deliveries`, ['Delivered', 'DeadLettered', 'DeliveryRetried'].map((name) => new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { service: type, Deployment: this.options.deploymentName!, Destination: type },
+        statistic: 'Sum',
+        period: PERIOD,
+        label: name,
+      })), 8));
+    }
+    widgets.push(this.graph(`${type}: dead letters waiting`, [depth(deadLetterQueue, type)], 8));
+    widgets.push(new cloudwatch.AlarmStatusWidget({ title: `${type}: alarms`, alarms, width: 8, height: 6 }));
+    this.dashboard.addWidgets(...widgets);
+  }
+
+  private ingest(metricName: string, dimensions: Record<string, string>, label: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { service: 'ingest', Deployment: this.options.deploymentName!, ...dimensions },
+      statistic: 'Sum',
+      period: PERIOD,
+      label,
+    });
+  }
+
+  private graph(title: string, metrics: cloudwatch.IMetric[], width = 8): cloudwatch.GraphWidget {
+    return new cloudwatch.GraphWidget({ title, left: metrics, width, height: 6, stacked: false });
+  }
+}
+
+function depth(queue: sqs.IQueue, label: string): cloudwatch.IMetric {
+  return queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum', label });
+}

@@ -1,0 +1,18 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { acknowledgeNag } from './nag';
+
+/** Lets the ingest function look instances up (name, tags, IP) for enrichment. */
+export function grantInstanceLookups(ingest: lambda.Function): void {
+  ingest.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'DescribeInstancesForEnrichment',
+    actions: ['ec2:DescribeInstances'],
+    // DescribeInstances supports no resource-level permissions.
+    resources: ['*'],
+  }));
+  acknowledgeNag(ingest.role!.node.findChild('DefaultPolicy'), {
+    id: 'AwsSolutions-IAM5',
+    reason: 'ec2:DescribeInstances supports no resource-level permissions. It is read-only and only used to add the instance name and tags to SSH alerts; enrichInstances: false removes it.',
+    appliesTo: ['Resource::*'],
+  });
+}
