@@ -33,6 +33,12 @@ test('rules travel to the ingest function as JSON, in order, in the form replay 
   ]);
 });
 
+test('the same rules make the same ALERT_RULES whatever order their conditions are written in (Python passes them sorted)', () => {
+  const asWritten = AlertRule.suppress({ name: 'r', users: ['deploy'], sourceCidrs: ['10.0.0.0/8'], instanceTags: { Team: 'a', Env: 'prod' } });
+  const sorted = AlertRule.suppress({ instanceTags: { Env: 'prod', Team: 'a' }, name: 'r', sourceCidrs: ['10.0.0.0/8'], users: ['deploy'] });
+  expect(JSON.stringify(sorted.toJson())).toBe(JSON.stringify(asWritten.toJson()));
+});
+
 test('no rules: no ALERT_RULES', () => {
   expect(ingestEnvironment(stackWith([]).template).ALERT_RULES).toBeUndefined();
 });

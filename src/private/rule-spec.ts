@@ -89,7 +89,16 @@ export function checkRule(rule: unknown, label: string, propName: (name: string)
       throw new RuleError(`${where}: ${propName('instanceTags')} must map tag keys to values (a value may use * wildcards)`);
     }
   }
-  return { name, action, ...(action === 'set' && { severity: r.severity as string }), match: match as RuleMatch };
+  // One canonical order (Python and Java hand struct fields over sorted, TypeScript as written): the
+  // same rules make the same ALERT_RULES, so the template does not depend on the language.
+  const canonical: Record<string, unknown> = {};
+  for (const key of CONDITIONS) {
+    if (match[key] === undefined) continue;
+    canonical[key] = key === 'instanceTags'
+      ? Object.fromEntries(Object.entries(match[key] as Record<string, string>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : match[key];
+  }
+  return { name, action, ...(action === 'set' && { severity: r.severity as string }), match: canonical as RuleMatch };
 }
 
 /** Checks a list of rules: each one, and that no two share a name (reasons and metrics name rules). */
