@@ -13,6 +13,7 @@ import * as ts from 'typescript';
 import { naiveIngest } from './naive-ingest';
 import { AlertRules } from '../lambda/ingest/rules';
 import type { Alert } from '../lambda/shared/alert';
+import { sshAlert } from '../test/support/alerts';
 import { AwsCallCounter } from '../test/support/aws-call-counter';
 import { awsConfig } from '../test/support/estate';
 import { logsDelivery } from '../test/support/fixtures';
@@ -317,23 +318,13 @@ async function ledger(): Promise<void> {
  */
 function rules(): void {
   const [count, runs] = QUICK ? [100, 3] : [1000, 15];
-  const logins: Alert[] = Array.from({ length: count }, (_, n) => ({
-    schemaVersion: 1,
+  const logins = Array.from({ length: count }, (_, n) => sshAlert({
     id: `l${n}`,
-    kind: 'ssh',
-    severity: 'medium',
-    reasons: ['SSH login'],
-    outcome: 'success',
-    time: '2026-11-21T09:15:02.000Z',
-    account: '123456789012',
-    region: 'eu-west-1',
     user: `user${n % 40}`,
     sourceIp: `203.0.${n % 200}.${n % 250}`,
-    summary: '',
-    origin: { logGroup: '/ec2/var/log/secure', logStream: `i-${n}`, message: '' },
     host: { instanceId: `i-${n}`, name: `web-${n % 50}`, tags: { Team: `team-${n % 8}`, Environment: n % 3 === 0 ? 'prod' : 'dev' } },
     actor: { name: `Person ${n % 30}`, arn: `arn:aws:iam::123456789012:user/person${n % 30}`, via: 'iam' },
-  } as Alert));
+  }));
   const fifty = AlertRules.parse(JSON.stringify(Array.from({ length: 50 }, (_, i) => {
     const match = [
       { users: [`deploy-${i}`, `ci-*-${i}`] },

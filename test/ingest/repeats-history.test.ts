@@ -3,24 +3,9 @@ import { identityOf, sourceOf } from '../../lambda/ingest/login-identity';
 import { applyRepeats } from '../../lambda/ingest/repeats';
 import type { Alert } from '../../lambda/shared/alert';
 import { TEST_LOGIN_REASON } from '../../lambda/shared/test-login';
+import { sshAlert } from '../support/alerts';
 
-const login = (overrides: Partial<Alert> = {}): Alert => ({
-  schemaVersion: 1,
-  id: 'l1',
-  kind: 'ssh',
-  severity: 'medium',
-  reasons: ['SSH login'],
-  outcome: 'success',
-  time: '2026-11-21T09:00:00.000Z',
-  account: '123456789012',
-  region: 'eu-west-1',
-  user: 'alice',
-  sourceIp: '203.0.113.7',
-  summary: '',
-  origin: { logGroup: '/ec2/var/log/secure', logStream: 'i-0abc123def4567890', message: '' },
-  host: { instanceId: 'i-0abc123def4567890' },
-  ...overrides,
-} as Alert);
+const login = (overrides: Partial<Alert> = {}): Alert => sshAlert({ host: { instanceId: 'i-0abc123def4567890' }, ...overrides });
 
 describe('who and from where', () => {
   test('the person behind a login when known, else user@instance, else the console user of the account', () => {

@@ -1,29 +1,17 @@
 import { AlertRules, wildcardMatch } from '../../lambda/ingest/rules';
 import { applyRules, RULES_UNAVAILABLE_REASON } from '../../lambda/ingest/rules-step';
 import type { Alert } from '../../lambda/shared/alert';
-import { summarise } from '../../lambda/shared/alert-text';
+import { sshAlert } from '../support/alerts';
 
-/** An SSH login as the ingest pipeline makes it: deploy@web-1 (team payments) from the CI range. */
-function sshLogin(overrides: Partial<Alert> = {}): Alert {
-  const alert = {
-    schemaVersion: 1,
-    id: '3795',
-    kind: 'ssh',
-    severity: 'medium',
-    reasons: ['SSH login', 'source IP outside trusted ranges'],
-    outcome: 'success',
-    time: '2026-11-24T09:15:02.000Z',
-    account: '123456789012',
-    region: 'eu-west-1',
-    user: 'deploy',
-    sourceIp: '198.51.100.20',
-    method: 'publickey',
-    origin: { logGroup: '/ec2/var/log/auth.log', logStream: 'i-0abc123def4567890', message: 'sshd[1]: Accepted publickey for deploy from 198.51.100.20 port 50522 ssh2' },
-    host: { instanceId: 'i-0abc123def4567890', name: 'web-1', tags: { Name: 'web-1', Team: 'payments', Environment: 'prod' } },
-    ...overrides,
-  } as Omit<Alert, 'summary'>;
-  return { ...alert, summary: summarise(alert) } as Alert;
-}
+/** deploy@web-1 (team payments, prod) from the CI range. */
+const sshLogin = (overrides: Partial<Alert> = {}): Alert => sshAlert({
+  id: '3795',
+  user: 'deploy',
+  sourceIp: '198.51.100.20',
+  reasons: ['SSH login', 'source IP outside trusted ranges'],
+  host: { instanceId: 'i-0abc123def4567890', name: 'web-1', tags: { Name: 'web-1', Team: 'payments', Environment: 'prod' } },
+  ...overrides,
+});
 
 const rules = (json: unknown) => AlertRules.parse(JSON.stringify(json));
 const deployFromCi = { name: 'deploy from CI', action: 'suppress', match: { kinds: ['ssh'], users: ['deploy'], sourceCidrs: ['198.51.100.0/24'] } };

@@ -4,6 +4,7 @@ import { alertsFromEnvelope } from '../../lambda/ingest/alerts-from-envelope';
 import { HostEnricher } from '../../lambda/ingest/enrich';
 import { decodeEnvelope } from '../../lambda/ingest/envelope';
 import type { Alert } from '../../lambda/shared/alert';
+import { summarise } from '../../lambda/shared/alert-text';
 import { NetworkSet } from '../../lambda/shared/networks';
 
 export const WEB1: Instance = {
@@ -60,4 +61,29 @@ export function alarmMessage(state: 'ALARM' | 'OK', name = 'LoginAlerts-SlackDea
     OldStateValue: state === 'ALARM' ? 'OK' : 'ALARM',
     Trigger: { MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS' },
   });
+}
+
+/**
+ * One SSH login alert as the ingest pipeline makes it (alice@web-1, i-0abc123def4567890, from
+ * 203.0.113.7, medium), with the fields a test is about overridden; the summary is worded to match.
+ */
+export function sshAlert(overrides: Partial<Alert> = {}): Alert {
+  const alert = {
+    schemaVersion: 1,
+    id: 'l1',
+    kind: 'ssh',
+    severity: 'medium',
+    reasons: ['SSH login'],
+    outcome: 'success',
+    time: '2026-11-21T09:00:00.000Z',
+    account: '123456789012',
+    region: 'eu-west-1',
+    user: 'alice',
+    sourceIp: '203.0.113.7',
+    method: 'publickey',
+    origin: { logGroup: '/ec2/var/log/secure', logStream: 'i-0abc123def4567890', message: 'sshd[1]: Accepted publickey for alice' },
+    host: { instanceId: 'i-0abc123def4567890', name: 'web-1' },
+    ...overrides,
+  } as Omit<Alert, 'summary'>;
+  return { ...alert, summary: summarise(alert) } as Alert;
 }
