@@ -66,7 +66,7 @@ export function ledgerUnavailableAlarm(scope: Construct, logGroup: logs.ILogGrou
     metricValue: '1',
   });
   return filter.metric({ period: Duration.minutes(1), statistic: 'Sum' }).createAlarm(scope, 'LedgerUnavailableAlarm', {
-    alarmDescription: 'cdk-login-alerts: the login ledger could not be read or written. Alerts still go out, without links across deliveries (Instance Connect attribution); check the table, its key and DynamoDB throttling.',
+    alarmDescription: 'cdk-login-alerts: the login ledger could not be read or written. Alerts still go out, without links across deliveries (Instance Connect attribution), login history or repeat counts; check the table, its key and DynamoDB throttling.',
     threshold: 1,
     evaluationPeriods: 1,
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
