@@ -162,10 +162,11 @@ export interface LoginAlertsProps {
 
   /**
    * Another topic that receives the pipeline's alarm notifications (dead letters, function errors,
-   * throttles), e.g. your operations team's. They always go to the alert topic too, so a broken
-   * Slack path still pages through PagerDuty and the other way round.
+   * throttles), e.g. your operations team's. They always go to `pipelineAlarmTopic` too, which
+   * every destination hears (so a broken Slack path still pages through PagerDuty and the other way
+   * round), and, without `organizationId`, to the alert topic.
    *
-   * @default - alarms notify the alert topic only
+   * @default - alarms notify `pipelineAlarmTopic` and the alert topic only
    */
   readonly alarmTopic?: sns.ITopic;
 

@@ -242,7 +242,8 @@ export class LoginAlerts extends Construct {
 
   /**
    * The alarms on the pipeline itself: messages in any dead-letter queue, function errors and
-   * throttles. They notify the alert topic (and `alarmTopic`); add your own actions as you like.
+   * throttles. They notify `pipelineAlarmTopic`, the alert topic (not with `organizationId`) and
+   * `alarmTopic`; add your own actions as you like.
    */
   public get alarms(): cloudwatch.IAlarm[] {
     return [...this.pipelineAlarms];
@@ -305,7 +306,7 @@ export class LoginAlerts extends Construct {
     this.watch([...functionAlarms(scope, what, fn), deadLetterAlarm(scope, `the ${what} dead-letter queue`, queue)]);
   }
 
-  /** Alarms notify the alert topic (and `alarmTopic`), on ALARM and on OK. */
+  /** Alarms notify the alarm topics (see `pipelineAlarmTopic`), on ALARM and on OK. */
   private watch(alarms: cloudwatch.Alarm[]): void {
     for (const alarm of alarms) {
       for (const action of this.alarmActions) {
