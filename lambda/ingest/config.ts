@@ -1,3 +1,5 @@
+import { DEFAULT_HISTORY_DAYS } from './history';
+import { DEFAULT_REPEAT_WINDOW_MS } from './repeats';
 import { NetworkSet } from '../shared/networks';
 
 /**
@@ -59,8 +61,8 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
   };
   return {
     topicArn,
-    repeatWindowMs: whole('REPEAT_WINDOW_SECONDS', '600') * 1000,
-    historyDays: whole('HISTORY_DAYS', '90'),
+    repeatWindowMs: whole('REPEAT_WINDOW_SECONDS', String(DEFAULT_REPEAT_WINDOW_MS / 1000)) * 1000,
+    historyDays: whole('HISTORY_DAYS', String(DEFAULT_HISTORY_DAYS)),
     routingTagKeys: (env.ROUTING_TAG_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
     trustedNetworks,
     enrichInstances: env.ENRICH_INSTANCES !== 'false',

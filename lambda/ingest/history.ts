@@ -1,5 +1,6 @@
 import { identityOf, ledgerKey, sourceOf } from './login-identity';
-import { SEVERITIES, type Alert } from '../shared/alert';
+import { raiseFor } from './severity';
+import type { Alert } from '../shared/alert';
 
 /**
  * Login history through the ledger: the sources each person logged in from in the last
@@ -67,7 +68,6 @@ export function historyKeys(alerts: readonly Alert[]): HistoryKey[] {
 export interface HistoryResult {
   readonly alerts: Alert[];
   readonly writes: HistoryItem[];
-  readonly firstSeen: number;
 }
 
 export function applyHistory(
@@ -86,7 +86,6 @@ export function applyHistory(
     return item?.lastSeen !== undefined && item.lastSeen >= horizon ? item.lastSeen : undefined;
   };
   const writes = new Map<string, HistoryItem>();
-  let firstSeen = 0;
   const result = alerts.map((alert) => {
     const subject = subjectOf(alert);
     if (!subject) return alert;
@@ -104,19 +103,12 @@ export function applyHistory(
     if (lastSeen !== undefined) {
       return { ...alert, history: { firstSeenSource: false, lastSeen: new Date(lastSeen).toISOString() } };
     }
-    firstSeen++;
     // Unchanged, so no reason: `reasons` say why the severity is what it is.
     if (!personKnown) return { ...alert, history: { firstSeenSource: true } };
-    const index = SEVERITIES.indexOf(alert.severity);
-    const raised = index < SEVERITIES.indexOf('high') ? SEVERITIES[index + 1] : alert.severity;
-    return {
-      ...alert,
-      severity: raised,
-      history: { firstSeenSource: true },
-      reasons: [...alert.reasons, `source ${subject.source} not seen for ${describe(alert)} in ${historyDays} days`],
-    };
+    const raised = raiseFor(alert, `source ${subject.source} not seen for ${describe(alert)} in ${historyDays} days`, 'high');
+    return { ...alert, ...raised, history: { firstSeenSource: true } };
   });
-  return { alerts: result, writes: [...writes.values()], firstSeen };
+  return { alerts: result, writes: [...writes.values()] };
 }
 
 function describe(alert: Alert): string {

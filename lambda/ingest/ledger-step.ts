@@ -32,8 +32,6 @@ export interface LedgerStepResult {
   readonly writeError?: string;
   readonly reads: number;
   readonly writes: number;
-  readonly repeats?: number;
-  readonly firstSeenSources?: number;
 }
 
 /**
@@ -64,7 +62,7 @@ export async function applyLedger(alerts: Alert[], ledger: Ledger, nowMs = Date.
     return { alerts: marked, readError: (error as Error).message, reads: keys.length, writes: 0 };
   }
   const linked = linkThroughLedger(alerts, found, nowMs);
-  const history = historyDays > 0 ? applyHistory(linked.alerts, found, nowMs, historyDays) : { alerts: linked.alerts, writes: [], firstSeen: 0 };
+  const history = historyDays > 0 ? applyHistory(linked.alerts, found, nowMs, historyDays) : { alerts: linked.alerts, writes: [] };
   const writes = [...linked.writes, ...history.writes];
   let result = history.alerts;
   let writeError: string | undefined;
@@ -74,24 +72,22 @@ export async function applyLedger(alerts: Alert[], ledger: Ledger, nowMs = Date.
     // The alerts are right; only later links and history suffer. Published all the same.
     writeError = (error as Error).message;
   }
-  let repeats = 0;
   if (windowMs > 0) {
     const counted = await countRepeats(result, found, ledger, nowMs, windowMs);
     result = counted.alerts;
-    repeats = counted.repeats;
     writeError ??= counted.error;
   }
   // A severity changed by a link or by history changes the summary's prefix.
   const worded = result.map((a, i) => (a === alerts[i] ? a : { ...a, summary: summarise(a) }));
   return {
-    alerts: worded, reads: keys.length, writes: writes.length, repeats, firstSeenSources: history.firstSeen, ...(writeError && { writeError }),
+    alerts: worded, reads: keys.length, writes: writes.length, ...(writeError && { writeError }),
   };
 }
 
 /** Repeats, counted once each even with concurrent invocations: a stale count is read again and redone. */
 async function countRepeats(
   alerts: Alert[], found: Map<string, LedgerItem>, ledger: Ledger, nowMs: number, windowMs: number,
-): Promise<{ alerts: Alert[]; repeats: number; error?: string }> {
+): Promise<{ alerts: Alert[]; error?: string }> {
   let current = found;
   for (let attempt = 1; attempt <= COUNT_ATTEMPTS; attempt++) {
     const counted = applyRepeats(alerts, current, nowMs, windowMs);
@@ -101,7 +97,7 @@ async function countRepeats(
     } catch (error) {
       return uncounted(alerts, (error as Error).message);
     }
-    if (stale.length === 0) return { alerts: counted.alerts, repeats: counted.repeats };
+    if (stale.length === 0) return { alerts: counted.alerts };
     await jitter(attempt);
     try {
       const reread = await ledger.get(stale.map((pk) => ({ pk, sk: 'repeat' as const })));
@@ -117,6 +113,6 @@ async function countRepeats(
   return uncounted(alerts, `repeat counts kept changing under ${COUNT_ATTEMPTS} attempts`);
 }
 
-function uncounted(alerts: Alert[], error: string): { alerts: Alert[]; repeats: number; error: string } {
-  return { alerts: alerts.map((a) => ({ ...a, reasons: [...a.reasons, REPEATS_UNCOUNTED_REASON] })), repeats: 0, error: `repeats: ${error}` };
+function uncounted(alerts: Alert[], error: string): { alerts: Alert[]; error: string } {
+  return { alerts: alerts.map((a) => ({ ...a, reasons: [...a.reasons, REPEATS_UNCOUNTED_REASON] })), error: `repeats: ${error}` };
 }

@@ -1,3 +1,4 @@
+import { readS3Text, s3Location } from './s3-text';
 import { PeopleDirectory, PeopleDirectoryError } from '../shared/people';
 
 /**
@@ -32,16 +33,8 @@ export function peopleSource(uri: string, now: () => number = Date.now): PeopleS
 }
 
 function reader(uri: string): () => Promise<string> {
-  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
-  if (s3) {
-    return async () => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { S3Client, GetObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
-      const { Body } = await new S3Client({}).send(new GetObjectCommand({ Bucket: s3[1], Key: s3[2] }));
-      if (!Body) throw new Error('empty object');
-      return Body.transformToString('utf8');
-    };
-  }
+  const s3 = s3Location(uri);
+  if (s3) return () => readS3Text(s3);
   if (uri.startsWith('ssm:')) {
     return async () => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -50,7 +50,6 @@ export function repeatKeys(alerts: readonly Alert[]): Array<{ pk: string; sk: 'r
 export interface RepeatResult {
   readonly alerts: Alert[];
   readonly writes: ConditionalWrite[];
-  readonly repeats: number;
 }
 
 export function applyRepeats(
@@ -66,7 +65,6 @@ export function applyRepeats(
   });
   const result = [...alerts];
   const writes: ConditionalWrite[] = [];
-  let repeats = 0;
   for (const [pk, indexes] of groups) {
     // In the order they happened, so the earliest of a burst is the one that alerts.
     const ordered = [...indexes].sort((a, b) => Date.parse(alerts[a].time) - Date.parse(alerts[b].time));
@@ -82,7 +80,6 @@ export function applyRepeats(
           repeat: { of: item.firstId, count: item.repeats },
           reasons: [...alert.reasons, `repeat ${item.repeats} of alert ${item.firstId} (same ${alert.actor ? 'person' : 'user'}, host and source within ${minutes(windowMs)})`],
         };
-        repeats++;
       } else if (!item || at > item.windowEnd) {
         item = { pk, sk: 'repeat', firstId: alert.id, firstAt: at, windowEnd: at + windowMs, repeats: 0, version: 0, expiresAt: 0 };
       }
@@ -94,7 +91,7 @@ export function applyRepeats(
       writes.push({ item: { ...item, version, expiresAt }, ...(read?.sk === 'repeat' && { expectedVersion: read.version }) });
     }
   }
-  return { alerts: result, writes, repeats };
+  return { alerts: result, writes };
 }
 
 function minutes(ms: number): string {

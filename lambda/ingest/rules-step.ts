@@ -1,4 +1,5 @@
 import { AlertRules } from './rules';
+import { readS3Text, s3Location } from './s3-text';
 import type { Alert } from '../shared/alert';
 
 /**
@@ -12,7 +13,7 @@ export interface RulesSource {
 }
 
 export function rulesSource(value: string): RulesSource {
-  const s3 = /^s3:\/\/([^/]+)\/(.+)$/.exec(value);
+  const s3 = s3Location(value);
   if (!s3) {
     const rules = AlertRules.parse(value);
     return { load: async () => rules };
@@ -20,12 +21,7 @@ export function rulesSource(value: string): RulesSource {
   let loaded: AlertRules | undefined;
   return {
     async load() {
-      if (loaded) return loaded;
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { S3Client, GetObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
-      const { Body } = await new S3Client({}).send(new GetObjectCommand({ Bucket: s3[1], Key: s3[2] }));
-      if (!Body) throw new Error(`${value} is empty`);
-      loaded = AlertRules.parse(await Body.transformToString('utf8'), value);
+      loaded ??= AlertRules.parse(await readS3Text(s3), value);
       return loaded;
     },
   };

@@ -1,5 +1,6 @@
+import { lowerFor, raiseFor } from './severity';
 import { checkRules, type RuleSpec } from '../../src/private/rule-spec';
-import { SEVERITIES, type Alert, type Severity } from '../shared/alert';
+import type { Alert, Severity } from '../shared/alert';
 import { summarise } from '../shared/alert-text';
 import { NetworkSet } from '../shared/networks';
 
@@ -83,20 +84,14 @@ function action(spec: RuleSpec): (alert: Alert) => Alert {
   switch (spec.action) {
     case 'suppress':
       return (a) => worded({ ...a, severity: 'info', suppressed: { rule: spec.name }, reasons: [...a.reasons, `suppressed by rule ${named}`] });
+    // The reason is kept even when the level does not move (already critical): the rule matched.
     case 'raise':
-      return (a) => moved(a, Math.min(level(a.severity) + 1, level('critical')), `raised by rule ${named}`);
+      return (a) => worded({ ...a, ...raiseFor(a, `raised by rule ${named}`) });
     case 'lower':
-      return (a) => moved(a, Math.max(level(a.severity) - 1, level('low')), `lowered by rule ${named}`);
+      return (a) => worded({ ...a, ...lowerFor(a, `lowered by rule ${named}`) });
     case 'set':
-      return (a) => moved(a, level(spec.severity as Severity), `set to ${spec.severity} by rule ${named}`);
+      return (a) => worded({ ...a, severity: spec.severity as Severity, reasons: [...a.reasons, `set to ${spec.severity} by rule ${named}`] });
   }
-}
-
-const level = (severity: Severity) => SEVERITIES.indexOf(severity);
-
-function moved(alert: Alert, to: number, reason: string): Alert {
-  // The reason is kept even when the level does not move (already critical): the rule matched.
-  return worded({ ...alert, severity: SEVERITIES[to], reasons: [...alert.reasons, reason] });
 }
 
 /** The summary opens with the severity (`[MEDIUM] SSH login: …`): word it again. */

@@ -86,6 +86,13 @@ export function classifyApi(login: ApiLogin): Classification {
   return { severity: 'low', reasons };
 }
 
+/** One level higher, never above `ceiling`, with the reason why (a rule, a source never seen). */
+export function raiseFor(classification: Classification, reason: string, ceiling: Severity = 'critical'): Classification {
+  const index = SEVERITIES.indexOf(classification.severity);
+  const severity = index < SEVERITIES.indexOf(ceiling) ? SEVERITIES[index + 1] : classification.severity;
+  return { severity, reasons: [...classification.reasons, reason] };
+}
+
 /** One level lower, never below `low`, with the reason why (a login attributed to a person). */
 export function lowerFor(classification: Classification, reason: string): Classification {
   return { severity: lower(classification.severity), reasons: [...classification.reasons, reason] };

@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from '../../src/private/pipeline-metrics';
 
 /**
  * The pipeline's numbers, as CloudWatch embedded metric format (EMF) lines in the function's log
@@ -8,7 +9,6 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
  * (`Kind`, `Severity`, `Rule`, `Destination`), so their number stays small: each is a custom metric.
  * Counts are summed per invocation and written once, at its end.
  */
-export const METRICS_NAMESPACE = 'cdk-login-alerts';
 
 export class PipelineMetrics {
   private readonly metrics: Metrics;

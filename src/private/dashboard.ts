@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from './pipeline-metrics';
+import { LoginKind, SEVERITY_ORDER } from '../alert-types';
 
 /**
  * One CloudWatch dashboard for a LoginAlerts: what was alerted (logins by kind and severity), what
@@ -11,8 +12,6 @@ import { METRICS_NAMESPACE } from './pipeline-metrics';
  * depths, every alarm), and what each destination delivered. The metrics are the functions' own
  * (lambda/shared/metrics.ts), with the dimensions they write.
  */
-const KINDS = ['ssh', 'console', 'ssm-session', 'instance-connect'];
-const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 const PERIOD = Duration.minutes(5);
 
 export interface DashboardOptions {
@@ -35,8 +34,8 @@ export class PipelineDashboard {
     }));
     if (options.deploymentName) {
       this.dashboard.addWidgets(
-        this.graph('Logins by kind', KINDS.map((kind) => this.ingest('Logins', { Kind: kind }, kind))),
-        this.graph('Logins by severity', SEVERITIES.map((severity) => this.ingest('Logins', { Severity: severity }, severity))),
+        this.graph('Logins by kind', Object.values(LoginKind).map((kind) => this.ingest('Logins', { Kind: kind }, kind))),
+        this.graph('Logins by severity', SEVERITY_ORDER.map((severity) => this.ingest('Logins', { Severity: severity }, severity))),
         this.graph('Held back, and worth a look', [
           ...options.ruleNames.map((rule) => this.ingest('Suppressed', { Rule: rule }, `suppressed: ${rule}`)),
           this.ingest('Repeats', {}, 'repeats'),

@@ -1,6 +1,7 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Severity, SEVERITY_ORDER } from '../alert-types';
 import type { DestinationFilterOptions } from '../destinations';
+import { isAccountId } from './aws-ids';
 import { tagAttributeName } from './routing';
 import { prop } from './synth-checks';
 
@@ -24,7 +25,7 @@ export function filterPolicy(
   if (!filter.includeRepeats) policy.repeat = new sns.SubscriptionFilter(['false', { exists: false }]);
   if (filter.accounts) {
     for (const account of nonEmpty('accounts', filter.accounts)) {
-      if (!/^\d{12}$/.test(account)) throw new Error(`${prop('accounts')}: ${account} is not a 12-digit account id`);
+      if (!isAccountId(account)) throw new Error(`${prop('accounts')}: ${account} is not a 12-digit account id`);
     }
     policy.account = new sns.SubscriptionFilter(filter.accounts);
   }

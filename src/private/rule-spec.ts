@@ -1,4 +1,6 @@
+import { isAccountId } from './aws-ids';
 import { parseCidr } from './cidr';
+import { LoginKind, LoginOutcome, Severity, SEVERITY_ORDER } from '../alert-types';
 
 /**
  * Alert rules in the JSON form the construct writes into the ingest function's `ALERT_RULES` and
@@ -9,9 +11,10 @@ import { parseCidr } from './cidr';
 export const RULE_ACTIONS = ['suppress', 'raise', 'lower', 'set'] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
 
-export const RULE_KINDS = ['ssh', 'console', 'ssm-session', 'instance-connect'] as const;
-export const RULE_OUTCOMES = ['success', 'failure'] as const;
-export const RULE_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const RULE_KINDS: readonly string[] = Object.values(LoginKind);
+export const RULE_OUTCOMES: readonly string[] = Object.values(LoginOutcome);
+/** What a rule may set: every severity but `info`, which only suppression gives. */
+export const RULE_SEVERITIES: readonly string[] = SEVERITY_ORDER.filter((s) => s !== Severity.INFO);
 
 /** Every condition given must hold; lists match when any value matches; `*` is a wildcard in text. */
 export interface RuleMatch {
@@ -55,7 +58,7 @@ export function checkRule(rule: unknown, label: string, propName: (name: string)
   const where = `rule ${JSON.stringify(name)}`;
   if (!RULE_ACTIONS.includes(r.action as RuleAction)) throw new RuleError(`${where}: action ${JSON.stringify(r.action)} is not one of ${RULE_ACTIONS.join(', ')}`);
   const action = r.action as RuleAction;
-  if (action === 'set' && !RULE_SEVERITIES.includes(r.severity as never)) {
+  if (action === 'set' && !RULE_SEVERITIES.includes(r.severity as string)) {
     throw new RuleError(`${where}: severity ${JSON.stringify(r.severity)} is not one of ${RULE_SEVERITIES.join(', ')} (a rule that should hide a login suppresses it)`);
   }
   const match = (r.match ?? {}) as Record<string, unknown>;
@@ -77,7 +80,7 @@ export function checkRule(rule: unknown, label: string, propName: (name: string)
   if (bad('kinds', RULE_KINDS).length) throw new RuleError(`${where}: unknown kind ${bad('kinds', RULE_KINDS).join(', ')} (kinds: ${RULE_KINDS.join(', ')})`);
   if (bad('outcomes', RULE_OUTCOMES).length) throw new RuleError(`${where}: unknown outcome ${bad('outcomes', RULE_OUTCOMES).join(', ')}`);
   for (const account of (match.accounts as string[] | undefined) ?? []) {
-    if (!/^\d{12}$/.test(account)) throw new RuleError(`${where}: ${propName('accounts')}: ${account} is not a 12-digit account id`);
+    if (!isAccountId(account)) throw new RuleError(`${where}: ${propName('accounts')}: ${account} is not a 12-digit account id`);
   }
   for (const cidr of (match.sourceCidrs as string[] | undefined) ?? []) {
     if (!parseCidr(cidr)) throw new RuleError(`${where}: ${propName('sourceCidrs')}: ${JSON.stringify(cidr)} is not a CIDR range like 198.51.100.0/24 or 2001:db8::/32`);

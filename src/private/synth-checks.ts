@@ -1,6 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IConstruct } from 'constructs';
+import { isAccountId } from './aws-ids';
 import { parseCidr } from './cidr';
 import { checkRoutingTagKeys } from './routing';
 import type { LoginAlertsProps } from '../login-alerts-props';
@@ -45,7 +46,7 @@ export function checkProps(props: LoginAlertsProps): void {
     throw new Error(`${prop('enrichmentAccounts')} needs ${prop('enrichInstances')}`);
   }
   for (const account of props.enrichmentAccounts ?? []) {
-    if (!Token.isUnresolved(account) && !/^\d{12}$/.test(account)) throw new Error(`${prop('enrichmentAccounts')}: ${account} is not a 12-digit account id`);
+    if (!Token.isUnresolved(account) && !isAccountId(account)) throw new Error(`${prop('enrichmentAccounts')}: ${account} is not a 12-digit account id`);
   }
   for (const cidr of props.trustedCidrs ?? []) {
     if (Token.isUnresolved(cidr)) continue;
