@@ -15,7 +15,7 @@ const CDK_VERSION = '2.257.0';
 const CDK_CLI_VERSION = '2.1148.1';
 
 /** Every Lambda function of the library: `lambda/<name>/index.ts` is bundled to `assets/<name>/index.js`. */
-const FUNCTIONS = ['ingest', 'slack', 'pagerduty'];
+const FUNCTIONS = ['ingest', 'slack', 'pagerduty', 'reconcile'];
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-login-alerts',

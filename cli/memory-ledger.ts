@@ -1,6 +1,5 @@
-import type { Ledger } from '../lambda/ingest/ledger';
+import type { ConditionalWrite, Ledger } from '../lambda/ingest/ledger';
 import type { LedgerItem } from '../lambda/ingest/ledger-links';
-import type { ConditionalWrite } from '../lambda/ingest/repeats';
 
 /** The login ledger in memory, for `replay`: the files given are linked to each other, as deliveries are. */
 export class MemoryLedger implements Ledger {

@@ -31,11 +31,16 @@ export interface AlertsResult {
   readonly linesRead: number;
   /** What a CloudTrail record lacked: its alert still goes out with what it has, and this is logged. */
   readonly incomplete?: string[];
+  /**
+   * The ids of the records the alerts stand for: each alert's own, and the Instance Connect key lines
+   * linked into an SSH login's alert. The ledger records them once published (the reconciler checks them).
+   */
+  readonly recordIds: string[];
 }
 
 export async function alertsFromEnvelope(envelope: Envelope, context: AlertContext): Promise<AlertsResult> {
   if (envelope.type === 'logs') {
-    if (envelope.messageType === 'CONTROL_MESSAGE') return { alerts: [], ignored: 'CloudWatch Logs control message', linesRead: 0 };
+    if (envelope.messageType === 'CONTROL_MESSAGE') return { alerts: [], ignored: 'CloudWatch Logs control message', linesRead: 0, recordIds: [] };
     const drafts: AlertDraft[] = [];
     const pushes: KeyPush[] = [];
     for (const event of envelope.logEvents) {
@@ -48,21 +53,25 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
       if (push) pushes.push({ event, line: push });
     }
     const correlated = correlateKeyPushes(drafts, pushes, envelope, context.region);
-    return { alerts: await finish(correlated, context.enricher), linesRead: envelope.logEvents.length };
+    const recordIds = [...drafts.map((d) => d.id), ...pushes.map((p) => p.event.id)];
+    return { alerts: await finish(correlated, context.enricher), linesRead: envelope.logEvents.length, recordIds };
   }
 
   const fallback = { account: envelope.account ?? 'unknown', region: envelope.region ?? context.region, time: new Date().toISOString() };
   if (isConsoleLogin(envelope.detail)) {
     const login = parseConsoleLogin(envelope.detail as Record<string, unknown>, envelope);
-    return { alerts: await finish([consoleAlertDraft(login, fallback)], undefined), linesRead: 0 };
+    const alerts = await finish([consoleAlertDraft(login, fallback)], undefined);
+    return { alerts, linesRead: 0, recordIds: alerts.map((a) => a.id) };
   }
   if (isApiLogin(envelope.detail)) {
     // Session Manager and Instance Connect calls name their instance: enrich it like an SSH login's.
     const login = parseApiLogin(envelope.detail as Record<string, unknown>, envelope);
     const alerts = await finish([apiAlertDraft(login, fallback)], context.enricher);
-    return { alerts, linesRead: 0, ...(login.problems.length > 0 && { incomplete: login.problems }) };
+    return { alerts, linesRead: 0, recordIds: alerts.map((a) => a.id), ...(login.problems.length > 0 && { incomplete: login.problems }) };
   }
-  return { alerts: [], ignored: `EventBridge event ${envelope.source}/${envelope.detailType} is not a sign-in, session or Instance Connect call`, linesRead: 0 };
+  return {
+    alerts: [], ignored: `EventBridge event ${envelope.source}/${envelope.detailType} is not a sign-in, session or Instance Connect call`, linesRead: 0, recordIds: [],
+  };
 }
 
 async function finish(drafts: AlertDraft[], enricher: HostEnricher | undefined): Promise<Alert[]> {

@@ -1,5 +1,6 @@
 import type { HistoryItem } from './history';
 import { KEY_LIFETIME_MS } from './key-push-correlation';
+import type { PublishedItem } from './published-records';
 import type { RepeatItem } from './repeats';
 import { lowerFor } from './severity';
 import type { Actor, Alert } from '../shared/alert';
@@ -42,8 +43,21 @@ export interface LoginItem {
   readonly expiresAt: number;
 }
 
-/** Every item of the table: these links, login history (history.ts) and repeat counts (repeats.ts). */
-export type LedgerItem = PushItem | LoginItem | HistoryItem | RepeatItem;
+/**
+ * Every item of the table: these links, login history (history.ts), repeat counts (repeats.ts),
+ * what was published (published-records.ts) and the reconciler's checkpoint (lambda/reconcile).
+ */
+export type LedgerItem = PushItem | LoginItem | HistoryItem | RepeatItem | PublishedItem | CheckpointItem;
+
+/** Where reconciliation stands (lambda/reconcile/checkpoint.ts reads it): pk `reconcile#checkpoint`, sk `checkpoint`. */
+export interface CheckpointItem {
+  readonly pk: string;
+  readonly sk: 'checkpoint';
+  readonly version: number;
+  readonly expiresAt: number;
+  /** The checkpoint's own content (JSON), opaque to the ingest function. */
+  readonly state: string;
+}
 
 export interface LedgerKey {
   readonly pk: string;

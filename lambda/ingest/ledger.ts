@@ -1,6 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LedgerItem, LedgerKey } from './ledger-links';
-import type { ConditionalWrite } from './repeats';
 
 /**
  * The login ledger's DynamoDB table, read and written in batches (BatchGetItem of up to 100 keys,
@@ -16,6 +15,12 @@ export interface Ledger {
    * of up to 100. Returns the keys to read again: a transaction with one stale item writes none.
    */
   putIfUnchanged(writes: readonly ConditionalWrite[]): Promise<string[]>;
+}
+
+/** A write that must find the item as it was read: absent (`expectedVersion` undefined) or at that version. */
+export interface ConditionalWrite {
+  readonly item: Extract<LedgerItem, { version: number }>;
+  readonly expectedVersion?: number;
 }
 
 const MAX_GET = 100;

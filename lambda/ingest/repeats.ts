@@ -1,3 +1,4 @@
+import type { ConditionalWrite } from './ledger';
 import { hostOf } from './ledger-links';
 import { identityOf, ledgerKey } from './login-identity';
 import type { Alert } from '../shared/alert';
@@ -28,11 +29,6 @@ export interface RepeatItem {
   readonly expiresAt: number;
 }
 
-/** A write that must find the item as it was read: absent (`expectedVersion` undefined) or at that version. */
-export interface ConditionalWrite {
-  readonly item: RepeatItem;
-  readonly expectedVersion?: number;
-}
 
 export function repeatKeyOf(alert: Alert): string | undefined {
   if (alert.kind === 'instance-connect') return undefined;

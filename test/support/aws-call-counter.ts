@@ -17,6 +17,10 @@ export class AwsCallCounter {
   readonly calls: string[] = [];
   /** Actions answered with HTTP 500 instead of being forwarded. */
   readonly failing = new Set<string>();
+  /** Actions answered with a JSON-protocol ThrottlingException, for as many calls as the count says. */
+  readonly throttling = new Map<string, number>();
+  /** Calls answered with a ThrottlingException so far, by action. */
+  readonly throttled = new Map<string, number>();
   /** Calls whose request body contains this text are answered with HTTP 500 (a poisoned entry). */
   failingBodyText?: string;
   /** Added before forwarding each call: models the network round trip to a real AWS endpoint. */
@@ -31,6 +35,14 @@ export class AwsCallCounter {
         const body = Buffer.concat(chunks);
         const action = actionOf(req, body.toString('utf8'));
         this.calls.push(action);
+        const throttle = this.throttling.get(action) ?? 0;
+        if (throttle > 0) {
+          this.throttling.set(action, throttle - 1);
+          this.throttled.set(action, (this.throttled.get(action) ?? 0) + 1);
+          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify({ __type: 'ThrottlingException', message: 'Rate exceeded' }));
+          return;
+        }
         if (this.failing.has(action) || (this.failingBodyText !== undefined && body.includes(this.failingBodyText))) {
           res.writeHead(500, { 'content-type': 'text/xml' });
           res.end('<Response><Errors><Error><Code>InternalError</Code><Message>injected failure</Message></Error></Errors></Response>');
@@ -60,6 +72,8 @@ export class AwsCallCounter {
   reset(): void {
     this.calls.length = 0;
     this.failing.clear();
+    this.throttling.clear();
+    this.throttled.clear();
     this.failingBodyText = undefined;
     this.latencyMs = 0;
   }

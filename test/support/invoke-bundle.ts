@@ -34,6 +34,13 @@ export interface InvokeOptions {
   readonly retryDelaysMs?: number[];
   /** What `context.getRemainingTimeInMillis()` starts from, like the function timeout. Default: no context. */
   readonly timeoutMs?: number;
+  /**
+   * What successive `context.getRemainingTimeInMillis()` calls answer (the last one repeats), for a
+   * function that budgets its time: a test decides exactly when the budget runs out. Overrides `timeoutMs`.
+   */
+  readonly remainingTimesMs?: number[];
+  /** `context.invokedFunctionArn` (the function's account is read from it). */
+  readonly functionArn?: string;
   /** Record each invocation's duration in `ms` (handler time only, without process start). */
   readonly timed?: boolean;
 }
@@ -47,7 +54,7 @@ export interface InvokeOptions {
 export function invokeBundle(name: string, events: unknown[], env: Record<string, string>, options: InvokeOptions = {}): Promise<BundleRun> {
   const script = `
     const { handler } = require(${JSON.stringify(bundlePath(name))});
-    const { concurrency, asyncRetries, timeoutMs, timed, retryDelaysMs } = ${JSON.stringify({ concurrency: 1, asyncRetries: 0, retryDelaysMs: [], ...options })};
+    const { concurrency, asyncRetries, timeoutMs, timed, retryDelaysMs, remainingTimesMs, functionArn } = ${JSON.stringify({ concurrency: 1, asyncRetries: 0, retryDelaysMs: [], ...options })};
     let input = '';
     process.stdin.on('data', (c) => input += c).on('end', async () => {
       const events = JSON.parse(input);
@@ -55,7 +62,13 @@ export function invokeBundle(name: string, events: unknown[], env: Record<string
       let next = 0;
       async function invoke(event) {
         const deadline = Date.now() + (timeoutMs ?? 0);
-        const context = timeoutMs ? { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } : undefined;
+        let calls = 0;
+        const remaining = remainingTimesMs
+          ? () => remainingTimesMs[Math.min(calls++, remainingTimesMs.length - 1)]
+          : timeoutMs ? () => Math.max(0, deadline - Date.now()) : undefined;
+        const context = remaining || functionArn
+          ? { ...(remaining && { getRemainingTimeInMillis: remaining }), ...(functionArn && { invokedFunctionArn: functionArn }) }
+          : undefined;
         return handler(event, context);
       }
       async function worker() {

@@ -1,0 +1,57 @@
+import type { EC2Client, EC2ClientConfig, Filter, Instance } from '@aws-sdk/client-ec2';
+import { assumedRoleCredentials } from './assumed-role';
+import type { IngestConfig } from './config';
+import { HostEnricher } from './enrich';
+import { dynamoLedger, type Ledger } from './ledger';
+import { peopleSource, type PeopleSource } from './people-source';
+import { rulesSource, type RulesSource } from './rules-step';
+
+/**
+ * What turning records into alerts reads besides the records, built once per container from the
+ * settings: EC2 (enrichment), the ledger, the people directory and the rules. Shared by the ingest
+ * function and the reconciler, so a recovered login is made exactly as a real-time one.
+ */
+export interface AlertSources {
+  /** Absent when enrichment is off. */
+  readonly enricher?: HostEnricher;
+  readonly ledger?: Ledger;
+  readonly people?: PeopleSource;
+  readonly rules?: RulesSource;
+}
+
+// The EC2 client is large (a third of a second to load): load it on the first SSH delivery that
+// needs enrichment, so console sign-ins and cold starts do not pay for it.
+let ec2Module: typeof import('@aws-sdk/client-ec2') | undefined;
+function loadEc2() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  ec2Module ??= require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2');
+  return ec2Module;
+}
+
+/** DescribeInstances (every page) with this function's credentials, or with a role in another account. */
+function describeWith(credentials?: EC2ClientConfig['credentials']): (filter: Filter) => Promise<Instance[]> {
+  let client: EC2Client | undefined;
+  return async (filter) => {
+    const module = loadEc2();
+    client ??= new module.EC2Client(credentials ? { credentials } : {});
+    const instances: Instance[] = [];
+    for await (const page of module.paginateDescribeInstances({ client, pageSize: 1000 }, { Filters: [filter] })) {
+      for (const reservation of page.Reservations ?? []) instances.push(...(reservation.Instances ?? []));
+    }
+    return instances;
+  };
+}
+
+export function alertSources(config: IngestConfig): AlertSources {
+  const remotes = config.enrichmentRoleArns.map((roleArn) => ({
+    account: roleArn.split(':')[4],
+    describe: describeWith(assumedRoleCredentials(roleArn, 'cdk-login-alerts-enrichment')),
+  }));
+  return {
+    ...(config.enrichInstances && { enricher: new HostEnricher(describeWith(), config.instanceCacheTtlMs, Date.now, remotes) }),
+    ...(config.ledgerTableName && { ledger: dynamoLedger(config.ledgerTableName) }),
+    ...(config.peopleDirectory && { people: peopleSource(config.peopleDirectory) }),
+    // Inline rules are checked here: a bad ALERT_RULES fails every invocation, loudly.
+    ...(config.alertRules && { rules: rulesSource(config.alertRules) }),
+  };
+}
