@@ -6,15 +6,19 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as ts from 'typescript';
 import { naiveIngest } from './naive-ingest';
+import { publishedItems } from '../lambda/ingest/published-records';
 import { AlertRules } from '../lambda/ingest/rules';
 import type { Alert } from '../lambda/shared/alert';
 import { sshAlert } from '../test/support/alerts';
 import { AwsCallCounter } from '../test/support/aws-call-counter';
+import { CloudTrailFake } from '../test/support/cloudtrail-fake';
 import { awsConfig } from '../test/support/estate';
 import { logsDelivery } from '../test/support/fixtures';
 import { bundlePath, invokeBundle } from '../test/support/invoke-bundle';
@@ -278,8 +282,9 @@ async function ledger(): Promise<void> {
     }
     const rows: Array<Record<string, string>> = [];
     const modes: Array<{ name: string; env: Record<string, string>; perAlert?: { reads: number; writes: number; counters: number } }> = [
-      { name: 'on: links, history, repeats', env: { LEDGER_TABLE_NAME: 'ledger' }, perAlert: { reads: 4, writes: 3, counters: 1 } },
-      { name: 'on: links only', env: { LEDGER_TABLE_NAME: 'ledger', HISTORY_DAYS: '0', REPEAT_WINDOW_SECONDS: '0' }, perAlert: { reads: 1, writes: 1, counters: 0 } },
+      // Writes include the record of each published alert (what reconciliation checks).
+      { name: 'on: links, history, repeats', env: { LEDGER_TABLE_NAME: 'ledger' }, perAlert: { reads: 4, writes: 4, counters: 1 } },
+      { name: 'on: links only', env: { LEDGER_TABLE_NAME: 'ledger', HISTORY_DAYS: '0', REPEAT_WINDOW_SECONDS: '0' }, perAlert: { reads: 1, writes: 2, counters: 0 } },
       { name: 'off', env: {}, perAlert: undefined },
     ];
     for (const [index, mode] of modes.entries()) {
@@ -303,8 +308,9 @@ async function ledger(): Promise<void> {
     }
     table(`5. The login ledger: ${fmt(lines.length)} lines from ${instanceCount} instances, ${pushCount} Instance Connect pushes, one delivery (moto on loopback)`, rows);
     console.log('\nEach alert here carries a key fingerprint (one link key to read, one item to write), a person and a source (two history keys to read and'
-      + ' two items to write) and a repeat counter (one key to read, one counter to write): the goals are computed from the alert count. Pushes linked'
-      + ' to their login within the delivery are not alerts of their own.');
+      + ' two items to write) and a repeat counter (one key to read, one counter to write), and once published one item records it (and the push line'
+      + ' linked into it) for reconciliation: the goals are computed from the alert count. Pushes linked to their login within the delivery are not alerts'
+      + ' of their own.');
   } finally {
     await counter.stop();
     await moto.stop();
@@ -375,6 +381,121 @@ requests, CloudWatch Logs ingestion, EventBridge (free for AWS service events) a
 both. Cross-region forwarding of sign-ins adds one EventBridge PutEvents per forwarded sign-in.`);
 }
 
+/**
+ * 7. Reconciliation: what one run costs for the records in its window, against moto (CloudWatch
+ * Logs, DynamoDB, SNS) and the local LookupEvents fake (paced at CloudTrail's 2 calls a second).
+ * Steady state: every record already alerted (the ledger holds it). Then 1% never alerted: recovered.
+ */
+async function reconciliation(): Promise<void> {
+  const [lineCount, trailCount] = QUICK ? [1000, 100] : [10_000, 1000];
+  const moto = await startMoto();
+  const counter = await AwsCallCounter.start(moto.endpoint);
+  const trail = await CloudTrailFake.start();
+  try {
+    const config = awsConfig(moto.endpoint);
+    const dynamo = new DynamoDBClient(config);
+    const documents = DynamoDBDocumentClient.from(dynamo);
+    const { TopicArn } = await new SNSClient(config).send(new CreateTopicCommand({ Name: 'bench-reconcile' }));
+    const logs = new CloudWatchLogsClient(config);
+    const group = '/ec2/var/log/secure';
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    const streams = Array.from({ length: 20 }, (_, i) => `i-0bench${String(i).padStart(12, '0')}`);
+    for (const stream of streams) await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream }));
+    // Lines of the window (30 to 20 minutes ago), written as an agent would, in chronological batches.
+    const first = Date.now() - 30 * 60_000;
+    const perStream = Math.ceil(lineCount / streams.length);
+    for (const [s, stream] of streams.entries()) {
+      await logs.send(new PutLogEventsCommand({
+        logGroupName: group,
+        logStreamName: stream,
+        logEvents: Array.from({ length: perStream }, (_, n) => ({
+          timestamp: first + n * 50,
+          message: `Nov 21 09:15:02 ip-10-0-${s}-1 sshd[${n}]: Accepted publickey for deploy from 203.0.113.${n % 250} port ${20000 + n} ssh2: ED25519 SHA256:s${s}k${n}`,
+        })),
+      }));
+    }
+    const eventIds: string[] = [];
+    for (let n = 0; n < trailCount; n++) {
+      const id = `bench-${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
+      eventIds.push(id);
+      trail.add('eu-west-1', {
+        eventID: id, eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', eventTime: new Date(first + n * 300).toISOString(),
+        awsRegion: 'eu-west-1', recipientAccountId: '123456789012', sourceIPAddress: '198.51.100.7',
+        userIdentity: { type: 'IAMUser', userName: `u${n}`, arn: `arn:aws:iam::123456789012:user/u${n}`, accountId: '123456789012' },
+        responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: 'Yes' },
+      } as never);
+    }
+    // The ids CloudWatch Logs gave the lines: what a subscription delivered and ingest recorded.
+    const logIds: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await logs.send(new FilterLogEventsCommand({ logGroupName: group, nextToken: token }));
+      logIds.push(...(page.events ?? []).map((e) => e.eventId!));
+      token = page.nextToken;
+    } while (token);
+    const alertAll = async (skipEvery: number) => {
+      const ids = [...logIds, ...eventIds].filter((_, i) => skipEvery === 0 || i % skipEvery !== 0);
+      const items = publishedItems(ids, Date.now(), 'ingest');
+      for (let i = 0; i < items.length; i += 25) {
+        await documents.send(new BatchWriteCommand({ RequestItems: { ledger: items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: { ...item } } })) } }));
+      }
+      return ids.length;
+    };
+
+    const rows: Array<Record<string, string>> = [];
+    for (const [name, skipEvery, sources] of [
+      [`${fmt(lineCount)} log lines, all alerted`, 0, 'logs'],
+      [`${fmt(lineCount)} log lines, 1% never alerted`, 100, 'logs'],
+      [`${fmt(trailCount)} ConsoleLogin events, all alerted`, 0, 'cloudtrail'],
+      [`${fmt(trailCount)} ConsoleLogin events, 1% never alerted`, 100, 'cloudtrail'],
+    ] as Array<[string, number, 'logs' | 'cloudtrail']>) {
+      // A fresh ledger for each case: what was alerted, and nothing else.
+      await dynamo.send(new DeleteTableCommand({ TableName: 'ledger' })).catch(() => undefined);
+      await dynamo.send(new CreateTableCommand({
+        TableName: 'ledger',
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      }));
+      await alertAll(skipEvery);
+      counter.reset();
+      trail.calls.length = 0;
+      const env = {
+        AWS_ENDPOINT_URL: counter.endpoint, AWS_ENDPOINT_URL_CLOUDTRAIL: trail.endpoint, ALERT_TOPIC_ARN: TopicArn!, LEDGER_TABLE_NAME: 'ledger',
+        ENRICH_INSTANCES: 'false', HISTORY_DAYS: '0', REPEAT_WINDOW_SECONDS: '0', POWERTOOLS_METRICS_DISABLED: 'true',
+        RECONCILE_LOG_GROUPS: sources === 'logs' ? group : '', RECONCILE_EVENT_NAMES: sources === 'cloudtrail' ? 'ConsoleLogin' : '',
+      };
+      const run = await invokeBundle('reconcile', [{}], env, { timed: true, functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:bench' });
+      const summary = run.invocations[0].result as { recordsRead: number; recovered: number } | undefined;
+      if (!summary) throw new Error(`reconcile failed: ${JSON.stringify(run.invocations[0].error)}\n${run.logs.slice(-2000)}`);
+      const seconds = run.invocations[0].ms! / 1000;
+      rows.push({
+        'window holds': name,
+        'read': fmt(summary.recordsRead),
+        'recovered': fmt(summary.recovered),
+        [sources === 'logs' ? 'FilterLogEvents' : 'LookupEvents']: String(sources === 'logs' ? counter.count('FilterLogEvents') : trail.calls.length),
+        'BatchGetItem': String(counter.count('BatchGetItem')),
+        'TransactWriteItems': String(counter.count('TransactWriteItems')),
+        'BatchWriteItem': String(counter.count('BatchWriteItem')),
+        'PublishBatch': String(counter.count('PublishBatch')),
+        'time (s)': fmt(seconds, 1),
+        // Lambda arm64 at 256 MB: $0.0000133334 per GB-second (us-east-1 list price), plus $0.20 per million requests.
+        'Lambda ($ per run)': `$${(seconds * 0.25 * 0.0000133334 + 0.0000002).toFixed(6)}`,
+      });
+    }
+    // One table per kind of source: their call columns differ.
+    table(`7. Reconciliation: one run per ${fmt(lineCount)} log lines in the window (moto on loopback)`, rows.slice(0, 2));
+    table(`7a. Reconciliation: one run per ${fmt(trailCount)} CloudTrail events in the window (LookupEvents fake, paced at 2 calls a second)`, rows.slice(2));
+    console.log('\nBatchGetItem reads each record\'s ledger item (100 a call); a never-alerted record costs one claim (TransactWriteItems, 100 a call), its'
+      + ' publish (PublishBatch, 10 a call) and its record (BatchWriteItem, 25 a call). LookupEvents returns 50 events a call and CloudTrail allows two'
+      + ' calls a second per region: the CloudTrail time is the pacing. Each event name and region is its own series (one call at least, even when empty).');
+  } finally {
+    await trail.stop();
+    await counter.stop();
+    await moto.stop();
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`# cdk-login-alerts benchmarks${QUICK ? ' (quick: proves each section runs; figures mean nothing)' : ''}\n\n${new Date().toISOString()} · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model} · ${fmt(totalmem() / 2 ** 30)} GiB`);
   const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -388,6 +509,7 @@ async function main(): Promise<void> {
   if (want('paper')) onPaper();
   if (want('ledger')) await ledger();
   if (want('rules')) rules();
+  if (want('reconcile')) await reconciliation();
 }
 
 main().catch((error) => {

@@ -6,6 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { AlertRule } from './alert-rules';
 import type { AlertDestination } from './destinations';
 import type { PeopleDirectory } from './people-directory';
+import type { ReconcileOptions } from './reconcile-options';
 
 /**
  * Properties of {@link LoginAlerts}.
@@ -250,4 +251,14 @@ export interface LoginAlertsProps {
    * @default false
    */
   readonly dashboard?: boolean;
+
+  /**
+   * Reconciliation, a second source that proves no login was missed: a scheduled function re-reads
+   * the SSH log groups (FilterLogEvents, the subscription filter's pattern) and CloudTrail event
+   * history (LookupEvents) for the window since its last run, and publishes every login the ledger
+   * has no alert for, with the reason `recovered by reconciliation`, and alarms. Needs `ledger`.
+   *
+   * @default - no reconciliation
+   */
+  readonly reconcile?: ReconcileOptions;
 }

@@ -3,7 +3,6 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -13,15 +12,16 @@ import { Construct } from 'constructs';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
 import type { LoginAlertsProps } from './login-alerts-props';
 import { deadLetterAlarm, functionAlarms, topicRedriveAlarm } from './private/alarms';
-import { bindAlertRules } from './private/alert-rules-binding';
-import { createAlertTopic, createPipelineAlarmTopic, grantPublish, MEMBER_INGEST_ROLE_PREFIX, restrictPublishers } from './private/alert-topic';
+import { configureAlertMaker, type AlertMakerSettings } from './private/alert-maker';
+import { createAlertTopic, createPipelineAlarmTopic, MEMBER_INGEST_ROLE_PREFIX, restrictPublishers } from './private/alert-topic';
 import { bundledFunction } from './private/bundled-function';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
 import { PipelineDashboard } from './private/dashboard';
 import { createDeadLetterKey, deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
-import { grantInstanceLookups } from './private/instance-lookups';
-import { createLoginLedger, grantLedgerReadWrite, ledgerSettings, ledgerUnavailableAlarm } from './private/login-ledger';
+import { SESSION_EVENT_NAMES } from './private/event-patterns';
+import { createLoginLedger, ledgerSettings, ledgerUnavailableAlarm } from './private/login-ledger';
 import { metricsEnvironment } from './private/pipeline-metrics';
+import { Reconciler } from './private/reconciler';
 import { SshLogGroupSubscriptions } from './private/ssh-log-groups';
 import { checkProps, requireASource, topicKeyToGrant } from './private/synth-checks';
 
@@ -79,6 +79,13 @@ export class LoginAlerts extends Construct {
   public readonly ingestFunction: lambda.IFunction;
 
   /**
+   * The reconciliation function, run on a schedule; its log says which logins it recovered.
+   *
+   * Conditional: only with `reconcile`.
+   */
+  public readonly reconcileFunction?: lambda.IFunction;
+
+  /**
    * The ingest function's log group.
    */
   public readonly ingestLogGroup: logs.ILogGroup;
@@ -120,6 +127,7 @@ export class LoginAlerts extends Construct {
 
   private readonly ingest: lambda.Function;
   private readonly ssh: SshLogGroupSubscriptions;
+  private readonly reconciler?: Reconciler;
   private readonly boundDestinations: AlertDestinationResources[] = [];
   private readonly logRetention: logs.RetentionDays;
   private readonly routingTagKeys: string[];
@@ -136,6 +144,8 @@ export class LoginAlerts extends Construct {
     // The metrics' `Deployment` dimension: stable for this construct, distinct from others in the account.
     this.deploymentName = (props.metrics ?? true) ? Names.uniqueResourceName(this, { maxLength: 64 }) : undefined;
     const trustedCidrs = props.trustedCidrs ?? [];
+    const consoleSignIns = props.consoleSignIns ?? true;
+    const sessionEvents = props.sessionEvents ?? true;
     const cacheTtl = props.instanceCacheTtl ?? Duration.minutes(5);
     const enrich = props.enrichInstances ?? true;
     const enrichmentRoleArns = (props.enrichmentAccounts ?? []).map((account) =>
@@ -159,6 +169,19 @@ export class LoginAlerts extends Construct {
     this.ingestDeadLetterQueue = ingestDeadLetters;
     const ledger = (props.ledger ?? true) ? createLoginLedger(this) : undefined;
     this.ledgerTable = ledger?.table;
+    // The settings of a function that makes alerts: the ingest function's, and the reconciler's.
+    const environment = {
+      ALERT_TOPIC_ARN: this.topic.topicArn,
+      TRUSTED_CIDRS: trustedCidrs.join(','),
+      ENRICH_INSTANCES: String(enrich),
+      INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
+      ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
+      ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName, ...ledgerSettings(props) }),
+      ...(props.routingTagKeys?.length && { ROUTING_TAG_KEYS: props.routingTagKeys.join(',') }),
+      ...metricsEnvironment(this.deploymentName),
+    };
+    const topicKey = this.topicKey ?? topicKeyToGrant(this, props);
+    const maker: AlertMakerSettings = { topic: this.topic, topicKey, enrich, enrichmentRoleArns, ledger, people: props.people, rules: props.rules };
     const { fn, logGroup } = bundledFunction(this, 'IngestFunction', {
       bundle: 'ingest',
       description: 'cdk-login-alerts: turns SSH logins, console sign-ins, sessions and Instance Connect calls into alerts on the topic',
@@ -170,49 +193,46 @@ export class LoginAlerts extends Construct {
       onFailure: new QueueOnFailure(ingestDeadLetters),
       // Publishing to a given topic (a central account's, say): a name its policy can allow by pattern.
       roleName: props.topic ? `${MEMBER_INGEST_ROLE_PREFIX}${Names.uniqueResourceName(this, { maxLength: 64 - MEMBER_INGEST_ROLE_PREFIX.length })}` : undefined,
-      environment: {
-        ALERT_TOPIC_ARN: this.topic.topicArn,
-        TRUSTED_CIDRS: trustedCidrs.join(','),
-        ENRICH_INSTANCES: String(enrich),
-        INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
-        ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
-        ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName, ...ledgerSettings(props) }),
-        ...(props.routingTagKeys?.length && { ROUTING_TAG_KEYS: props.routingTagKeys.join(',') }),
-        ...metricsEnvironment(this.deploymentName),
-      },
+      environment,
     });
     this.ingest = fn;
     this.ingestFunction = fn;
     this.ingestLogGroup = logGroup;
-    grantPublish(this.topic, this.topicKey ?? topicKeyToGrant(this, props), this.ingest);
-    if (enrichmentRoleArns.length > 0) {
-      this.ingest.addToRolePolicy(new iam.PolicyStatement({ sid: 'AssumeEnrichmentRoles', actions: ['sts:AssumeRole'], resources: enrichmentRoleArns }));
-    }
-    if (created) restrictPublishers(created.topic, this.ingest.role!, props.organizationId);
+    configureAlertMaker(this, this.ingest, maker);
     grantDeadLetterWrite(ingestDeadLetters, this.deadLetterKey, this.ingest);
     this.addAlarms(new Construct(this, 'IngestAlarms'), 'ingest', this.ingest, ingestDeadLetters);
-    if (props.people) this.ingest.addEnvironment('PEOPLE_DIRECTORY', props.people.bind(this, this.ingest).uri);
-    if (props.rules?.length) bindAlertRules(this, fn, props.rules);
-    if (ledger) {
-      grantLedgerReadWrite(ledger.table, ledger.key, this.ingest);
-      this.watch([ledgerUnavailableAlarm(new Construct(this, 'LedgerAlarms'), logGroup)]);
+    if (ledger) this.watch([ledgerUnavailableAlarm(new Construct(this, 'LedgerAlarms'), logGroup)]);
+
+    if (props.reconcile) {
+      this.reconciler = new Reconciler(this, 'Reconcile', {
+        options: props.reconcile,
+        environment,
+        logRetention: this.logRetention,
+        eventNames: [...(consoleSignIns ? ['ConsoleLogin'] : []), ...(sessionEvents ? SESSION_EVENT_NAMES : [])],
+        allLogGroups: props.allLogGroups ?? false,
+        excludedLogGroups: () => this.ownLogGroups().map((g) => g.logGroupName).concat(props.excludeLogGroups ?? []),
+      });
+      configureAlertMaker(this.reconciler, this.reconciler.fn, maker, ['repeat#*', 'alert#*', 'reconcile#*']);
+      this.reconcileFunction = this.reconciler.fn;
+      this.watch(this.reconciler.alarms);
     }
-    if (enrich) grantInstanceLookups(this.ingest);
+    const publishers = [this.ingest.role!, ...(this.reconciler ? [this.reconciler.fn.role!] : [])];
+    if (created) restrictPublishers(created.topic, publishers, props.organizationId);
 
     this.ssh = new SshLogGroupSubscriptions(this, this.ingest);
     for (const group of props.sshLogGroups ?? []) this.addSshLogGroup(group);
     requireASource(this, {
       sshLogGroups: () => this.ssh.subscriptionFilters.length,
       allLogGroups: props.allLogGroups ?? false,
-      consoleSignIns: props.consoleSignIns ?? true,
-      sessionEvents: props.sessionEvents ?? true,
+      consoleSignIns,
+      sessionEvents,
     });
 
     const cloudTrail = watchCloudTrailEvents(this, {
       ingest: this.ingest,
       deadLetterQueue: ingestDeadLetters,
-      consoleSignIns: props.consoleSignIns ?? true,
-      sessionEvents: props.sessionEvents ?? true,
+      consoleSignIns,
+      sessionEvents,
       signInEventBus: props.signInEventBus,
       receiveForwardedSignIns: props.receiveForwardedSignIns,
       organizationId: props.organizationId,
@@ -224,8 +244,7 @@ export class LoginAlerts extends Construct {
     if (props.allLogGroups) {
       // The library's own log groups never loop back into it; nor do the ones excluded.
       const excluded = props.excludeLogGroups ?? [];
-      const ownLogGroups = () => [this.ingestLogGroup, ...this.boundDestinations.map((d) => d.logGroup)];
-      this.accountSubscriptionPolicy = this.ssh.subscribeAll(() => ownLogGroups().map((g) => g.logGroupName).concat(excluded));
+      this.accountSubscriptionPolicy = this.ssh.subscribeAll(() => this.ownLogGroups().map((g) => g.logGroupName).concat(excluded));
     }
 
     if (props.dashboard) {
@@ -234,6 +253,7 @@ export class LoginAlerts extends Construct {
         ruleNames: (props.rules ?? []).map((r) => r.name),
         ingestDeadLetterQueue: ingestDeadLetters,
         alarms: [...this.pipelineAlarms],
+        recoveries: this.reconciler?.recoveries,
       });
       this.dashboard = this.pipelineDashboard.dashboard;
     }
@@ -299,7 +319,14 @@ export class LoginAlerts extends Construct {
    * function's resource policy stays far under its 20 KB limit.
    */
   public addSshLogGroup(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
-    return this.ssh.add(logGroup);
+    const filter = this.ssh.add(logGroup);
+    this.reconciler?.addLogGroup(logGroup);
+    return filter;
+  }
+
+  /** The library's own log groups: never subscribed (no loops), never re-read. */
+  private ownLogGroups(): logs.ILogGroup[] {
+    return [this.ingestLogGroup, ...(this.reconciler ? [this.reconciler.logGroup] : []), ...this.boundDestinations.map((d) => d.logGroup)];
   }
 
   private addAlarms(scope: Construct, what: string, fn: lambda.IFunction, queue: sqs.IQueue): void {

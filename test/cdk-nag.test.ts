@@ -23,6 +23,7 @@ function everyOption(): Stack {
     allLogGroups: true,
     alarmTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true, masterKey: new kms.Key(stack, 'OpsKey', { enableKeyRotation: true }) }),
     people: PeopleDirectory.fromPeople([{ name: 'Alice Doe', email: 'alice@example.com', keyFingerprints: ['SHA256:aliceKey'] }]),
+    reconcile: { regions: ['eu-north-1'], logGroupNamePrefixes: ['/ec2/'] },
 
     destinations: [
       AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret('slack')) }),
@@ -54,6 +55,11 @@ test('every acknowledged finding carries a reason a reviewer can check', () => {
   const acknowledged = resources.flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
   expect(new Set(acknowledged.map((r: any) => r.id))).toEqual(new Set(['AwsSolutions-L1', 'AwsSolutions-SQS3', 'AwsSolutions-IAM5']));
   for (const rule of acknowledged) expect(rule.reason.length).toBeGreaterThan(60);
-  // The only wildcard resource acknowledged is DescribeInstances'.
-  expect(acknowledged.filter((r: any) => r.id === 'AwsSolutions-IAM5')).toEqual([expect.objectContaining({ applies_to: ['Resource::*'] })]);
+  // The wildcards acknowledged: DescribeInstances' (ingest and reconciler), and the reconciler's
+  // LookupEvents and DescribeLogGroups (no resource-level permissions) and its log group prefix.
+  expect(acknowledged.filter((r: any) => r.id === 'AwsSolutions-IAM5').map((r: any) => r.applies_to)).toEqual([
+    ['Resource::*'],
+    ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:logs:.+:log-group:.+$/g' }],
+    ['Resource::*'],
+  ]);
 });

@@ -25,6 +25,8 @@ const pagerDuty = new secretsmanager.Secret(stack, 'PagerDutyRoutingKey', { desc
 const alerts = new LoginAlerts(stack, 'LoginAlerts', {
   sshLogGroups: [logGroup],
   trustedCidrs: ['198.51.100.0/24'],
+  // The second source: re-reads the log group and sign-in history hourly, alerting on anything missed.
+  reconcile: {},
   destinations: [
     AlertDestination.slack({ webhook: SlackWebhook.fromSecret(slack) }),
     AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(pagerDuty), minSeverity: Severity.HIGH }),

@@ -69,11 +69,9 @@ describe('LoginAlerts: the ingest function', () => {
           { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunctionLogGroup'), 'Arn'] } },
           { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('Topic') } },
           { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('TopicKey'), 'Arn'] } },
-          { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] } },
-          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterKey'), 'Arn'] } },
           { Sid: 'LoginLedgerBatchReadWrite', Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] } },
           {
-            Sid: 'LoginLedgerRepeatCounters',
+            Sid: 'LoginLedgerConditionalWrites',
             Action: 'dynamodb:PutItem',
             Condition: { 'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] }, 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['repeat#*'] } },
             Effect: 'Allow',
@@ -81,6 +79,8 @@ describe('LoginAlerts: the ingest function', () => {
           },
           { Sid: 'LoginLedgerKey', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('LedgerKey'), 'Arn'] } },
           { Sid: 'DescribeInstancesForEnrichment', Action: 'ec2:DescribeInstances', Effect: 'Allow', Resource: '*' },
+          { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] } },
+          { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterKey'), 'Arn'] } },
         ],
       },
     });

@@ -9,26 +9,24 @@ import type { Cursor, LogGroupSource, Source, SourceRecord, TrailSource } from '
 import { isLoginLine, recoverAlerts, trailDetail } from './recover';
 import { reconcile, type PageOutcome, type RunSummary } from './run';
 import { Pacer, readTrailPage } from './trail-pages';
-import { countAlerts } from '../ingest/alert-metrics';
 import { readConfig, type IngestConfig } from '../ingest/config';
 import { errorText } from '../ingest/enrich';
 import { publishAlerts } from '../ingest/publish';
 import { PublishedIds } from '../ingest/published-ids';
 import { recordPublished } from '../ingest/refine';
 import { alertSources, type AlertSources } from '../ingest/sources';
-import { PipelineMetrics } from '../shared/metrics';
 
 /**
  * The reconciler: a scheduled second source that proves no login was missed. It re-reads the SSH
  * log groups (FilterLogEvents, the subscription filter's pattern) and CloudTrail event history
  * (LookupEvents by event name, in each region watched) for a past window, and publishes every
  * login whose record the ledger has no published alert for, exactly as the ingest function would,
- * with the reason `recovered by reconciliation`. Each recovery is logged (a metric filter counts
- * them and alarms: a recovery means the real-time path lost something).
+ * with the reason `recovered by reconciliation`. Each recovery is logged, and that line is its
+ * metric: the construct's metric filter counts it and alarms (a recovery means the real-time path
+ * lost something), with or without the pipeline's EMF metrics.
  */
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-reconcile' });
-const metrics = new PipelineMetrics('reconcile');
 const sns = new SNSClient({});
 const published = new PublishedIds();
 /**
@@ -93,7 +91,6 @@ export async function handler(_event: unknown, context?: Context): Promise<RunSu
     },
     recoverPage: (records) => recoverPage(s, records, account, leaseUntil),
   });
-  metrics.flush();
   logger.info('reconciliation run', { ...summary });
   return summary;
 }
@@ -151,13 +148,12 @@ async function recoverPage(s: State, records: SourceRecord[], account: string, l
   }
   // Every claimed record is settled now, including one that made no alert of its own (it joined another).
   const ids = [...recovered.alerts.map((a) => a.id), ...recovered.recordIds, ...claims.claimed.keys()];
-  const recorded = await recordPublished(s.sources, ids, 'reconcile', logger);
+  await recordPublished(s.sources, ids, 'reconcile', logger);
   for (const alert of recovered.alerts) {
     // The exact message is what the construct's recovery alarm counts: keep it.
     logger.warn('login recovered by reconciliation', {
       alertId: alert.id, kind: alert.kind, severity: alert.severity, user: alert.user, time: alert.time, summary: alert.summary, origin: alert.origin,
     });
   }
-  countAlerts(metrics, recovered.alerts, { ...recovered.problems, ledger: recovered.problems.ledger || !recorded });
   return { ...outcome, recovered: recovered.alerts.length };
 }

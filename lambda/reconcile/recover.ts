@@ -68,7 +68,6 @@ export interface Recovered {
   readonly alerts: Alert[];
   /** The records the alerts stand for, as the ledger records them once published. */
   readonly recordIds: string[];
-  readonly problems: { ledger: boolean; rules: boolean };
 }
 
 export async function recoverAlerts(
@@ -82,8 +81,8 @@ export async function recoverAlerts(
     drafted.push(...result.alerts);
     recordIds.push(...result.recordIds);
   }
-  const { alerts, problems } = await refineAlerts(drafted, sources, config, logger);
-  return { alerts: alerts.map((a) => ({ ...a, reasons: [...a.reasons, RECOVERED_REASON] })), recordIds, problems };
+  const { alerts } = await refineAlerts(drafted, sources, config, logger);
+  return { alerts: alerts.map((a) => ({ ...a, reasons: [...a.reasons, RECOVERED_REASON] })), recordIds };
 }
 
 export function isLogRecord(record: SourceRecord): record is LogRecord {

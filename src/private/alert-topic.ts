@@ -56,15 +56,17 @@ export function createAlertTopic(scope: Construct, organizationId?: string): { t
 }
 
 /**
- * Denies publishing to everyone but the given role and CloudWatch alarms (and, with an
+ * Denies publishing to everyone but the given roles and CloudWatch alarms (and, with an
  * organization, its members' ingest roles), so no other principal (however broad its IAM policy)
  * can forge an alert or drown real ones.
  */
-export function restrictPublishers(topic: sns.Topic, publisher: iam.IRole, organizationId?: string): void {
+export function restrictPublishers(topic: sns.Topic, publishers: iam.IRole[], organizationId?: string): void {
   // Negated operators are true when the key is absent: IAM principals have no PrincipalServiceName,
-  // service principals no PrincipalArn. The conditions of one statement must all hold to deny.
+  // service principals no PrincipalArn. The conditions of one statement must all hold to deny; with
+  // a list of values, StringNotEquals holds when the key equals none of them.
+  const roleArns = publishers.map((p) => p.roleArn);
   const notIngestOrAlarms = {
-    'aws:PrincipalArn': publisher.roleArn,
+    'aws:PrincipalArn': roleArns.length === 1 ? roleArns[0] : roleArns,
     'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com',
   };
   denyPublishing(topic, 'DenyPublishingExceptIngestAndAlarms', {
@@ -74,7 +76,7 @@ export function restrictPublishers(topic: sns.Topic, publisher: iam.IRole, organ
   // Within the organization, only roles named like member ingest roles: denied unless the name fits.
   denyPublishing(topic, 'DenyOrganizationPublishingExceptMemberIngestRoles', {
     StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' },
-    ArnNotLike: { 'aws:PrincipalArn': [publisher.roleArn, memberIngestRoles(topic)] },
+    ArnNotLike: { 'aws:PrincipalArn': [...roleArns, memberIngestRoles(topic)] },
   });
 }
 

@@ -20,6 +20,8 @@ export interface DashboardOptions {
   readonly ruleNames: string[];
   readonly ingestDeadLetterQueue: sqs.IQueue;
   readonly alarms: cloudwatch.IAlarm[];
+  /** Logins the reconciler recovered (its metric filter); absent without `reconcile`. */
+  readonly recoveries?: cloudwatch.Metric;
 }
 
 export class PipelineDashboard {
@@ -54,6 +56,10 @@ export class PipelineDashboard {
       this.graph('Dead letters waiting: ingest', [depth(options.ingestDeadLetterQueue, 'ingest')], 12),
       new cloudwatch.AlarmStatusWidget({ title: 'Pipeline alarms', alarms: options.alarms, width: 12, height: 6 }),
     );
+    if (options.recoveries) {
+      // Every point above zero is a login the real-time path lost and reconciliation alerted late.
+      this.dashboard.addWidgets(this.graph('Recovered by reconciliation', [options.recoveries.with({ period: PERIOD, label: 'recovered logins' })], 24));
+    }
   }
 
   /** A row for a destination: what it delivered, dead-lettered and will retry; its queue; its alarms. */

@@ -16,11 +16,13 @@ export const CONSOLE_LOGIN_PATTERN: events.EventPattern = {
  * EventBridge gives Instance Connect events is not documented. The two lists never combine into a
  * call that does not exist (no service logs another's event names).
  */
+export const SESSION_EVENT_NAMES = ['StartSession', 'ResumeSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'];
+
 export const SESSION_EVENTS_PATTERN: events.EventPattern = {
   detailType: ['AWS API Call via CloudTrail'],
   detail: {
     eventSource: ['ssm.amazonaws.com', 'ec2-instance-connect.amazonaws.com'],
-    eventName: ['StartSession', 'ResumeSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'],
+    eventName: SESSION_EVENT_NAMES,
   },
 };
 

@@ -27,21 +27,24 @@ export function createLoginLedger(scope: Construct): { table: dynamodb.Table; ke
   return { table, key };
 }
 
-/** Batch reads and writes on the table, and the key operations they need; nothing else. */
-export function grantLedgerReadWrite(table: dynamodb.ITable, key: kms.IKey, grantee: iam.IGrantable): void {
+/**
+ * Batch reads and writes on the table, and the key operations they need; nothing else. Conditional
+ * writes (repeat counters; the reconciler's claims and checkpoint) go through TransactWriteItems,
+ * whose Put needs dynamodb:PutItem: granted only there, and only on items whose keys start so.
+ */
+export function grantLedgerReadWrite(table: dynamodb.ITable, key: kms.IKey, grantee: iam.IGrantable, conditionalKeys = ['repeat#*']): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'LoginLedgerBatchReadWrite',
     actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
     resources: [table.tableArn],
   }));
-  // Repeat counters are written in transactions, whose Put needs dynamodb:PutItem: only there, only on them.
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'LoginLedgerRepeatCounters',
+    sid: 'LoginLedgerConditionalWrites',
     actions: ['dynamodb:PutItem'],
     resources: [table.tableArn],
     conditions: {
       'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['repeat#*'] },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': conditionalKeys },
     },
   }));
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({

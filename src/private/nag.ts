@@ -9,8 +9,8 @@ import type { IConstruct } from 'constructs';
 export interface NagAcknowledgement {
   readonly id: string;
   readonly reason: string;
-  /** Finding details it covers (e.g. `Resource::*`); all of the rule's findings when omitted. */
-  readonly appliesTo?: string[];
+  /** Finding details it covers (e.g. `Resource::*`, or `{ regex: '/^Resource::…$/g' }`); all of the rule's findings when omitted. */
+  readonly appliesTo?: Array<string | { regex: string }>;
 }
 
 export function acknowledgeNag(construct: IConstruct, ...acknowledgements: NagAcknowledgement[]): void {

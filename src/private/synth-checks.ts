@@ -58,6 +58,9 @@ export function checkProps(props: LoginAlertsProps): void {
   if (props.ledger === false && (props.repeatWindow !== undefined || props.historyPeriod !== undefined)) {
     throw new Error(`${prop('repeatWindow')} and ${prop('historyPeriod')} are kept in the login ledger: leave ${prop('ledger')} on`);
   }
+  if (props.reconcile && props.ledger === false) {
+    throw new Error(`${prop('reconcile')} finds the logins that were never alerted in the login ledger: leave ${prop('ledger')} on`);
+  }
   checkRoutingTagKeys(props.routingTagKeys ?? [], prop('routingTagKeys'));
   if (props.excludeLogGroups?.length && !props.allLogGroups) {
     throw new Error(`${prop('excludeLogGroups')} only applies with ${prop('allLogGroups')}: without it, only ${prop('sshLogGroups')} are subscribed`);
