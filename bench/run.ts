@@ -6,9 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as ts from 'typescript';
@@ -282,9 +282,8 @@ async function ledger(): Promise<void> {
     }
     const rows: Array<Record<string, string>> = [];
     const modes: Array<{ name: string; env: Record<string, string>; perAlert?: { reads: number; writes: number; counters: number } }> = [
-      // Writes include the record of each published alert (what reconciliation checks).
-      { name: 'on: links, history, repeats', env: { LEDGER_TABLE_NAME: 'ledger' }, perAlert: { reads: 4, writes: 4, counters: 1 } },
-      { name: 'on: links only', env: { LEDGER_TABLE_NAME: 'ledger', HISTORY_DAYS: '0', REPEAT_WINDOW_SECONDS: '0' }, perAlert: { reads: 1, writes: 2, counters: 0 } },
+      { name: 'on: links, history, repeats', env: { LEDGER_TABLE_NAME: 'ledger' }, perAlert: { reads: 4, writes: 3, counters: 1 } },
+      { name: 'on: links only', env: { LEDGER_TABLE_NAME: 'ledger', HISTORY_DAYS: '0', REPEAT_WINDOW_SECONDS: '0' }, perAlert: { reads: 1, writes: 1, counters: 0 } },
       { name: 'off', env: {}, perAlert: undefined },
     ];
     for (const [index, mode] of modes.entries()) {
@@ -300,16 +299,17 @@ async function ledger(): Promise<void> {
         'BatchGetItem': String(counter.count('BatchGetItem')),
         'BatchWriteItem': String(counter.count('BatchWriteItem')),
         'TransactWriteItems': String(counter.count('TransactWriteItems')),
-        // At most these many keys, items and counters per alert (fewer where alerts share them).
+        // At most these many keys, items and counters per alert (fewer where alerts share them), and
+        // one item per line published (the record reconciliation checks).
         'goal (reads / writes / counts)': per
-          ? `≤ ${Math.ceil((per.reads * alerts) / 100)} / ≤ ${Math.ceil((per.writes * alerts) / 25)} / ≤ ${Math.ceil((per.counters * alerts) / 100)}` : '-',
+          ? `≤ ${Math.ceil((per.reads * alerts) / 100)} / ≤ ${Math.ceil((per.writes * alerts + lines.length) / 25)} / ≤ ${Math.ceil((per.counters * alerts) / 100)}` : '-',
         'time (ms)': fmt(result.invocations[0].ms!),
       });
     }
     table(`5. The login ledger: ${fmt(lines.length)} lines from ${instanceCount} instances, ${pushCount} Instance Connect pushes, one delivery (moto on loopback)`, rows);
     console.log('\nEach alert here carries a key fingerprint (one link key to read, one item to write), a person and a source (two history keys to read and'
-      + ' two items to write) and a repeat counter (one key to read, one counter to write), and once published one item records it (and the push line'
-      + ' linked into it) for reconciliation: the goals are computed from the alert count. Pushes linked to their login within the delivery are not alerts'
+      + ' two items to write) and a repeat counter (one key to read, one counter to write), and once published one item records each line'
+      + ' it stands for (the login, and a push line linked into it) for reconciliation: the goals are computed from the alert and line counts. Pushes linked to their login within the delivery are not alerts'
       + ' of their own.');
   } finally {
     await counter.stop();
@@ -419,10 +419,16 @@ async function reconciliation(): Promise<void> {
       const id = `bench-${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`;
       eventIds.push(id);
       trail.add('eu-west-1', {
-        eventID: id, eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', eventTime: new Date(first + n * 300).toISOString(),
-        awsRegion: 'eu-west-1', recipientAccountId: '123456789012', sourceIPAddress: '198.51.100.7',
+        eventID: id,
+        eventName: 'ConsoleLogin',
+        eventSource: 'signin.amazonaws.com',
+        eventTime: new Date(first + n * 300).toISOString(),
+        awsRegion: 'eu-west-1',
+        recipientAccountId: '123456789012',
+        sourceIPAddress: '198.51.100.7',
         userIdentity: { type: 'IAMUser', userName: `u${n}`, arn: `arn:aws:iam::123456789012:user/u${n}`, accountId: '123456789012' },
-        responseElements: { ConsoleLogin: 'Success' }, additionalEventData: { MFAUsed: 'Yes' },
+        responseElements: { ConsoleLogin: 'Success' },
+        additionalEventData: { MFAUsed: 'Yes' },
       } as never);
     }
     // The ids CloudWatch Logs gave the lines: what a subscription delivered and ingest recorded.
@@ -437,7 +443,8 @@ async function reconciliation(): Promise<void> {
       const ids = [...logIds, ...eventIds].filter((_, i) => skipEvery === 0 || i % skipEvery !== 0);
       const items = publishedItems(ids, Date.now(), 'ingest');
       for (let i = 0; i < items.length; i += 25) {
-        await documents.send(new BatchWriteCommand({ RequestItems: { ledger: items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: { ...item } } })) } }));
+        const puts = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: { ...item } } }));
+        await documents.send(new BatchWriteCommand({ RequestItems: { ledger: puts } }));
       }
       return ids.length;
     };
@@ -461,9 +468,16 @@ async function reconciliation(): Promise<void> {
       counter.reset();
       trail.calls.length = 0;
       const env = {
-        AWS_ENDPOINT_URL: counter.endpoint, AWS_ENDPOINT_URL_CLOUDTRAIL: trail.endpoint, ALERT_TOPIC_ARN: TopicArn!, LEDGER_TABLE_NAME: 'ledger',
-        ENRICH_INSTANCES: 'false', HISTORY_DAYS: '0', REPEAT_WINDOW_SECONDS: '0', POWERTOOLS_METRICS_DISABLED: 'true',
-        RECONCILE_LOG_GROUPS: sources === 'logs' ? group : '', RECONCILE_EVENT_NAMES: sources === 'cloudtrail' ? 'ConsoleLogin' : '',
+        AWS_ENDPOINT_URL: counter.endpoint,
+        AWS_ENDPOINT_URL_CLOUDTRAIL: trail.endpoint,
+        ALERT_TOPIC_ARN: TopicArn!,
+        LEDGER_TABLE_NAME: 'ledger',
+        ENRICH_INSTANCES: 'false',
+        HISTORY_DAYS: '0',
+        REPEAT_WINDOW_SECONDS: '0',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        RECONCILE_LOG_GROUPS: sources === 'logs' ? group : '',
+        RECONCILE_EVENT_NAMES: sources === 'cloudtrail' ? 'ConsoleLogin' : '',
       };
       const run = await invokeBundle('reconcile', [{}], env, { timed: true, functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:bench' });
       const summary = run.invocations[0].result as { recordsRead: number; recovered: number } | undefined;

@@ -12,7 +12,9 @@ const [pack] = JSON.parse(execFileSync(npm, ['pack', '--dry-run', '--json', '--i
 const files: string[] = pack.files.map((f: { path: string }) => f.path);
 
 describe('npm package contents', () => {
-  test.each(['assets/ingest/index.js', 'assets/slack/index.js', 'assets/pagerduty/index.js', 'assets/cli/index.js', 'schema/alert.v1.json', 'lib/index.js', 'lib/login-alerts.js', 'lib/index.d.ts', '.jsii', 'README.md', 'LICENSE', 'package.json'])('contains %s', (file) => {
+  test.each([
+    'assets/ingest/index.js', 'assets/slack/index.js', 'assets/pagerduty/index.js', 'assets/reconcile/index.js', 'assets/cli/index.js', 'schema/alert.v1.json', 'lib/index.js', 'lib/login-alerts.js', 'lib/index.d.ts', '.jsii', 'README.md', 'LICENSE', 'package.json',
+  ])('contains %s', (file) => {
     expect(files).toContain(file);
   });
 
