@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,7 +19,7 @@ import type { Alert } from '../lambda/shared/alert';
 import { sshAlert } from '../test/support/alerts';
 import { AwsCallCounter } from '../test/support/aws-call-counter';
 import { CloudTrailFake } from '../test/support/cloudtrail-fake';
-import { awsConfig } from '../test/support/estate';
+import { awsConfig, createLedgerTable } from '../test/support/estate';
 import { logsDelivery } from '../test/support/fixtures';
 import { bundlePath, invokeBundle } from '../test/support/invoke-bundle';
 import { startMoto } from '../test/support/moto';
@@ -263,12 +263,7 @@ async function ledger(): Promise<void> {
   const moto = await startMoto();
   const counter = await AwsCallCounter.start(moto.endpoint);
   try {
-    await new DynamoDBClient(awsConfig(moto.endpoint)).send(new CreateTableCommand({
-      TableName: 'ledger',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-    }));
+    await createLedgerTable(moto.endpoint);
     const run = await new EC2Client(awsConfig(moto.endpoint)).send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: instanceCount, MaxCount: instanceCount }));
     const hosts = run.Instances!.map((i) => `ip-${i.PrivateIpAddress!.replace(/\./g, '-')}`);
     const { TopicArn } = await new SNSClient(awsConfig(moto.endpoint)).send(new CreateTopicCommand({ Name: 'bench-ledger' }));
@@ -458,12 +453,7 @@ async function reconciliation(): Promise<void> {
     ] as Array<[string, number, 'logs' | 'cloudtrail']>) {
       // A fresh ledger for each case: what was alerted, and nothing else.
       await dynamo.send(new DeleteTableCommand({ TableName: 'ledger' })).catch(() => undefined);
-      await dynamo.send(new CreateTableCommand({
-        TableName: 'ledger',
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      }));
+      await createLedgerTable(moto.endpoint);
       await alertAll(skipEvery);
       counter.reset();
       trail.calls.length = 0;

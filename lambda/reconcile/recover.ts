@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { LogRecord, SourceRecord, TrailRecord } from './records';
+import type { SourceRecord, TrailRecord } from './records';
 import { alertsFromEnvelope } from '../ingest/alerts-from-envelope';
 import type { IngestConfig } from '../ingest/config';
 import type { Envelope, LogsDelivery } from '../ingest/envelope';
@@ -83,8 +83,4 @@ export async function recoverAlerts(
   }
   const { alerts } = await refineAlerts(drafted, sources, config, logger);
   return { alerts: alerts.map((a) => ({ ...a, reasons: [...a.reasons, RECOVERED_REASON] })), recordIds };
-}
-
-export function isLogRecord(record: SourceRecord): record is LogRecord {
-  return record.kind === 'logs';
 }

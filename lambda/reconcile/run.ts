@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { nextWindow, readCheckpoint, writeCheckpoint, type ReconcileState } from './checkpoint';
+import { nextWindow, readCheckpoint, writeCheckpoint, type ReconcileState, type WindowOptions } from './checkpoint';
 import { describeSource, type Cursor, type Page, type Source, type SourceRecord, type Window } from './records';
 import type { Ledger } from '../ingest/ledger';
 
@@ -31,7 +31,7 @@ export interface RunDeps {
   readonly logger: Logger;
   readonly now: () => number;
   readonly remainingMs: () => number;
-  readonly windowOptions: { intervalMs: number; overlapMs: number; settleMs: number };
+  readonly windowOptions: WindowOptions;
   /** The sources of a new window, and why any could not be listed. */
   readonly sources: () => Promise<{ sources: Source[]; problems: string[] }>;
   readonly readPage: (cursor: Cursor, window: Window) => Promise<Page>;

@@ -1,7 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Names } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -74,9 +75,26 @@ export function topicRedriveAlarm(scope: Construct, topic: sns.ITopic): cloudwat
   });
 }
 
-const atLeastOnce = {
+/** One breach is enough: a missed login alert is the failure this library exists to prevent. */
+export const atLeastOnce = {
   threshold: 1,
   evaluationPeriods: 1,
   comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
   treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
 };
+
+/**
+ * Counts a function's log lines whose `message` is exactly `message` (Powertools' JSON lines) with a
+ * metric filter, so an alarm works whether or not the pipeline's EMF metrics are on. One metric per
+ * deployment, named `<metricPrefix>-<unique id of scope>`: a metric filter cannot add a fixed
+ * dimension, and two LoginAlerts in one account must not set off each other's alarm.
+ */
+export function countLogLines(scope: Construct, id: string, logGroup: logs.ILogGroup, message: string, metricPrefix: string): logs.MetricFilter {
+  return new logs.MetricFilter(scope, id, {
+    logGroup,
+    filterPattern: logs.FilterPattern.stringValue('$.message', '=', message),
+    metricNamespace: 'cdk-login-alerts',
+    metricName: `${metricPrefix}-${Names.uniqueResourceName(scope, { maxLength: 200 })}`,
+    metricValue: '1',
+  });
+}

@@ -1,3 +1,4 @@
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -20,7 +21,7 @@ export interface AlertMakerSettings {
   readonly topicKey?: kms.IKey;
   readonly enrich: boolean;
   readonly enrichmentRoleArns: string[];
-  readonly ledger?: { table: { tableArn: string } & Parameters<typeof grantLedgerReadWrite>[0]; key: kms.IKey };
+  readonly ledger?: { table: dynamodb.ITable; key: kms.IKey };
   readonly people?: PeopleDirectory;
   readonly rules?: AlertRule[];
 }

@@ -1,10 +1,11 @@
-import { Duration, Names } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { atLeastOnce, countLogLines } from './alarms';
 import type { LoginAlertsProps } from '../login-alerts-props';
 
 /**
@@ -59,21 +60,10 @@ export function grantLedgerReadWrite(table: dynamodb.ITable, key: kms.IKey, gran
  * the ledger's links) and alarms on the first.
  */
 export function ledgerUnavailableAlarm(scope: Construct, logGroup: logs.ILogGroup): cloudwatch.Alarm {
-  const filter = new logs.MetricFilter(scope, 'LedgerUnavailableMetric', {
-    logGroup,
-    filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'login ledger unavailable'),
-    metricNamespace: 'cdk-login-alerts',
-    // One metric per deployment (a metric filter cannot add a fixed dimension): two LoginAlerts in
-    // one account must not set off each other's alarm.
-    metricName: `LedgerUnavailable-${Names.uniqueResourceName(scope, { maxLength: 200 })}`,
-    metricValue: '1',
-  });
+  const filter = countLogLines(scope, 'LedgerUnavailableMetric', logGroup, 'login ledger unavailable', 'LedgerUnavailable');
   return filter.metric({ period: Duration.minutes(1), statistic: 'Sum' }).createAlarm(scope, 'LedgerUnavailableAlarm', {
     alarmDescription: 'cdk-login-alerts: the login ledger could not be read or written. Alerts still go out, without links across deliveries (Instance Connect attribution), login history or repeat counts; check the table, its key and DynamoDB throttling.',
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    ...atLeastOnce,
   });
 }
 

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { atLeastOnce, countLogLines } from './alarms';
 import { bundledFunction } from './bundled-function';
 import { acknowledgeNag } from './nag';
 import { isRegionName, prop } from './synth-checks';
@@ -98,14 +99,15 @@ export class Reconciler extends Construct {
       appliesTo: ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:logs:.+:log-group:.+$/g' }],
     });
 
-    this.recoveries = countLines(this, 'Recoveries', logGroup, 'login recovered by reconciliation');
+    const countLines = (name: string, message: string) => countLogLines(this, `${name}Metric`, logGroup, message, `Reconcile${name}`).metric({ statistic: 'Sum' });
+    this.recoveries = countLines('Recoveries', 'login recovered by reconciliation');
     this.alarms = [
       this.recoveries.createAlarm(this, 'RecoveryAlarm', {
         alarmDescription: 'cdk-login-alerts: reconciliation found logins the real-time path never alerted, and published them ("recovered by reconciliation"). '
           + `Something upstream lost them: a subscription filter removed, a delivery or an event dropped. Read the "login recovered by reconciliation" lines in log group ${logGroup.logGroupName} for which logins, then check the subscription filters, the ingest function's errors and the EventBridge rules.`,
         ...atLeastOnce,
       }),
-      countLines(this, 'Problems', logGroup, 'reconciliation problem').createAlarm(this, 'ProblemAlarm', {
+      countLines('Problems', 'reconciliation problem').createAlarm(this, 'ProblemAlarm', {
         alarmDescription: 'cdk-login-alerts: a reconciliation run could not read a source (a log group gone, access denied in a region) or a record; the rest of the run went on. '
           + `Its "reconciliation problem" lines in log group ${logGroup.logGroupName} say which and why; until it is fixed, that source is not checked.`,
         ...atLeastOnce,
@@ -127,27 +129,6 @@ export class Reconciler extends Construct {
     }
   }
 }
-
-/** Counts a reconciler log message with a metric filter: works whether or not `metrics` is on. */
-function countLines(scope: Construct, id: string, logGroup: logs.ILogGroup, message: string): cloudwatch.Metric {
-  const filter = new logs.MetricFilter(scope, `${id}Metric`, {
-    logGroup,
-    filterPattern: logs.FilterPattern.stringValue('$.message', '=', message),
-    metricNamespace: 'cdk-login-alerts',
-    // One metric per deployment (a metric filter cannot add a fixed dimension).
-    metricName: `Reconcile${id}-${Names.uniqueResourceName(scope, { maxLength: 200 })}`,
-    metricValue: '1',
-  });
-  return filter.metric({ statistic: 'Sum' });
-}
-
-/** One line is enough: a recovery is a login the real-time path lost. */
-const atLeastOnce = {
-  threshold: 1,
-  evaluationPeriods: 1,
-  comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-  treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-} as const;
 
 function checkReconcileOptions(options: ReconcileOptions, allLogGroups: boolean): void {
   const every = options.every ?? DEFAULT_RECONCILE_EVERY;

@@ -1,8 +1,7 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import type { Alert } from '../../lambda/shared/alert';
 import { useMotoWithCallCounter } from '../support/aws-call-counter';
-import { awsConfig, createTopicWithQueue, receiveBodies } from '../support/estate';
+import { awsConfig, createLedgerTable, createTopicWithQueue, receiveBodies } from '../support/estate';
 import { cloudTrailEvent, encodeLogs, logsPayload, sshLine } from '../support/fixtures';
 import { invokeBundle } from '../support/invoke-bundle';
 import { alertSchemaErrors } from '../support/schema';
@@ -20,13 +19,7 @@ const ALICE = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Administrat
 async function estate() {
   await aws.moto.reset();
   aws.counter.reset();
-  const dynamo = new DynamoDBClient(awsConfig(aws.moto.endpoint));
-  await dynamo.send(new CreateTableCommand({
-    TableName: 'ledger',
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-  }));
+  await createLedgerTable(aws.moto.endpoint);
   const run = await new EC2Client(awsConfig(aws.moto.endpoint)).send(new RunInstancesCommand({
     ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'web-1' }] }],
   }));

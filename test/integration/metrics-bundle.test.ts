@@ -1,6 +1,5 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AlertRule } from '../../src';
-import { awsConfig, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification, receiveBodies } from '../support/estate';
+import { createLedgerTable, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification, receiveBodies } from '../support/estate';
 import { encodeLogs, logsPayload } from '../support/fixtures';
 import { HttpReceiver } from '../support/http-receiver';
 import { invokeBundle } from '../support/invoke-bundle';
@@ -40,12 +39,7 @@ const DEPLOYMENT = { POWERTOOLS_METRICS_NAMESPACE: 'cdk-login-alerts', DEPLOYMEN
 
 test('ingest: logins by kind and severity, suppressed by rule, repeats, first-seen sources, unparsed lines, failed enrichment', async () => {
   await moto.reset();
-  await new DynamoDBClient(awsConfig(moto.endpoint)).send(new CreateTableCommand({
-    TableName: 'ledger',
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-  }));
+  await createLedgerTable(moto.endpoint);
   const { topicArn } = await createTopicWithQueue(moto.endpoint, 'login-alerts');
   // Sent: six Accepted lines from an instance no one can find (enrichment fails for each): the CI
   // user twice from its range (suppressed by the rule), alice three times from one address within

@@ -1,10 +1,10 @@
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import type { Alert } from '../../lambda/shared/alert';
 import { useMotoWithCallCounter } from '../support/aws-call-counter';
 import { CloudTrailFake } from '../support/cloudtrail-fake';
-import { awsConfig, createTopicWithQueue, receiveBodies } from '../support/estate';
+import { awsConfig, createLedgerTable, createTopicWithQueue, receiveBodies } from '../support/estate';
 import { cloudTrailEvent, encodeLogs, sshLine } from '../support/fixtures';
 import { invokeBundle, type InvokeOptions } from '../support/invoke-bundle';
 import { alertSchemaErrors } from '../support/schema';
@@ -37,12 +37,7 @@ async function estate() {
   aws.counter.reset();
   trail.reset();
   const config = awsConfig(aws.moto.endpoint);
-  await new DynamoDBClient(config).send(new CreateTableCommand({
-    TableName: 'ledger',
-    BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-  }));
+  await createLedgerTable(aws.moto.endpoint);
   const run = await new EC2Client(config).send(new RunInstancesCommand({
     ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'bastion' }] }],
   }));

@@ -1,7 +1,6 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Alert } from '../../lambda/shared/alert';
-import { awsConfig, createQueue, createTopicWithQueue, receiveBodies, slackFilterPolicy } from '../support/estate';
+import { awsConfig, createLedgerTable, createQueue, createTopicWithQueue, receiveBodies, slackFilterPolicy } from '../support/estate';
 import { encodeLogs, logsPayload } from '../support/fixtures';
 import { invokeBundle } from '../support/invoke-bundle';
 import { startMoto, type Moto } from '../support/moto';
@@ -21,12 +20,7 @@ afterAll(async () => { await moto?.stop(); });
 async function estate(options: { table?: boolean } = {}) {
   await moto.reset();
   if (options.table !== false) {
-    await new DynamoDBClient(awsConfig(moto.endpoint)).send(new CreateTableCommand({
-      TableName: 'ledger',
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-    }));
+    await createLedgerTable(moto.endpoint);
   }
   const { topicArn, queueUrl: audit } = await createTopicWithQueue(moto.endpoint, 'login-alerts');
   const slack = await createQueue(moto.endpoint, 'slack-inbox');

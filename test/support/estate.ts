@@ -1,3 +1,4 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -10,6 +11,16 @@ import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, SlackWebhook } from
 /** Clients for a moto endpoint, with the test credentials and region. */
 export function awsConfig(endpoint: string, region = 'eu-west-1') {
   return { endpoint, region, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+}
+
+/** The login ledger's table as the construct creates it (keys `pk`, `sk`), on moto. */
+export async function createLedgerTable(endpoint: string, name = 'ledger'): Promise<void> {
+  await new DynamoDBClient(awsConfig(endpoint)).send(new CreateTableCommand({
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+  }));
 }
 
 export async function createQueue(endpoint: string, name: string, region?: string): Promise<{ url: string; arn: string }> {
