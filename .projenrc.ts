@@ -15,7 +15,7 @@ const CDK_VERSION = '2.257.0';
 const CDK_CLI_VERSION = '2.1148.1';
 
 /** Every Lambda function of the library: `lambda/<name>/index.ts` is bundled to `assets/<name>/index.js`. */
-const FUNCTIONS = ['ingest', 'slack', 'pagerduty', 'reconcile'];
+const FUNCTIONS = ['ingest', 'slack', 'slack-app', 'slack-interaction', 'pagerduty', 'reconcile'];
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-login-alerts',
@@ -73,6 +73,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudwatch-logs@^3.1169.0',
     '@aws-sdk/client-lambda@^3.1164.0',
     '@slack/webhook@^8.0.2',
+    // The Slack app destination (chat.postMessage, chat.update, users.lookupByEmail): the official client.
+    '@slack/web-api@^8.2.0',
     '@aws-lambda-powertools/logger@^2.36.0',
     '@aws-lambda-powertools/metrics@^2.36.0',
     'ajv@^8.20.0',

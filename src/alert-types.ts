@@ -30,6 +30,11 @@ export enum LoginKind {
   SSM_SESSION = 'ssm-session',
   /** An EC2 Instance Connect key push or Endpoint tunnel with no SSH login seen with it. */
   INSTANCE_CONNECT = 'instance-connect',
+  /**
+   * Not a login: an escalation of one by the Slack app's review loop (its person said "This wasn't
+   * me", or nobody confirmed it), severity critical, carrying the login's fields.
+   */
+  ESCALATION = 'escalation',
 }
 
 /**

@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,7 +13,9 @@ import { bundledFunction } from './private/bundled-function';
 import { deadLetterQueue as createDeadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
 import { filterPolicy } from './private/filter-policy';
 import { metricsEnvironment } from './private/pipeline-metrics';
+import { addSlackAppParts, slackAppEnvironment } from './private/slack-app';
 import { PagerDutyRoutingKey, SecretReference, SlackWebhook } from './secrets';
+import type { SlackAppDestinationOptions } from './slack-app-options';
 
 /**
  * Which alerts reach a destination: an SNS filter policy on the alert's message attributes.
@@ -54,7 +58,7 @@ export interface DestinationFilterOptions {
    * the repeat window of the first (`repeat: {of, count}`). Always published to the topic; a
    * destination shows only the first unless this is on.
    *
-   * @default false
+   * @default - false; true for `AlertDestination.slackApp`, which threads them under the first
    */
   readonly includeRepeats?: boolean;
 
@@ -137,12 +141,12 @@ export interface PagerDutyDestinationOptions extends DestinationFilterOptions {
  */
 export interface AlertDestinationResources {
   /**
-   * `slack` or `pagerduty`.
+   * `slack`, `slackapp` or `pagerduty`.
    */
   readonly destinationType: string;
 
   /**
-   * The function delivering alerts to the destination.
+   * The function delivering alerts to the destination (the Slack app's also sends its reminders).
    */
   readonly deliveryFunction: lambda.IFunction;
 
@@ -162,6 +166,42 @@ export interface AlertDestinationResources {
    * The topic subscription, with its filter policy.
    */
   readonly subscription: sns.Subscription;
+
+  /**
+   * The function answering the Slack app's buttons, behind a Function URL.
+   *
+   * Conditional: only for `AlertDestination.slackApp`.
+   */
+  readonly interactionFunction?: lambda.IFunction;
+
+  /**
+   * The interaction function's log group: rejected (unsigned, forged, replayed) requests are logged here.
+   *
+   * Conditional: only for `AlertDestination.slackApp`.
+   */
+  readonly interactionLogGroup?: logs.ILogGroup;
+
+  /**
+   * The Slack app's Request URL (Interactivity & Shortcuts), also a stack output.
+   *
+   * Conditional: only for `AlertDestination.slackApp`.
+   */
+  readonly interactionUrl?: string;
+
+  /**
+   * The queue of delayed reminders, one message per open review (KMS-encrypted; redrives to the
+   * dead-letter queue).
+   *
+   * Conditional: only for `AlertDestination.slackApp`.
+   */
+  readonly reminderQueue?: sqs.IQueue;
+
+  /**
+   * Roles that publish escalations to the alert topic: its policy allows them.
+   *
+   * @default - none
+   */
+  readonly topicPublishers?: iam.IRole[];
 }
 
 /**
@@ -189,6 +229,12 @@ export interface DestinationContext {
    */
   readonly routingTagKeys?: string[];
   /**
+   * The login ledger, where the Slack app keeps each message and review.
+   *
+   * @default - no ledger
+   */
+  readonly ledgerTable?: dynamodb.ITable;
+  /**
    * The `Deployment` dimension of the pipeline's metrics (`DEPLOYMENT_NAME`), when metrics are on.
    *
    * @default - the destination writes no metrics
@@ -211,6 +257,16 @@ export abstract class AlertDestination {
   }
 
   /**
+   * Posts alerts to a channel with a Slack app (bot token) and runs the review loop: the person a
+   * login is attributed to gets a direct message with "This was me" / "This wasn't me"; a dispute
+   * escalates at once, silence after the reminders escalates too (a `kind: escalation`, critical
+   * alert on the topic, which PagerDuty receives). Needs the LoginAlerts' ledger.
+   */
+  public static slackApp(options: SlackAppDestinationOptions): AlertDestination {
+    return new SlackAppDestination(options);
+  }
+
+  /**
    * Triggers PagerDuty incidents through the Events API v2, deduplicated on the alert id.
    */
   public static pagerDuty(options: PagerDutyDestinationOptions): AlertDestination {
@@ -218,7 +274,7 @@ export abstract class AlertDestination {
   }
 
   /**
-   * `slack` or `pagerduty`: names the destination's constructs.
+   * `slack`, `slackapp` or `pagerduty`: names the destination's constructs.
    */
   public abstract readonly destinationType: string;
 
@@ -248,6 +304,34 @@ class SlackDestination extends AlertDestination {
       filter: this.options,
       defaultMinSeverity: Severity.INFO,
     });
+  }
+}
+
+class SlackAppDestination extends AlertDestination {
+  public readonly destinationType = 'slackapp';
+  private readonly environment: Record<string, string>;
+
+  constructor(private readonly options: SlackAppDestinationOptions) {
+    super();
+    validateMentions(options.mentions);
+    this.environment = { ...secretEnvironment('SLACK_BOT_TOKEN', options.botToken), ...slackAppEnvironment(options) };
+  }
+
+  public bind(scope: Construct, context: DestinationContext): AlertDestinationResources {
+    const resources = subscribeFunction(scope, context, {
+      destinationType: this.destinationType,
+      description: 'cdk-login-alerts: posts login alerts with a Slack app, asks their people to confirm, sends reminders',
+      environment: this.environment,
+      secret: this.options.botToken,
+      // Repeats become replies in their first login's thread.
+      filter: { ...this.options, includeRepeats: this.options.includeRepeats ?? true },
+      defaultMinSeverity: Severity.INFO,
+      bundle: 'slack-app',
+    });
+    const parts = addSlackAppParts(scope, context, {
+      fn: resources.deliveryFunction as lambda.Function, deadLetterQueue: resources.deadLetterQueue, environment: this.environment,
+    }, this.options);
+    return { ...resources, ...parts };
   }
 }
 
@@ -297,6 +381,8 @@ interface SubscriberSpec {
   readonly secret: SecretReference;
   readonly filter: DestinationFilterOptions;
   readonly defaultMinSeverity: Severity;
+  /** The bundle under `assets/`: the destination type unless given. */
+  readonly bundle?: string;
 }
 
 /** Lambda retries a failed asynchronous invocation twice (1 and 2 minutes later) before giving up. */
@@ -306,7 +392,7 @@ const MAX_EVENT_AGE = Duration.hours(6);
 function subscribeFunction(scope: Construct, context: DestinationContext, spec: SubscriberSpec): AlertDestinationResources {
   const deadLetterQueue = createDeadLetterQueue(scope, 'DeadLetterQueue', context.deadLetterKey);
   const { fn, logGroup } = bundledFunction(scope, 'Function', {
-    bundle: spec.destinationType,
+    bundle: spec.bundle ?? spec.destinationType,
     description: spec.description,
     environment: {
       ...spec.environment,

@@ -6,4 +6,5 @@ export * from './login-alerts';
 export * from './login-alerts-props';
 export * from './people-directory';
 export * from './secrets';
+export * from './slack-app-options';
 export * from './reconcile-options';

@@ -3,6 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,9 +12,9 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
 import type { LoginAlertsProps } from './login-alerts-props';
-import { deadLetterAlarm, functionAlarms, topicRedriveAlarm } from './private/alarms';
+import { deadLetterAlarm, functionAlarms, interactionErrorsAlarm, topicRedriveAlarm } from './private/alarms';
 import { configureAlertMaker, type AlertMakerSettings } from './private/alert-maker';
-import { createAlertTopic, createPipelineAlarmTopic, MEMBER_INGEST_ROLE_PREFIX, restrictPublishers } from './private/alert-topic';
+import { createAlertTopic, createPipelineAlarmTopic, grantPublish, MEMBER_INGEST_ROLE_PREFIX, restrictPublishers } from './private/alert-topic';
 import { bundledFunction } from './private/bundled-function';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
 import { PipelineDashboard } from './private/dashboard';
@@ -24,6 +25,9 @@ import { metricsEnvironment } from './private/pipeline-metrics';
 import { Reconciler } from './private/reconciler';
 import { SshLogGroupSubscriptions } from './private/ssh-log-groups';
 import { checkProps, requireASource, topicKeyToGrant } from './private/synth-checks';
+
+/** Construct ids of the destinations, by type. */
+const CONSTRUCT_NAMES: Record<string, string> = { pagerduty: 'PagerDuty', slackapp: 'SlackApp' };
 
 /**
  * Alerts on every interactive login to an AWS estate: SSH logins from instance auth logs and AWS
@@ -135,6 +139,9 @@ export class LoginAlerts extends Construct {
   private readonly pipelineDashboard?: PipelineDashboard;
   private readonly deadLetterKey: kms.Key;
   private readonly alarmActions: cloudwatchActions.SnsAction[];
+  /** The roles the topic policy lets publish: ingest, reconciler, and destinations' escalations. */
+  private readonly publishers: iam.IRole[] = [];
+  private readonly topicKeyToGrant?: kms.IKey;
   private readonly pipelineAlarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: LoginAlertsProps = {}) {
@@ -181,6 +188,7 @@ export class LoginAlerts extends Construct {
       ...metricsEnvironment(this.deploymentName),
     };
     const topicKey = this.topicKey ?? topicKeyToGrant(this, props);
+    this.topicKeyToGrant = topicKey;
     const maker: AlertMakerSettings = { topic: this.topic, topicKey, enrich, enrichmentRoleArns, ledger, people: props.people, rules: props.rules };
     const { fn, logGroup } = bundledFunction(this, 'IngestFunction', {
       bundle: 'ingest',
@@ -216,8 +224,8 @@ export class LoginAlerts extends Construct {
       this.reconcileFunction = this.reconciler.fn;
       this.watch(this.reconciler.alarms);
     }
-    const publishers = [this.ingest.role!, ...(this.reconciler ? [this.reconciler.fn.role!] : [])];
-    if (created) restrictPublishers(created.topic, publishers, props.organizationId);
+    this.publishers.push(this.ingest.role!, ...(this.reconciler ? [this.reconciler.fn.role!] : []));
+    if (created) restrictPublishers(created.topic, this.publishers, props.organizationId);
 
     this.ssh = new SshLogGroupSubscriptions(this, this.ingest);
     for (const group of props.sshLogGroups ?? []) this.addSshLogGroup(group);
@@ -282,7 +290,7 @@ export class LoginAlerts extends Construct {
   public addDestination(destination: AlertDestination): AlertDestinationResources {
     const type = destination.destinationType;
     const sameType = this.boundDestinations.filter((d) => d.destinationType === type).length;
-    const id = `${type === 'pagerduty' ? 'PagerDuty' : type.charAt(0).toUpperCase() + type.slice(1)}${sameType > 0 ? sameType + 1 : ''}`;
+    const id = `${CONSTRUCT_NAMES[type] ?? type.charAt(0).toUpperCase() + type.slice(1)}${sameType > 0 ? sameType + 1 : ''}`;
     const scope = new Construct(this, id);
     const resources = destination.bind(scope, {
       topic: this.topic,
@@ -291,9 +299,15 @@ export class LoginAlerts extends Construct {
       logRetention: this.logRetention,
       routingTagKeys: this.routingTagKeys,
       deploymentName: this.deploymentName,
+      ledgerTable: this.ledgerTable,
     });
+    for (const role of resources.topicPublishers ?? []) {
+      grantPublish(this.topic, this.topicKeyToGrant, role);
+      this.publishers.push(role);
+    }
     const alarmsBefore = this.pipelineAlarms.length;
     this.addAlarms(scope, type, resources.deliveryFunction, resources.deadLetterQueue);
+    if (resources.interactionFunction) this.watch([interactionErrorsAlarm(scope, resources.interactionFunction)]);
     // Destinations' subscriptions redrive to their dead-letter queues: a failed redrive loses the alert.
     if (this.boundDestinations.length === 0) {
       this.watch([topicRedriveAlarm(new Construct(this, 'TopicAlarms'), this.topic)]);
@@ -326,7 +340,7 @@ export class LoginAlerts extends Construct {
 
   /** The library's own log groups: never subscribed (no loops), never re-read. */
   private ownLogGroups(): logs.ILogGroup[] {
-    return [this.ingestLogGroup, ...(this.reconciler ? [this.reconciler.logGroup] : []), ...this.boundDestinations.map((d) => d.logGroup)];
+    return [this.ingestLogGroup, ...(this.reconciler ? [this.reconciler.logGroup] : []), ...this.boundDestinations.flatMap((d) => [d.logGroup, ...(d.interactionLogGroup ? [d.interactionLogGroup] : [])])];
   }
 
   private addAlarms(scope: Construct, what: string, fn: lambda.IFunction, queue: sqs.IQueue): void {

@@ -54,3 +54,33 @@ export class PagerDutyRoutingKey extends SecretReference {
     return new PagerDutyRoutingKey(secret, field);
   }
 }
+
+/**
+ * The bot token (`xoxb-…`) of the Slack app that posts alerts and asks for reviews.
+ */
+export class SlackBotToken extends SecretReference {
+  /**
+   * The bot token kept in Secrets Manager.
+   *
+   * @param secret the secret
+   * @param field the JSON field holding the token; omit it when the secret string is the token itself
+   */
+  public static fromSecret(secret: secretsmanager.ISecret, field?: string): SlackBotToken {
+    return new SlackBotToken(secret, field);
+  }
+}
+
+/**
+ * The signing secret of the Slack app, which proves that a button press came from Slack.
+ */
+export class SlackSigningSecret extends SecretReference {
+  /**
+   * The signing secret kept in Secrets Manager.
+   *
+   * @param secret the secret
+   * @param field the JSON field holding it; omit it when the secret string is the signing secret itself
+   */
+  public static fromSecret(secret: secretsmanager.ISecret, field?: string): SlackSigningSecret {
+    return new SlackSigningSecret(secret, field);
+  }
+}

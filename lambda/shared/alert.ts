@@ -47,6 +47,17 @@ export interface Principal {
 /** How an alert's actor was established. */
 export type ActorVia = 'instance-connect' | 'ssm' | 'certificate' | 'key-owner' | 'directory' | 'iam' | 'sso';
 
+/**
+ * Why a login was escalated (`kind: escalation`): its person said "This wasn't me" (`disputed`, `by`
+ * the Slack user who said so), or nobody confirmed it after the last reminder (`unanswered`).
+ */
+export interface Escalation {
+  readonly loginAlertId: string;
+  readonly reason: 'disputed' | 'unanswered';
+  /** The Slack user id of who disputed it. */
+  readonly by?: string;
+}
+
 /** The person or principal behind a login, when known. */
 export interface Actor {
   readonly name: string;
@@ -135,6 +146,8 @@ export interface Alert {
   readonly repeat?: { readonly of: string; readonly count: number };
   /** What the ledger knows of this person's sources (last `historyDays`). */
   readonly history?: { readonly firstSeenSource: boolean; readonly lastSeen?: string };
+  /** For `kind: escalation`: which login, and why; the login's own fields come with it. */
+  readonly escalation?: Escalation;
 }
 
 /** The value of `user` when an sshd `Accepted` line could not be parsed. */

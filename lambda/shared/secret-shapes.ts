@@ -34,3 +34,17 @@ export function checkRoutingKey(value: string, secretArn: string, field: string 
     throw new SecretError(`${where} is not a PagerDuty Events API v2 routing key (32 letters and digits)`);
   }
 }
+
+/** A Slack bot token (`xoxb-…`, or `xoxe.xoxb-…` with token rotation). */
+export function checkSlackBotToken(value: string, secretArn: string, field: string | undefined): void {
+  const where = `secret ${secretArn}${field ? ` field ${field}` : ''}`;
+  if (value.startsWith('{')) throw new SecretError(`${where} is JSON, not a bot token: name the field that holds it (SlackBotToken.fromSecret(secret, 'field'))`);
+  if (!/^(?:xoxe\.)?xoxb-[A-Za-z0-9-]+$/.test(value)) throw new SecretError(`${where} is not a Slack bot token (xoxb-…)`);
+}
+
+/** A Slack app's signing secret: 32 hex digits as Slack issues it (any length ≥ 16 is accepted). */
+export function checkSigningSecret(value: string, secretArn: string, field: string | undefined): void {
+  const where = `secret ${secretArn}${field ? ` field ${field}` : ''}`;
+  if (value.startsWith('{')) throw new SecretError(`${where} is JSON, not a signing secret: name the field that holds it (SlackSigningSecret.fromSecret(secret, 'field'))`);
+  if (!/^[A-Za-z0-9]{16,128}$/.test(value)) throw new SecretError(`${where} is not a Slack signing secret (32 hex digits, from the app's Basic Information page)`);
+}

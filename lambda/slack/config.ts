@@ -36,7 +36,7 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-function parseMentions(json: string): Partial<Record<Severity, string>> {
+export function parseMentions(json: string): Partial<Record<Severity, string>> {
   const parsed: unknown = JSON.parse(json);
   if (typeof parsed !== 'object' || parsed === null) throw new Error('SLACK_MENTIONS is not a JSON object');
   const mentions: Partial<Record<Severity, string>> = {};

@@ -38,6 +38,14 @@ export function functionAlarms(scope: Construct, what: string, fn: lambda.IFunct
   ];
 }
 
+/** The Slack app's button endpoint failing: a press was not recorded (Slack showed the presser an error). */
+export function interactionErrorsAlarm(scope: Construct, fn: lambda.IFunction): cloudwatch.Alarm {
+  return fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }).createAlarm(scope, 'InteractionErrorsAlarm', {
+    alarmDescription: 'cdk-login-alerts: the Slack app\'s interaction function failed: a button press was not recorded, and Slack showed its presser an error (pressing again is safe). Its log says why.',
+    ...atLeastOnce,
+  });
+}
+
 export function deadLetterAlarm(scope: Construct, what: string, queue: sqs.IQueue): cloudwatch.Alarm {
   return queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }).createAlarm(scope, 'DeadLetterAlarm', {
     alarmDescription: `cdk-login-alerts: ${what} has messages that could not be delivered; each holds the reason. Fix the cause, then replay them.`,

@@ -1,4 +1,4 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Lazy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -58,15 +58,15 @@ export function createAlertTopic(scope: Construct, organizationId?: string): { t
 /**
  * Denies publishing to everyone but the given roles and CloudWatch alarms (and, with an
  * organization, its members' ingest roles), so no other principal (however broad its IAM policy)
- * can forge an alert or drown real ones.
+ * can forge an alert or drown real ones. `publishers` is read at synth: roles added to it later
+ * (a destination publishing escalations) are allowed too.
  */
-export function restrictPublishers(topic: sns.Topic, publishers: iam.IRole[], organizationId?: string): void {
+export function restrictPublishers(topic: sns.Topic, publishers: readonly iam.IRole[], organizationId?: string): void {
   // Negated operators are true when the key is absent: IAM principals have no PrincipalServiceName,
   // service principals no PrincipalArn. The conditions of one statement must all hold to deny; with
   // a list of values, StringNotEquals holds when the key equals none of them.
-  const roleArns = publishers.map((p) => p.roleArn);
   const notIngestOrAlarms = {
-    'aws:PrincipalArn': roleArns.length === 1 ? roleArns[0] : roleArns,
+    'aws:PrincipalArn': Lazy.any({ produce: () => (publishers.length === 1 ? publishers[0].roleArn : publishers.map((p) => p.roleArn)) }),
     'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com',
   };
   denyPublishing(topic, 'DenyPublishingExceptIngestAndAlarms', {
@@ -76,7 +76,7 @@ export function restrictPublishers(topic: sns.Topic, publishers: iam.IRole[], or
   // Within the organization, only roles named like member ingest roles: denied unless the name fits.
   denyPublishing(topic, 'DenyOrganizationPublishingExceptMemberIngestRoles', {
     StringNotEquals: { 'aws:PrincipalServiceName': 'cloudwatch.amazonaws.com' },
-    ArnNotLike: { 'aws:PrincipalArn': [...roleArns, memberIngestRoles(topic)] },
+    ArnNotLike: { 'aws:PrincipalArn': Lazy.any({ produce: () => [...publishers.map((p) => p.roleArn), memberIngestRoles(topic)] }) },
   });
 }
 

@@ -56,6 +56,26 @@ export function grantLedgerReadWrite(table: dynamodb.ITable, key: kms.IKey, gran
 }
 
 /**
+ * The Slack app functions' access: single-item reads and conditional writes of `review#` items
+ * (where each message went and how its review stands; `lambda/slack-app/review-store.ts`), nothing else.
+ */
+export function grantReviewItems(table: dynamodb.ITable, grantee: iam.IGrantable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'LoginLedgerReviewItems',
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    resources: [table.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['review#*'] } },
+  }));
+  if (table.encryptionKey) {
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'LoginLedgerKeyForReviews',
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      resources: [table.encryptionKey.keyArn],
+    }));
+  }
+}
+
+/**
  * Counts the ingest function's `login ledger unavailable` log lines (its alerts went out without
  * the ledger's links) and alarms on the first.
  */

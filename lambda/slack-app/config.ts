@@ -1,0 +1,96 @@
+import { SEVERITIES, type Severity } from '../shared/alert';
+import { parseMentions } from '../slack/config';
+import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, type SlackRenderOptions } from '../slack/render';
+
+/**
+ * The Slack app functions' settings (delivery and reminders in `slack-app`, buttons in
+ * `slack-interaction`) from their environment. Variable names are a public interface:
+ *
+ * - SLACK_BOT_TOKEN_SECRET_ARN, SLACK_BOT_TOKEN_SECRET_FIELD: the bot token (xoxb-…), read at run time
+ * - SLACK_SIGNING_SECRET_ARN, SLACK_SIGNING_SECRET_FIELD: the signing secret (interaction function only)
+ * - SLACK_CHANNEL: the channel id alerts are posted to
+ * - SLACK_API_URL: the Web API base URL (default `https://slack.com/api/`)
+ * - LEDGER_TABLE_NAME: the login ledger, where each message's place and review state are kept
+ * - ALERT_TOPIC_ARN: where escalations are published
+ * - DEAD_LETTER_QUEUE_URL, REMINDER_QUEUE_URL
+ * - REVIEW_MIN_SEVERITY (default `medium`), REVIEW_FAILURES (`true`/`false`, default false)
+ * - DIRECT_MESSAGES (default true), REMINDER_WAIT_SECONDS (default 900), REMINDERS (default 2)
+ * - SLACK_APPROVERS (comma-separated user ids), SLACK_APPROVER_GROUP (a user group id)
+ * - SLACK_MENTIONS (JSON severity → mention), SLACK_TAG_KEYS (comma-separated), SLACK_TIMEOUT_MS
+ * - ROUTING_TAG_KEYS: instance tags published as `tag.<key>` attributes on escalations, as ingest does
+ */
+export interface SlackAppConfig {
+  readonly botToken: SecretLocation;
+  readonly signingSecret?: SecretLocation;
+  readonly channel: string;
+  readonly apiUrl?: string;
+  readonly ledgerTableName: string;
+  readonly alertTopicArn?: string;
+  readonly deadLetterQueueUrl?: string;
+  readonly reminderQueueUrl?: string;
+  readonly review: ReviewSettings;
+  readonly render: SlackRenderOptions;
+  readonly timeoutMs: number;
+  readonly routingTagKeys: string[];
+}
+
+export interface SecretLocation {
+  readonly arn: string;
+  readonly field?: string;
+}
+
+export interface ReviewSettings {
+  readonly minSeverity: Severity;
+  readonly failures: boolean;
+  readonly directMessages: boolean;
+  readonly reminderWaitSeconds: number;
+  readonly reminders: number;
+  readonly approvers: string[];
+  readonly approverGroup?: string;
+}
+
+export function readSlackAppConfig(env: NodeJS.ProcessEnv): SlackAppConfig {
+  const minSeverity = (env.REVIEW_MIN_SEVERITY || 'medium') as Severity;
+  if (!SEVERITIES.includes(minSeverity)) throw new Error(`REVIEW_MIN_SEVERITY must be one of ${SEVERITIES.join(', ')}`);
+  return {
+    botToken: { arn: required(env, 'SLACK_BOT_TOKEN_SECRET_ARN'), field: env.SLACK_BOT_TOKEN_SECRET_FIELD || undefined },
+    signingSecret: env.SLACK_SIGNING_SECRET_ARN ? { arn: env.SLACK_SIGNING_SECRET_ARN, field: env.SLACK_SIGNING_SECRET_FIELD || undefined } : undefined,
+    channel: required(env, 'SLACK_CHANNEL'),
+    apiUrl: env.SLACK_API_URL || undefined,
+    ledgerTableName: required(env, 'LEDGER_TABLE_NAME'),
+    alertTopicArn: env.ALERT_TOPIC_ARN || undefined,
+    deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL || undefined,
+    reminderQueueUrl: env.REMINDER_QUEUE_URL || undefined,
+    review: {
+      minSeverity,
+      failures: env.REVIEW_FAILURES === 'true',
+      directMessages: env.DIRECT_MESSAGES !== 'false',
+      reminderWaitSeconds: whole(env, 'REMINDER_WAIT_SECONDS', 900),
+      reminders: whole(env, 'REMINDERS', 2),
+      approvers: list(env.SLACK_APPROVERS),
+      approverGroup: env.SLACK_APPROVER_GROUP || undefined,
+    },
+    render: {
+      mentions: env.SLACK_MENTIONS ? parseMentions(env.SLACK_MENTIONS) : DEFAULT_MENTIONS,
+      tagKeys: env.SLACK_TAG_KEYS !== undefined ? list(env.SLACK_TAG_KEYS) : DEFAULT_TAG_KEYS,
+    },
+    timeoutMs: whole(env, 'SLACK_TIMEOUT_MS', 10_000),
+    routingTagKeys: list(env.ROUTING_TAG_KEYS),
+  };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, got ${env[name]}`);
+  return value;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
+}

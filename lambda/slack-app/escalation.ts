@@ -1,0 +1,37 @@
+import { SNSClient, PublishBatchCommand } from '@aws-sdk/client-sns';
+import type { Alert } from '../shared/alert';
+import { publishAlerts } from '../ingest/publish';
+import type { EscalationReason } from './review-store';
+
+/**
+ * An escalation is a new alert on the topic (`kind: escalation`, severity `critical`) carrying the
+ * login's own fields, so PagerDuty and every other subscriber see it through the same contract and
+ * filter policies. Its id is derived from the login's and the reason: a retried publish repeats the
+ * same id, which PagerDuty deduplicates (dedup_key) and the Slack app posts once.
+ */
+export function escalationAlert(login: Alert, reason: EscalationReason, detail: { by?: string; reminders?: number }): Alert {
+  const why = reason === 'disputed'
+    ? `the person asked said it was not them (Slack user ${detail.by ?? 'unknown'})`
+    : `nobody confirmed it after ${detail.reminders ?? 0} reminder(s)`;
+  const { suppressed: _s, repeat: _r, ...fields } = login;
+  return {
+    ...fields,
+    id: escalationId(login.id, reason),
+    kind: 'escalation',
+    severity: 'critical',
+    reasons: [`escalated: ${why}`, ...login.reasons],
+    summary: `Escalated (${reason}): ${login.summary}`,
+    escalation: { loginAlertId: login.id, reason, ...(detail.by && { by: detail.by }) },
+  };
+}
+
+export function escalationId(loginAlertId: string, reason: EscalationReason): string {
+  return `escalation-${reason}-${loginAlertId}`;
+}
+
+/** Publishes escalations as the ingest function publishes alerts (same attributes, size limits, retries). */
+export function escalationPublisher(topicArn: string, routingTagKeys: readonly string[], client = new SNSClient({})) {
+  return async (alert: Alert): Promise<void> => {
+    await publishAlerts(async (entries) => client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries })), [alert], { routingTagKeys });
+  };
+}

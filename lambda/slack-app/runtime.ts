@@ -1,0 +1,56 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { WebClient } from '@slack/web-api';
+import { CachedSecret } from '../shared/cached-secret';
+import { redactor } from '../shared/redact';
+import { checkSlackBotToken } from '../shared/secret-shapes';
+import { readSlackAppConfig, type SlackAppConfig } from './config';
+import { escalationPublisher } from './escalation';
+import type { ReviewDeps } from './review-actions';
+import { ReviewStore } from './review-store';
+import { slackClient } from './slack-api';
+
+/**
+ * What both Slack app functions build once per container: settings, the bot token (read from
+ * Secrets Manager at run time, cached five minutes), a Web API client for the current token, the
+ * review ledger and the escalation publisher. `redact` removes every secret read from any text.
+ */
+export interface SlackAppRuntime {
+  readonly config: SlackAppConfig;
+  readonly secrets: SecretsManagerClient;
+  readonly botToken: CachedSecret;
+  readonly redact: (text: string) => string;
+  deps(logger: Logger, remainingMs: () => number): ReviewDeps;
+}
+
+export function slackAppRuntime(env: NodeJS.ProcessEnv, extraSecrets: () => string[] = () => []): SlackAppRuntime {
+  const config = readSlackAppConfig(env);
+  const secrets = new SecretsManagerClient({});
+  const botToken = new CachedSecret(secrets, config.botToken.arn, config.botToken.field, checkSlackBotToken);
+  const store = new ReviewStore(config.ledgerTableName);
+  const publisher = config.alertTopicArn ? escalationPublisher(config.alertTopicArn, config.routingTagKeys) : undefined;
+  let client: { token: string; web: WebClient } | undefined;
+  const slack = async () => {
+    const token = await botToken.value();
+    if (client?.token !== token) client = { token, web: slackClient(token, { apiUrl: config.apiUrl, timeoutMs: config.timeoutMs }) };
+    return client.web;
+  };
+  return {
+    config,
+    secrets,
+    botToken,
+    redact: redactor(() => [...botToken.knownValues(), ...extraSecrets()]),
+    deps: (logger, remainingMs) => ({
+      config,
+      store,
+      slack,
+      publish: async (alert) => {
+        if (!publisher) throw new Error('ALERT_TOPIC_ARN is not set: escalations cannot be published');
+        await publisher(alert);
+      },
+      budget: { remainingMs, attemptMs: config.timeoutMs },
+      logger,
+      now: Date.now,
+    }),
+  };
+}

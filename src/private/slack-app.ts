@@ -1,0 +1,125 @@
+import { CfnOutput, Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { SEVERITY_ORDER } from '../alert-types';
+import type { DestinationContext } from '../destinations';
+import type { SlackAppDestinationOptions } from '../slack-app-options';
+import { bundledFunction } from './bundled-function';
+import { grantDeadLetterWrite } from './dead-letter-queue';
+import { grantReviewItems } from './login-ledger';
+import { prop } from './synth-checks';
+
+/** What the Slack app adds beside its delivery function. */
+export interface SlackAppParts {
+  readonly interactionFunction: lambda.Function;
+  readonly interactionLogGroup: logs.ILogGroup;
+  readonly interactionUrl: string;
+  readonly reminderQueue: sqs.Queue;
+  /** Both functions publish escalations to the topic: its policy must allow them. */
+  readonly topicPublishers: iam.IRole[];
+}
+
+/** The functions' settings (names in `lambda/slack-app/config.ts`), checked here so a mistake fails at synth. */
+export function slackAppEnvironment(options: SlackAppDestinationOptions): Record<string, string> {
+  const o = options;
+  if (!/^[CG][A-Z0-9]{6,}$/.test(o.channel)) {
+    throw new Error(`slackApp ${prop('channel')} must be a channel id such as C0123ABCD (channel details → About), not a name: ${JSON.stringify(o.channel)}`);
+  }
+  const reminders = o.reminders ?? 2;
+  if (!Number.isInteger(reminders) || reminders < 0 || reminders > 10) throw new Error(`slackApp ${prop('reminders')} must be a whole number from 0 to 10, got ${reminders}`);
+  const wait = o.reminderAfter?.toSeconds() ?? 900;
+  if (!Number.isInteger(wait) || wait < 60 || wait > 86_400) {
+    throw new Error(`slackApp ${prop('reminderAfter')} must be whole seconds between 1 minute and 24 hours, got ${o.reminderAfter?.toHumanString()}`);
+  }
+  for (const user of o.approvers ?? []) {
+    if (!/^[UW][A-Z0-9]{6,}$/.test(user)) throw new Error(`slackApp ${prop('approvers')}: ${JSON.stringify(user)} is not a Slack user id (U0123ABCD)`);
+  }
+  if (o.approverGroup !== undefined && !/^S[A-Z0-9]{6,}$/.test(o.approverGroup)) {
+    throw new Error(`slackApp ${prop('approverGroup')}: ${JSON.stringify(o.approverGroup)} is not a Slack user group id (S0123ABCD)`);
+  }
+  if (o.slackApiUrl !== undefined && !/^https:\/\/[^/]+\/api\/$/.test(o.slackApiUrl)) {
+    throw new Error(`slackApp ${prop('slackApiUrl')} must be an https URL ending in /api/, got ${o.slackApiUrl}`);
+  }
+  if (o.reviewMinSeverity !== undefined && !SEVERITY_ORDER.includes(o.reviewMinSeverity)) throw new Error(`slackApp ${prop('reviewMinSeverity')} is not a Severity`);
+  return {
+    SLACK_CHANNEL: o.channel,
+    REVIEW_MIN_SEVERITY: o.reviewMinSeverity ?? 'medium',
+    REVIEW_FAILURES: String(o.reviewFailures ?? false),
+    DIRECT_MESSAGES: String(o.directMessages ?? true),
+    REMINDER_WAIT_SECONDS: String(wait),
+    REMINDERS: String(reminders),
+    ...(o.approvers?.length && { SLACK_APPROVERS: o.approvers.join(',') }),
+    ...(o.approverGroup && { SLACK_APPROVER_GROUP: o.approverGroup }),
+    ...(o.mentions && { SLACK_MENTIONS: JSON.stringify(o.mentions) }),
+    ...(o.instanceTags && { SLACK_TAG_KEYS: o.instanceTags.join(',') }),
+    ...(o.slackApiUrl && { SLACK_API_URL: o.slackApiUrl }),
+  };
+}
+
+/**
+ * The reminder queue feeding the delivery function, the interaction function behind its Function
+ * URL (a stack output: the app's Request URL), and their grants on the ledger's review items.
+ */
+export function addSlackAppParts(
+  scope: Construct,
+  context: DestinationContext,
+  delivery: { fn: lambda.Function; deadLetterQueue: sqs.IQueue; environment: Record<string, string> },
+  options: SlackAppDestinationOptions,
+): SlackAppParts {
+  const ledger: dynamodb.ITable | undefined = context.ledgerTable;
+  if (!ledger) throw new Error('AlertDestination.slackApp keeps each message and review in the login ledger: leave the LoginAlerts\' ledger on');
+  const shared = { LEDGER_TABLE_NAME: ledger.tableName, ALERT_TOPIC_ARN: context.topic.topicArn };
+
+  // Delayed messages, one per open review (see lambda/slack-app/reminder-queue.ts for why not a schedule).
+  const reminderQueue = new sqs.Queue(scope, 'ReminderQueue', {
+    encryption: sqs.QueueEncryption.KMS,
+    encryptionMasterKey: context.deadLetterKey,
+    enforceSSL: true,
+    // Six times the function's timeout, as Lambda advises for an SQS event source.
+    visibilityTimeout: Duration.minutes(6),
+    deadLetterQueue: { queue: delivery.deadLetterQueue, maxReceiveCount: 5 },
+  });
+  const { fn } = delivery;
+  for (const [name, value] of Object.entries({ ...shared, REMINDER_QUEUE_URL: reminderQueue.queueUrl })) fn.addEnvironment(name, value);
+  grantDeadLetterWrite(reminderQueue, context.deadLetterKey, fn);
+  fn.addEventSource(new SqsEventSource(reminderQueue, { batchSize: 10, reportBatchItemFailures: true }));
+  grantReviewItems(ledger, fn);
+
+  const { fn: interaction, logGroup } = bundledFunction(scope, 'InteractionFunction', {
+    bundle: 'slack-interaction',
+    description: 'cdk-login-alerts: answers the Slack app\'s "This was me" / "This wasn\'t me" buttons',
+    environment: {
+      ...delivery.environment,
+      ...shared,
+      SLACK_SIGNING_SECRET_ARN: options.signingSecret.secret.secretArn,
+      ...(options.signingSecret.field !== undefined && { SLACK_SIGNING_SECRET_FIELD: options.signingSecret.field }),
+      // Slack waits three seconds for the answer.
+      SLACK_TIMEOUT_MS: '2000',
+    },
+    logRetention: context.logRetention,
+    timeout: Duration.seconds(10),
+    // More memory is more CPU: a faster cold start inside Slack's three seconds.
+    memorySize: 512,
+  });
+  options.botToken.secret.grantRead(interaction);
+  options.signingSecret.secret.grantRead(interaction);
+  grantReviewItems(ledger, interaction);
+  // Slack cannot sign AWS requests: the endpoint is public and the Slack signature is its authentication.
+  const url = interaction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+  new CfnOutput(scope, 'InteractionUrl', {
+    value: url.url,
+    description: 'The Slack app\'s Request URL (Interactivity & Shortcuts): where Slack sends button presses',
+  });
+  return {
+    interactionFunction: interaction,
+    interactionLogGroup: logGroup,
+    interactionUrl: url.url,
+    reminderQueue,
+    topicPublishers: [fn.role!, interaction.role!],
+  };
+}

@@ -1,0 +1,106 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { awsConfig, createLedgerTable, createQueue, createSecret, createTopicWithQueue } from './estate';
+import { FakeSlack } from './fake-slack';
+import { startMoto, type Moto } from './moto';
+import { ReviewStore } from '../../lambda/slack-app/review-store';
+import { AlertDestination, LoginAlerts, SlackBotToken, SlackSigningSecret } from '../../src';
+
+/** The Slack app's secrets in tests: shaped like Slack's, so the functions' shape checks pass. */
+export const BOT_TOKEN = 'xoxb-1111111111-2222222222-s3cr3tB0tT0k3nV4lue';
+export const SIGNING_SECRET = '8f742231b10e8888abcd99ef11aa85a5';
+export const CHANNEL = 'C0SECURITY';
+
+/** The filter policy the construct synthesizes for a default Slack app destination (JSON). */
+export function slackAppFilterPolicy(): string {
+  const stack = new Stack(new App(), 'Policy', { env: { account: '123456789012', region: 'us-east-1' } });
+  const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'S', 'slack-app');
+  new LoginAlerts(stack, 'LoginAlerts', {
+    destinations: [AlertDestination.slackApp({ botToken: SlackBotToken.fromSecret(secret, 'botToken'), signingSecret: SlackSigningSecret.fromSecret(secret, 'signingSecret'), channel: CHANNEL })],
+  });
+  const [subscription] = Object.values(Template.fromStack(stack).findResources('AWS::SNS::Subscription'));
+  return JSON.stringify(subscription.Properties.FilterPolicy);
+}
+
+/**
+ * Waits for the next reminder messages of one alert on the queue (long polling, so delayed messages
+ * arrive when due; other alerts' are set aside) and returns them as the SQS event Lambda's event
+ * source mapping would give the function. Empty if none came within `waitSeconds`.
+ */
+export async function nextSqsEvent(endpoint: string, queueUrl: string, alertId: string, waitSeconds = 5) {
+  const sqs = new SQSClient(awsConfig(endpoint));
+  const deadline = Date.now() + waitSeconds * 1000;
+  const records = [];
+  while (records.length === 0 && Date.now() < deadline) {
+    const wait = Math.max(1, Math.min(20, Math.ceil((deadline - Date.now()) / 1000)));
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait, VisibilityTimeout: 600 }));
+    records.push(...Messages.filter((m) => JSON.parse(m.Body!).alertId === alertId).map((m) => ({
+      messageId: m.MessageId!,
+      receiptHandle: m.ReceiptHandle!,
+      body: m.Body!,
+      attributes: {},
+      messageAttributes: {},
+      md5OfBody: m.MD5OfBody!,
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:reminders',
+      awsRegion: 'eu-west-1',
+    })));
+  }
+  return { Records: records };
+}
+
+export interface SlackAppEstate {
+  readonly moto: Moto;
+  readonly slack: FakeSlack;
+  readonly topicArn: string;
+  /** Every notification on the topic (a plain SQS subscriber). */
+  readonly topicQueueUrl: string;
+  readonly reminderQueueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly secretArn: string;
+  /** The functions' environment: secrets, channel, ledger, topic, queues, the fake Slack, quick reminders. */
+  env(extra?: Record<string, string>): Record<string, string>;
+  /** The interaction function's: the same plus the signing secret. */
+  interactionEnv(extra?: Record<string, string>): Record<string, string>;
+  readonly store: ReviewStore;
+  stop(): Promise<void>;
+}
+
+/** moto (ledger table, topic, queues, the app's secret) and a fake Slack, wired as the construct wires them. */
+export async function startSlackAppEstate(): Promise<SlackAppEstate> {
+  const moto = await startMoto();
+  const slack = await FakeSlack.start();
+  await createLedgerTable(moto.endpoint);
+  const { topicArn, queueUrl: topicQueueUrl } = await createTopicWithQueue(moto.endpoint, 'login-alerts');
+  const reminderQueueUrl = (await createQueue(moto.endpoint, 'reminders')).url;
+  const deadLetterQueueUrl = (await createQueue(moto.endpoint, 'slack-app-dlq')).url;
+  const secretArn = await createSecret(moto.endpoint, 'slack-app', JSON.stringify({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET }));
+  const env = (extra: Record<string, string> = {}) => ({
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: 'eu-west-1',
+    SLACK_BOT_TOKEN_SECRET_ARN: secretArn,
+    SLACK_BOT_TOKEN_SECRET_FIELD: 'botToken',
+    SLACK_CHANNEL: CHANNEL,
+    SLACK_API_URL: slack.url,
+    LEDGER_TABLE_NAME: 'ledger',
+    ALERT_TOPIC_ARN: topicArn,
+    DEAD_LETTER_QUEUE_URL: deadLetterQueueUrl,
+    REMINDER_QUEUE_URL: reminderQueueUrl,
+    REMINDER_WAIT_SECONDS: '1',
+    REMINDERS: '2',
+    SLACK_TIMEOUT_MS: '1500',
+    ...extra,
+  });
+  return {
+    moto, slack, topicArn, topicQueueUrl, reminderQueueUrl, deadLetterQueueUrl, secretArn, env,
+    interactionEnv: (extra = {}) => env({ SLACK_SIGNING_SECRET_ARN: secretArn, SLACK_SIGNING_SECRET_FIELD: 'signingSecret', ...extra }),
+    store: new ReviewStore('ledger', new DynamoDBClient(awsConfig(moto.endpoint))),
+    async stop() {
+      await slack.stop();
+      await moto.stop();
+    },
+  };
+}
