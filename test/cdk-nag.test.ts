@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { AlertDestination, ConsoleLoginForwarder, LoginAlerts, PagerDutyRoutingKey, PeopleDirectory, Severity, SlackWebhook } from '../src';
+import { AlertDestination, ConsoleLoginForwarder, LoginAlerts, PagerDutyRoutingKey, PeopleDirectory, Severity, SlackBotToken, SlackSigningSecret, SlackWebhook } from '../src';
 
 /** A stack that uses every option, checked by cdk-nag's AWS Solutions rules. */
 function everyOption(): Stack {
@@ -28,6 +28,13 @@ function everyOption(): Stack {
     destinations: [
       AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret('slack')) }),
       AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secret('pagerduty'), 'routingKey'), minSeverity: Severity.HIGH }),
+      AlertDestination.slackApp({
+        botToken: SlackBotToken.fromSecret(secret('slack-app'), 'botToken'),
+        signingSecret: SlackSigningSecret.fromSecret(secret('slack-signing'), 'signingSecret'),
+        channel: 'C0SECURITY',
+        approvers: ['U0OSCAR1'],
+        approverGroup: 'S0SECOPS',
+      }),
     ],
   });
   const remote = new Stack(app, 'NagRemote', { env: { account: '123456789012', region: 'eu-north-1' } });

@@ -1,0 +1,73 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { parseButtonPress, PayloadError } from '../../lambda/slack-interaction/payload';
+import { escalationAlert } from '../../lambda/slack-app/escalation';
+import { reminderSender } from '../../lambda/slack-app/reminder-queue';
+import { handleReminder, type ReminderDeps } from '../../lambda/slack-app/reminders';
+import { asksForReview } from '../../lambda/slack-app/review-policy';
+import { sshAlert } from '../support/alerts';
+import { alertSchemaErrors } from '../support/schema';
+import { buttonPayload } from '../support/slack-requests';
+
+/** The review loop's rules, as pure functions: what asks, what a press says, how long waits travel. */
+
+const defaults = { minSeverity: 'medium' as const, failures: false };
+
+test.each([
+  ['a successful medium login', {}, true],
+  ['a high one', { severity: 'high' as const }, true],
+  ['a low one', { severity: 'low' as const }, false],
+  ['a failed sign-in', { outcome: 'failure' as const, kind: 'console' as const }, false],
+  ['one a rule suppressed', { suppressed: { rule: 'bastion' }, severity: 'info' as const }, false],
+  ['a repeat', { repeat: { of: 'l0', count: 2 } }, false],
+  ['an escalation', { kind: 'escalation' as const, severity: 'critical' as const, escalation: { loginAlertId: 'l0', reason: 'disputed' as const } }, false],
+])('asks for review by default: %s → %s', (_what, overrides, asks) => {
+  expect(asksForReview(sshAlert(overrides), defaults)).toBe(asks);
+});
+
+test('failures ask too when configured; the review severity is configurable', () => {
+  expect(asksForReview(sshAlert({ outcome: 'failure' }), { ...defaults, failures: true })).toBe(true);
+  expect(asksForReview(sshAlert({ severity: 'low' }), { ...defaults, minSeverity: 'low' })).toBe(true);
+  expect(asksForReview(sshAlert({ severity: 'medium' }), { ...defaults, minSeverity: 'high' })).toBe(false);
+});
+
+test('a button press is read from Slack\'s block_actions payload; anything else is refused with the reason', () => {
+  expect(parseButtonPress(buttonPayload({ alertId: 'l1', userId: 'U0ALICE1', answer: 'dispute', channelId: 'D0ALICE1' })))
+    .toEqual({ answer: 'dispute', alertId: 'l1', userId: 'U0ALICE1', channelId: 'D0ALICE1' });
+  expect(() => parseButtonPress('text=hello')).toThrow(new PayloadError('no payload form field'));
+  expect(() => parseButtonPress('payload=%5B1%5D')).toThrow(/not a block_actions payload/);
+  const foreign = { type: 'block_actions', user: { id: 'U1' }, actions: [{ action_id: 'someone_elses_button', value: 'x' }] };
+  expect(() => parseButtonPress(`payload=${encodeURIComponent(JSON.stringify(foreign))}`)).toThrow(/not a login review button \(someone_elses_button\)/);
+  const anonymous = { type: 'block_actions', actions: [{ action_id: 'login_alert_confirm', value: 'x' }] };
+  expect(() => parseButtonPress(`payload=${encodeURIComponent(JSON.stringify(anonymous))}`)).toThrow(/names no user/);
+});
+
+test('an escalation carries the login\'s fields, a stable id, and is a valid v1 alert', () => {
+  const login = sshAlert({ repeat: undefined, actor: { name: 'Alice Doe', via: 'key-owner' } });
+  const escalation = escalationAlert(login, 'disputed', { by: 'U0BOB123' });
+  expect(escalation).toMatchObject({
+    id: 'escalation-disputed-l1', kind: 'escalation', severity: 'critical', user: login.user, host: login.host, actor: login.actor, origin: login.origin,
+    escalation: { loginAlertId: 'l1', reason: 'disputed', by: 'U0BOB123' },
+  });
+  expect(escalation.reasons[0]).toBe('escalated: the person asked said it was not them (Slack user U0BOB123)');
+  expect(escalationAlert(login, 'disputed', { by: 'U0BOB123' }).id).toBe(escalation.id);
+  expect(escalationAlert(login, 'unanswered', { reminders: 2 }).reasons[0]).toBe('escalated: nobody confirmed it after 2 reminder(s)');
+  expect(alertSchemaErrors(escalation)).toEqual([]);
+});
+
+test('a wait longer than SQS\'s 15-minute delay travels as a chain: each hop delayed at most 900 s, re-sent while not due', async () => {
+  const sent: Array<{ DelaySeconds?: number; MessageBody?: string }> = [];
+  const client = { send: async (command: { input: { DelaySeconds?: number; MessageBody?: string } }) => { sent.push(command.input); } } as unknown as SQSClient;
+  let now = 0;
+  const send = reminderSender(client, 'https://sqs/reminders', () => now);
+  const message = { type: 'login-review-reminder' as const, alertId: 'l1', reminder: 1, dueAt: 40 * 60_000 };
+  await send(message);
+  expect(sent.map((m) => m.DelaySeconds)).toEqual([900]);
+
+  now = 15 * 60_000;
+  const deps = { now: () => now, scheduleReminder: send, config: { review: { reminders: 2, reminderWaitSeconds: 2400 } } } as unknown as ReminderDeps;
+  expect(await handleReminder(message, deps)).toBe('not-due');
+  now = 30 * 60_000;
+  expect(await handleReminder(message, deps)).toBe('not-due');
+  expect(sent.map((m) => m.DelaySeconds)).toEqual([900, 900, 600]);
+  expect(sent.every((m) => JSON.parse(m.MessageBody!).dueAt === message.dueAt)).toBe(true);
+});
