@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { parse } from 'yaml';
 import { AlertDestination, LoginAlerts, type LoginAlertsProps, Severity, SlackBotToken, SlackSigningSecret, type SlackAppDestinationOptions } from '../src';
 
 /** The Slack app destination as synthesized: what it deploys, what it may do, and what it refuses. */
@@ -134,4 +137,23 @@ test.each([
 
 test('without the ledger: refused, saying why', () => {
   expect(() => synth({}, { ledger: false })).toThrow(/keeps each message and review in the login ledger: leave the LoginAlerts' ledger on/);
+});
+
+test('the README\'s app manifest grants a scope for every Web API method the functions call, and turns interactivity on', () => {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const manifest = parse(/```yaml\n(display_information:[\s\S]*?)```/.exec(readme)![1]);
+  const scopes: string[] = manifest.oauth_config.scopes.bot;
+  expect(manifest.settings.interactivity.is_enabled).toBe(true);
+  // Slack's method reference: the bot scope each method needs.
+  const needs: Record<string, string[]> = {
+    'chat.postMessage': ['chat:write', 'im:write'],
+    'chat.update': ['chat:write'],
+    'chat.postEphemeral': ['chat:write'],
+    'users.lookupByEmail': ['users:read.email', 'users:read'],
+    'usergroups.users.list': ['usergroups:read'],
+  };
+  const sources = ['slack-app', 'slack-interaction'].flatMap((dir) => readdirSync(join(__dirname, '..', 'lambda', dir)).map((f) => readFileSync(join(__dirname, '..', 'lambda', dir, f), 'utf8')));
+  const called = new Set(sources.flatMap((source) => [...source.matchAll(/client\.(\w+(?:\.\w+)+)\(/g)].map((m) => m[1])));
+  expect([...called].sort()).toEqual(Object.keys(needs).sort());
+  for (const method of called) expect([method, needs[method].filter((s) => !scopes.includes(s))]).toEqual([method, []]);
 });

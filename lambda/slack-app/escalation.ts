@@ -1,4 +1,4 @@
-import { SNSClient, PublishBatchCommand } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Alert } from '../shared/alert';
 import { publishAlerts } from '../ingest/publish';
 import type { EscalationReason } from './review-store';
@@ -29,9 +29,20 @@ export function escalationId(loginAlertId: string, reason: EscalationReason): st
   return `escalation-${reason}-${loginAlertId}`;
 }
 
-/** Publishes escalations as the ingest function publishes alerts (same attributes, size limits, retries). */
-export function escalationPublisher(topicArn: string, routingTagKeys: readonly string[], client = new SNSClient({})) {
+/**
+ * Publishes escalations as the ingest function publishes alerts (same attributes, size limits,
+ * retries). The SNS client loads on the first escalation, not at every cold start: most presses
+ * confirm, and the interaction function has Slack's three seconds to answer (docs/BENCHMARKS.md).
+ */
+export function escalationPublisher(topicArn: string, routingTagKeys: readonly string[]) {
+  let sns: { module: typeof import('@aws-sdk/client-sns'); client: SNSClient } | undefined;
   return async (alert: Alert): Promise<void> => {
-    await publishAlerts(async (entries) => client.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries })), [alert], { routingTagKeys });
+    if (!sns) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const module = require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns');
+      sns = { module, client: new module.SNSClient({}) };
+    }
+    const { module, client } = sns;
+    await publishAlerts(async (entries) => client.send(new module.PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries })), [alert], { routingTagKeys });
   };
 }

@@ -22,7 +22,7 @@ import { renderAlarm } from '../slack/render';
  */
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-slack-app' });
-const metrics = new PipelineMetrics('slack-app');
+const metrics = new PipelineMetrics('slackapp');
 let runtime: SlackAppRuntime | undefined;
 let sqs: SQSClient | undefined;
 
@@ -42,7 +42,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
     return posted.ok ? { kind: 'delivered' } : posted.failure;
   };
   return runSubscriber(event, remainingMs, {
-    destination: 'slack-app',
+    destination: 'slackapp',
     deliver: async (message) => {
       const outcome = await deliver(message);
       // A revoked or rotated token: read the secret afresh next time.
@@ -93,7 +93,7 @@ async function reminders(records: SqsRecord[], deps: ReminderDeps): Promise<SQSB
 
 function deadLetter(rt: SlackAppRuntime) {
   return async (reason: string, record: unknown) => {
-    await sendToDeadLetterQueue(required(rt.config.deadLetterQueueUrl, 'DEAD_LETTER_QUEUE_URL'), { destination: 'slack-app', reason, record }, rt.redact);
+    await sendToDeadLetterQueue(required(rt.config.deadLetterQueueUrl, 'DEAD_LETTER_QUEUE_URL'), { destination: 'slackapp', reason, record }, rt.redact);
   };
 }
 

@@ -140,7 +140,7 @@ test.each(['invalid_auth', 'channel_not_found', 'not_in_channel'])('Slack answer
   const run = await deliver([alert]);
   expect(run.errors).toEqual([]);
   const [letter] = (await receiveBodies(estate.moto.endpoint, estate.deadLetterQueueUrl)).map((b) => JSON.parse(b));
-  expect(letter).toMatchObject({ destination: 'slack-app', reason: `Slack chat.postMessage: ${error}`, alertId: alert.id });
+  expect(letter).toMatchObject({ destination: 'slackapp', reason: `Slack chat.postMessage: ${error}`, alertId: alert.id });
   for (const text of [JSON.stringify(letter), run.logs]) {
     expect(text).not.toContain(BOT_TOKEN);
     expect(text).not.toContain(SIGNING_SECRET);
