@@ -79,6 +79,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-lambda-powertools/metrics@^2.36.0',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
+    // Tests read the Slack app manifest README gives.
+    'yaml@^2.8.0',
     `aws-cdk@${CDK_CLI_VERSION}`,
     // cdk-nag 3 cannot acknowledge findings whose ids contain '::' and its synth path fails with
     // aws-cdk-lib 2.257; 2.38 with Aspects and NagSuppressions is the well-trodden path.

@@ -16,15 +16,13 @@ import { naiveIngest } from './naive-ingest';
 import { publishedItems } from '../lambda/ingest/published-records';
 import { AlertRules } from '../lambda/ingest/rules';
 import type { Alert } from '../lambda/shared/alert';
-import { sshAlert } from '../test/support/alerts';
+import { sshAlert, snsEvent } from '../test/support/alerts';
 import { AwsCallCounter } from '../test/support/aws-call-counter';
 import { CloudTrailFake } from '../test/support/cloudtrail-fake';
-import { awsConfig, createLedgerTable } from '../test/support/estate';
+import { awsConfig, createLedgerTable, receiveBodies } from '../test/support/estate';
 import { logsDelivery } from '../test/support/fixtures';
 import { bundlePath, invokeBundle } from '../test/support/invoke-bundle';
 import { startMoto } from '../test/support/moto';
-import { snsEvent } from '../test/support/alerts';
-import { receiveBodies } from '../test/support/estate';
 import { nextSqsEvent, SIGNING_SECRET, startSlackAppEstate } from '../test/support/slack-app-estate';
 import { buttonPayload, signedRequest } from '../test/support/slack-requests';
 

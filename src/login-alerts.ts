@@ -340,7 +340,8 @@ export class LoginAlerts extends Construct {
 
   /** The library's own log groups: never subscribed (no loops), never re-read. */
   private ownLogGroups(): logs.ILogGroup[] {
-    return [this.ingestLogGroup, ...(this.reconciler ? [this.reconciler.logGroup] : []), ...this.boundDestinations.flatMap((d) => [d.logGroup, ...(d.interactionLogGroup ? [d.interactionLogGroup] : [])])];
+    const destinations = this.boundDestinations.flatMap((d) => [d.logGroup, ...(d.interactionLogGroup ? [d.interactionLogGroup] : [])]);
+    return [this.ingestLogGroup, ...(this.reconciler ? [this.reconciler.logGroup] : []), ...destinations];
   }
 
   private addAlarms(scope: Construct, what: string, fn: lambda.IFunction, queue: sqs.IQueue): void {

@@ -32,9 +32,16 @@ test('a delivery function on the topic and the reminder queue, an interaction fu
     ...deliveryFunction,
     Environment: {
       Variables: Match.objectLike({
-        SLACK_BOT_TOKEN_SECRET_ARN: Match.anyValue(), SLACK_BOT_TOKEN_SECRET_FIELD: 'botToken', SLACK_CHANNEL: 'C0SECURITY',
-        REVIEW_MIN_SEVERITY: 'medium', REVIEW_FAILURES: 'false', DIRECT_MESSAGES: 'true', REMINDER_WAIT_SECONDS: '900', REMINDERS: '2',
-        LEDGER_TABLE_NAME: { Ref: Match.stringLikeRegexp('Ledger') }, ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('Topic') },
+        SLACK_BOT_TOKEN_SECRET_ARN: Match.anyValue(),
+        SLACK_BOT_TOKEN_SECRET_FIELD: 'botToken',
+        SLACK_CHANNEL: 'C0SECURITY',
+        REVIEW_MIN_SEVERITY: 'medium',
+        REVIEW_FAILURES: 'false',
+        DIRECT_MESSAGES: 'true',
+        REMINDER_WAIT_SECONDS: '900',
+        REMINDERS: '2',
+        LEDGER_TABLE_NAME: { Ref: Match.stringLikeRegexp('Ledger') },
+        ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('Topic') },
         REMINDER_QUEUE_URL: { Ref: Match.stringLikeRegexp('ReminderQueue') },
       }),
     },
@@ -105,16 +112,30 @@ test('an errors alarm on the interaction function, notifying the alarm topic', (
 
 test('options reach the functions', () => {
   const { template } = synth({
-    reviewMinSeverity: Severity.HIGH, reviewFailures: true, directMessages: false, reminderAfter: Duration.minutes(30), reminders: 0,
-    approvers: ['U0OSCAR1', 'W0GRACE1'], approverGroup: 'S0SECOPS', mentions: { critical: '<!subteam^S0SECOPS>' }, instanceTags: ['Team'],
+    reviewMinSeverity: Severity.HIGH,
+    reviewFailures: true,
+    directMessages: false,
+    reminderAfter: Duration.minutes(30),
+    reminders: 0,
+    approvers: ['U0OSCAR1', 'W0GRACE1'],
+    approverGroup: 'S0SECOPS',
+    mentions: { critical: '<!subteam^S0SECOPS>' },
+    instanceTags: ['Team'],
     slackApiUrl: 'https://slack-gov.com/api/',
   });
   template.hasResourceProperties('AWS::Lambda::Function', {
     ...interactionFunction,
     Environment: {
       Variables: Match.objectLike({
-        REVIEW_MIN_SEVERITY: 'high', REVIEW_FAILURES: 'true', DIRECT_MESSAGES: 'false', REMINDER_WAIT_SECONDS: '1800', REMINDERS: '0',
-        SLACK_APPROVERS: 'U0OSCAR1,W0GRACE1', SLACK_APPROVER_GROUP: 'S0SECOPS', SLACK_MENTIONS: '{"critical":"<!subteam^S0SECOPS>"}', SLACK_TAG_KEYS: 'Team',
+        REVIEW_MIN_SEVERITY: 'high',
+        REVIEW_FAILURES: 'true',
+        DIRECT_MESSAGES: 'false',
+        REMINDER_WAIT_SECONDS: '1800',
+        REMINDERS: '0',
+        SLACK_APPROVERS: 'U0OSCAR1,W0GRACE1',
+        SLACK_APPROVER_GROUP: 'S0SECOPS',
+        SLACK_MENTIONS: '{"critical":"<!subteam^S0SECOPS>"}',
+        SLACK_TAG_KEYS: 'Team',
         SLACK_API_URL: 'https://slack-gov.com/api/',
       }),
     },

@@ -54,7 +54,9 @@ export function readSlackAppConfig(env: NodeJS.ProcessEnv): SlackAppConfig {
   if (!SEVERITIES.includes(minSeverity)) throw new Error(`REVIEW_MIN_SEVERITY must be one of ${SEVERITIES.join(', ')}`);
   return {
     botToken: { arn: required(env, 'SLACK_BOT_TOKEN_SECRET_ARN'), field: env.SLACK_BOT_TOKEN_SECRET_FIELD || undefined },
-    signingSecret: env.SLACK_SIGNING_SECRET_ARN ? { arn: env.SLACK_SIGNING_SECRET_ARN, field: env.SLACK_SIGNING_SECRET_FIELD || undefined } : undefined,
+    signingSecret: env.SLACK_SIGNING_SECRET_ARN
+      ? { arn: env.SLACK_SIGNING_SECRET_ARN, field: env.SLACK_SIGNING_SECRET_FIELD || undefined }
+      : undefined,
     channel: required(env, 'SLACK_CHANNEL'),
     apiUrl: env.SLACK_API_URL || undefined,
     ledgerTableName: required(env, 'LEDGER_TABLE_NAME'),

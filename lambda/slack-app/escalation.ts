@@ -1,7 +1,7 @@
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { Alert } from '../shared/alert';
-import { publishAlerts } from '../ingest/publish';
+import type { PublishBatchRequestEntry, SNSClient } from '@aws-sdk/client-sns';
 import type { EscalationReason } from './review-store';
+import { publishAlerts } from '../ingest/publish';
+import type { Alert } from '../shared/alert';
 
 /**
  * An escalation is a new alert on the topic (`kind: escalation`, severity `critical`) carrying the
@@ -43,6 +43,8 @@ export function escalationPublisher(topicArn: string, routingTagKeys: readonly s
       sns = { module, client: new module.SNSClient({}) };
     }
     const { module, client } = sns;
-    await publishAlerts(async (entries) => client.send(new module.PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries })), [alert], { routingTagKeys });
+    const publishBatch = async (entries: PublishBatchRequestEntry[]) =>
+      client.send(new module.PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
+    await publishAlerts(publishBatch, [alert], { routingTagKeys });
   };
 }

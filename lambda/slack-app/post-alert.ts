@@ -1,12 +1,12 @@
 import type { ChatPostMessageArguments } from '@slack/web-api';
-import type { Alert } from '../shared/alert';
-import type { DeliveryOutcome } from '../shared/delivery';
 import type { ReminderMessage } from './reminder-queue';
 import type { ReviewDeps } from './review-actions';
 import { askedLine, reviewMessage } from './review-message';
 import { asksForReview } from './review-policy';
 import type { Asked, MessageRef, ReviewItem } from './review-store';
 import { callSlack } from './slack-api';
+import type { Alert } from '../shared/alert';
+import type { DeliveryOutcome } from '../shared/delivery';
 
 /**
  * Posts one alert: to the channel (a repeat or an escalation as a reply in its login's thread), and,

@@ -1,10 +1,10 @@
-import type { Alert } from '../shared/alert';
 import type { PostDeps } from './post-alert';
 import type { ReminderMessage } from './reminder-queue';
 import { escalate, redraw } from './review-actions';
 import { reminderText } from './review-message';
 import type { ReviewItem } from './review-store';
 import { callSlack } from './slack-api';
+import type { Alert } from '../shared/alert';
 
 /**
  * One due reminder of one review. While the review is open: reminders 1…N are thread replies shown

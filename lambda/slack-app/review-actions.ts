@@ -1,12 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { WebClient } from '@slack/web-api';
-import type { Alert } from '../shared/alert';
-import type { RetryBudget } from '../shared/delivery';
 import type { SlackAppConfig } from './config';
 import { escalationAlert } from './escalation';
 import { reviewMessage } from './review-message';
 import type { EscalationReason, ReviewItem, ReviewStore } from './review-store';
 import { callSlack } from './slack-api';
+import type { Alert } from '../shared/alert';
+import type { RetryBudget } from '../shared/delivery';
 
 /** What the delivery, reminder and interaction paths share: the ledger, Slack and the topic. */
 export interface ReviewDeps {
@@ -24,7 +24,9 @@ export interface ReviewDeps {
  * Publishes the review's escalation for `reason` unless the ledger says it went out already. A
  * publish that failed is repeated by the next attempt (same escalation id, so never two incidents).
  */
-export async function escalate(item: ReviewItem, reason: EscalationReason, detail: { by?: string; reminders?: number }, deps: ReviewDeps): Promise<boolean> {
+export async function escalate(
+  item: ReviewItem, reason: EscalationReason, detail: { by?: string; reminders?: number }, deps: ReviewDeps,
+): Promise<boolean> {
   if (item.escalated?.[reason] || !item.alert) return false;
   const escalation = escalationAlert(JSON.parse(item.alert) as Alert, reason, detail);
   await deps.publish(escalation);

@@ -1,8 +1,8 @@
 import type { KnownBlock, MessageAttachment } from '@slack/types';
+import type { Asked, ReviewItem } from './review-store';
 import type { Alert } from '../shared/alert';
 import { escapeAndFit } from '../slack/mrkdwn';
 import { LIMITS, renderAlert, type SlackRenderOptions } from '../slack/render';
-import type { Asked, ReviewItem } from './review-store';
 
 /**
  * The Slack app's messages: the webhook destination's Block Kit rendering of the alert, followed by

@@ -1,5 +1,5 @@
-import { type Alert, SEVERITIES } from '../shared/alert';
 import type { ReviewSettings } from './config';
+import { type Alert, SEVERITIES } from '../shared/alert';
 
 /**
  * Which alerts ask their person "was this you?": logins (never an escalation), not held back by a

@@ -1,14 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { WebClient } from '@slack/web-api';
-import { CachedSecret } from '../shared/cached-secret';
-import { redactor } from '../shared/redact';
-import { checkSlackBotToken } from '../shared/secret-shapes';
 import { readSlackAppConfig, type SlackAppConfig } from './config';
 import { escalationPublisher } from './escalation';
 import type { ReviewDeps } from './review-actions';
 import { ReviewStore } from './review-store';
 import { slackClient } from './slack-api';
+import { CachedSecret } from '../shared/cached-secret';
+import { redactor } from '../shared/redact';
+import { checkSlackBotToken } from '../shared/secret-shapes';
 
 /**
  * What both Slack app functions build once per container: settings, the bot token (read from

@@ -45,7 +45,7 @@ export async function callSlack<T>(method: string, call: () => Promise<T>, budge
 }
 
 function classify(method: string, e: unknown): { outcome: Exclude<DeliveryOutcome, { kind: 'delivered' }>; error: string } {
-  const err = e as { code?: string; data?: { error?: string; needed?: string }; retryAfter?: number; statusCode?: number; original?: Error; message?: string };
+  const err = e as { code?: string; data?: { error?: string; needed?: string }; retryAfter?: number; statusCode?: number; original?: Error };
   switch (err.code) {
     case ErrorCode.RateLimitedError:
       return { outcome: { kind: 'rate-limited', retryAfterMs: (err.retryAfter ?? 1) * 1000, reason: `Slack ${method}: ratelimited` }, error: 'ratelimited' };

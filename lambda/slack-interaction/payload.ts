@@ -1,5 +1,5 @@
-import { CONFIRM_ACTION, DISPUTE_ACTION } from '../slack-app/review-message';
 import { isObject, nonEmptyString } from '../shared/values';
+import { CONFIRM_ACTION, DISPUTE_ACTION } from '../slack-app/review-message';
 
 /**
  * A button press, from Slack's `block_actions` payload (form field `payload`, JSON). Only what the
@@ -36,6 +36,7 @@ export function parseButtonPress(rawBody: string): ButtonPress {
   const answer = action?.action_id === CONFIRM_ACTION ? 'confirm' : action?.action_id === DISPUTE_ACTION ? 'dispute' : undefined;
   if (!userId) throw new PayloadError('the payload names no user');
   if (!answer || !alertId) throw new PayloadError(`not a login review button (${String(action?.action_id)})`);
-  const channelId = isObject(body.channel) ? nonEmptyString(body.channel.id) : isObject(body.container) ? nonEmptyString(body.container.channel_id) : undefined;
+  const channelId = isObject(body.channel) ? nonEmptyString(body.channel.id)
+    : isObject(body.container) ? nonEmptyString(body.container.channel_id) : undefined;
   return { answer, alertId, userId, channelId };
 }

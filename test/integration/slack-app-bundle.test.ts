@@ -174,7 +174,11 @@ test('reminders: thread replies shown in the channel with the severity\'s mentio
   expect(escalations).toHaveLength(1);
   const escalation = JSON.parse(escalations[0].Message);
   expect(escalation).toMatchObject({
-    id: `escalation-unanswered-${alert.id}`, kind: 'escalation', severity: 'critical', user: 'root', actor: alice,
+    id: `escalation-unanswered-${alert.id}`,
+    kind: 'escalation',
+    severity: 'critical',
+    user: 'root',
+    actor: alice,
     escalation: { loginAlertId: alert.id, reason: 'unanswered' },
   });
   expect(schemaErrors(escalation)).toEqual([]);

@@ -37,7 +37,8 @@ async function send(events: unknown[], env: Record<string, string> = {}) {
 }
 
 const press = (p: Press, options = {}) => signedRequest(SIGNING_SECRET, buttonPayload(p), options);
-const escalationsOnTopic = async () => (await receiveBodies(estate.moto.endpoint, estate.topicQueueUrl)).map((b) => JSON.parse(JSON.parse(b).Message));
+const escalationsOnTopic = async () => (await receiveBodies(estate.moto.endpoint, estate.topicQueueUrl))
+  .map((b) => JSON.parse(JSON.parse(b).Message));
 const ephemeralTexts = () => estate.slack.callsOf('chat.postEphemeral').map((c) => c.args.text);
 
 test('only Slack-signed, fresh, well-formed POSTs are heard: forged, replayed, wrong-secret, unsigned, oversized and malformed requests are refused and change nothing', async () => {
@@ -119,7 +120,12 @@ test('"This wasn\'t me" from anyone escalates at once, once: double clicks and S
   const escalations = await escalationsOnTopic();
   expect(escalations).toHaveLength(1);
   expect(escalations[0]).toMatchObject({
-    id: `escalation-disputed-${alert.id}`, kind: 'escalation', severity: 'critical', user: 'root', host: alert.host, sourceIp: alert.sourceIp,
+    id: `escalation-disputed-${alert.id}`,
+    kind: 'escalation',
+    severity: 'critical',
+    user: 'root',
+    host: alert.host,
+    sourceIp: alert.sourceIp,
     escalation: { loginAlertId: alert.id, reason: 'disputed', by: 'U0BOB123' },
   });
   expect(alertSchemaErrors(escalations[0])).toEqual([]);

@@ -1,9 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { parseButtonPress, PayloadError } from '../../lambda/slack-interaction/payload';
 import { escalationAlert } from '../../lambda/slack-app/escalation';
 import { reminderSender } from '../../lambda/slack-app/reminder-queue';
 import { handleReminder, type ReminderDeps } from '../../lambda/slack-app/reminders';
 import { asksForReview } from '../../lambda/slack-app/review-policy';
+import { parseButtonPress, PayloadError } from '../../lambda/slack-interaction/payload';
 import { sshAlert } from '../support/alerts';
 import { alertSchemaErrors } from '../support/schema';
 import { buttonPayload } from '../support/slack-requests';
@@ -45,7 +45,13 @@ test('an escalation carries the login\'s fields, a stable id, and is a valid v1 
   const login = sshAlert({ repeat: undefined, actor: { name: 'Alice Doe', via: 'key-owner' } });
   const escalation = escalationAlert(login, 'disputed', { by: 'U0BOB123' });
   expect(escalation).toMatchObject({
-    id: 'escalation-disputed-l1', kind: 'escalation', severity: 'critical', user: login.user, host: login.host, actor: login.actor, origin: login.origin,
+    id: 'escalation-disputed-l1',
+    kind: 'escalation',
+    severity: 'critical',
+    user: login.user,
+    host: login.host,
+    actor: login.actor,
+    origin: login.origin,
     escalation: { loginAlertId: 'l1', reason: 'disputed', by: 'U0BOB123' },
   });
   expect(escalation.reasons[0]).toBe('escalated: the person asked said it was not them (Slack user U0BOB123)');
@@ -56,15 +62,17 @@ test('an escalation carries the login\'s fields, a stable id, and is a valid v1 
 
 test('a wait longer than SQS\'s 15-minute delay travels as a chain: each hop delayed at most 900 s, re-sent while not due', async () => {
   const sent: Array<{ DelaySeconds?: number; MessageBody?: string }> = [];
-  const client = { send: async (command: { input: { DelaySeconds?: number; MessageBody?: string } }) => { sent.push(command.input); } } as unknown as SQSClient;
+  const send = async (command: { input: { DelaySeconds?: number; MessageBody?: string } }) => { sent.push(command.input); };
+  const client = { send } as unknown as SQSClient;
   let now = 0;
-  const send = reminderSender(client, 'https://sqs/reminders', () => now);
+  const schedule = reminderSender(client, 'https://sqs/reminders', () => now);
   const message = { type: 'login-review-reminder' as const, alertId: 'l1', reminder: 1, dueAt: 40 * 60_000 };
-  await send(message);
+  await schedule(message);
   expect(sent.map((m) => m.DelaySeconds)).toEqual([900]);
 
   now = 15 * 60_000;
-  const deps = { now: () => now, scheduleReminder: send, config: { review: { reminders: 2, reminderWaitSeconds: 2400 } } } as unknown as ReminderDeps;
+  const config = { review: { reminders: 2, reminderWaitSeconds: 2400 } };
+  const deps = { now: () => now, scheduleReminder: schedule, config } as unknown as ReminderDeps;
   expect(await handleReminder(message, deps)).toBe('not-due');
   now = 30 * 60_000;
   expect(await handleReminder(message, deps)).toBe('not-due');

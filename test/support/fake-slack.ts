@@ -88,7 +88,8 @@ export class FakeSlack {
   }
 
   private takeFailure(method: string, args: Record<string, any>): SlackFailure | undefined {
-    const index = this.failures.findIndex((f) => f.method === method && f.times > 0 && (f.failure.channel === undefined || f.failure.channel === args.channel));
+    const matches = (f: FakeSlack['failures'][number]) => f.method === method && f.times > 0 && (f.failure.channel ?? args.channel) === args.channel;
+    const index = this.failures.findIndex(matches);
     if (index < 0) return undefined;
     this.failures[index].times--;
     return this.failures[index].failure;

@@ -36,7 +36,8 @@ export async function nextSqsEvent(endpoint: string, queueUrl: string, alertId: 
   const records = [];
   while (records.length === 0 && Date.now() < deadline) {
     const wait = Math.max(1, Math.min(20, Math.ceil((deadline - Date.now()) / 1000)));
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait, VisibilityTimeout: 600 }));
+    const receive = new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait, VisibilityTimeout: 600 });
+    const { Messages = [] } = await sqs.send(receive);
     records.push(...Messages.filter((m) => JSON.parse(m.Body!).alertId === alertId).map((m) => ({
       messageId: m.MessageId!,
       receiptHandle: m.ReceiptHandle!,
@@ -61,11 +62,11 @@ export interface SlackAppEstate {
   readonly reminderQueueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly secretArn: string;
+  readonly store: ReviewStore;
   /** The functions' environment: secrets, channel, ledger, topic, queues, the fake Slack, quick reminders. */
   env(extra?: Record<string, string>): Record<string, string>;
   /** The interaction function's: the same plus the signing secret. */
   interactionEnv(extra?: Record<string, string>): Record<string, string>;
-  readonly store: ReviewStore;
   stop(): Promise<void>;
 }
 
@@ -95,7 +96,14 @@ export async function startSlackAppEstate(): Promise<SlackAppEstate> {
     ...extra,
   });
   return {
-    moto, slack, topicArn, topicQueueUrl, reminderQueueUrl, deadLetterQueueUrl, secretArn, env,
+    moto,
+    slack,
+    topicArn,
+    topicQueueUrl,
+    reminderQueueUrl,
+    deadLetterQueueUrl,
+    secretArn,
+    env,
     interactionEnv: (extra = {}) => env({ SLACK_SIGNING_SECRET_ARN: secretArn, SLACK_SIGNING_SECRET_FIELD: 'signingSecret', ...extra }),
     store: new ReviewStore('ledger', new DynamoDBClient(awsConfig(moto.endpoint))),
     async stop() {
