@@ -124,7 +124,12 @@ class AssetDirectory extends PeopleDirectory {
   public bind(scope: Construct, grantee: iam.IGrantable): PeopleDirectoryConfig {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-login-alerts-people-'));
     const file = path.join(dir, 'people.json');
-    fs.writeFileSync(file, JSON.stringify({ people: this.people }));
+    // Keys in one order whatever the language built the list (jsii hands Python's structs over in
+    // another): the same people make the same asset, so the template does not change with the language.
+    const people = this.people.map((person) => Object.fromEntries(
+      Object.entries(person).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)),
+    ));
+    fs.writeFileSync(file, JSON.stringify({ people }));
     const asset = new s3assets.Asset(scope, 'PeopleDirectory', { path: file });
     grantGetObject(grantee, `arn:${Stack.of(scope).partition}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`);
     return { uri: `s3://${asset.s3BucketName}/${asset.s3ObjectKey}` };
