@@ -1,7 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { AlertDestination, AlertRule, LoginAlerts, PagerDutyRoutingKey, SlackWebhook } from '../src';
+import { AlertDestination, AlertRule, LoginAlerts, PagerDutyRoutingKey, SlackBotToken, SlackSigningSecret, SlackWebhook } from '../src';
 
 /**
  * The dashboard, read from the synthesized body: its graphs name the metrics the functions write
@@ -65,4 +67,25 @@ test('with metrics off, only queues and alarms: no graph of a metric nothing wri
   const { text } = body({ metrics: false });
   expect(text).not.toContain('"cdk-login-alerts"');
   expect(text).toContain('ApproximateNumberOfMessagesVisible');
+});
+
+test('with the Slack app: a row of review metrics, exactly the ones its two functions count', () => {
+  const stack = new Stack(new App(), 'Security', { env: { account: '123456789012', region: 'us-east-1' } });
+  const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'app', 'slack-app');
+  new LoginAlerts(stack, 'LoginAlerts', {
+    dashboard: true,
+    destinations: [AlertDestination.slackApp({ botToken: SlackBotToken.fromSecret(secret, 'botToken'), signingSecret: SlackSigningSecret.fromSecret(secret, 'signingSecret'), channel: 'C0SECURITY' })],
+  });
+  const template = Template.fromStack(stack);
+  const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+  const names = new Set(functions.map((f) => f.Properties.Environment.Variables.DEPLOYMENT_NAME));
+  expect(names.size).toBe(1);
+  const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+  const text = (dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
+  const graphed = [...text.matchAll(new RegExp(`\\["cdk-login-alerts","(\\w+)","Deployment","${[...names][0]}","service","slackapp"`, 'g'))].map((m) => m[1]);
+  const counted = ['slack-app', 'slack-interaction'].flatMap((dir) => readdirSync(join(__dirname, '..', 'lambda', dir))
+    .flatMap((file) => [...readFileSync(join(__dirname, '..', 'lambda', dir, file), 'utf8').matchAll(/metrics\??\.count\('(\w+)', 1\)/g)].map((m) => m[1])));
+  expect(graphed.sort()).toEqual([...new Set(counted)].sort());
+  expect(graphed.length).toBe(8);
+  expect(text).toContain(`["cdk-login-alerts","Delivered","Deployment","${[...names][0]}","Destination","slackapp","service","slackapp"`);
 });

@@ -32,8 +32,14 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   const rt = runtime;
   const remainingMs = () => context?.getRemainingTimeInMillis() ?? 60_000;
   const queueUrl = rt.config.reminderQueueUrl;
-  const deps: PostDeps = { ...rt.deps(logger, remainingMs), ...(queueUrl && { scheduleReminder: reminderSender(sqs, queueUrl) }) };
-  if (isReminderBatch(event)) return reminders(event.Records, { ...deps, scheduleReminder: deps.scheduleReminder!, deadLetter: deadLetter(rt) });
+  const deps: PostDeps = { ...rt.deps(logger, remainingMs, metrics), ...(queueUrl && { scheduleReminder: reminderSender(sqs, queueUrl) }) };
+  if (isReminderBatch(event)) {
+    try {
+      return await reminders(event.Records, { ...deps, scheduleReminder: deps.scheduleReminder!, deadLetter: deadLetter(rt) });
+    } finally {
+      metrics.flush();
+    }
+  }
 
   const deliver = async (message: TopicMessage): Promise<DeliveryOutcome> => {
     if (message.type === 'alert') return postAlert(message.alert, deps);

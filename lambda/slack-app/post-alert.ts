@@ -53,6 +53,7 @@ export async function postAlert(alert: Alert, deps: PostDeps): Promise<DeliveryO
     const channel: MessageRef = { id: posted.value.channel ?? deps.config.channel, ts: posted.value.ts! };
     const fields: Partial<ReviewItem> = { status: review ? 'open' : 'shown', channel, ...(review && { asked, alert: JSON.stringify(alert), remindersSent: 0 }) };
     await store.update(alert.id, fields);
+    if (review) deps.metrics?.count('ReviewsAsked', 1);
     item = { ...item, ...fields };
   }
   if (item.status !== 'open') return { kind: 'delivered' };
@@ -121,6 +122,7 @@ async function directMessage(alert: Alert, item: ReviewItem, deps: PostDeps): Pr
   }
   const failed: Asked = { ...asked, reason: `the direct message failed: ${sent.error}` };
   deps.logger.warn('direct message failed; the channel message says so', { alertId: alert.id, reason: sent.failure.reason });
+  deps.metrics?.count('DirectMessagesFailed', 1);
   await deps.store.update(alert.id, { asked: failed, dmDone: true });
   const updated = { ...item, asked: failed, dmDone: true };
   const redrawn = reviewMessage(alert, { status: 'open', asked: failed }, deps.config.render);

@@ -58,6 +58,7 @@ export async function handleReminder(message: ReminderMessage, deps: ReminderDep
     await escalate(current, 'unanswered', { reminders: current.remindersSent }, deps);
     return 'escalated';
   }
+  deps.metrics?.count('ReviewsUnanswered', 1);
   const unanswered: ReviewItem = { ...item, status: 'unanswered', answeredAt };
   await escalate(unanswered, 'unanswered', { reminders: item.remindersSent }, deps);
   await redraw(unanswered, deps);
@@ -71,7 +72,10 @@ async function postReminder(item: ReviewItem, message: ReminderMessage, sentBefo
   const posted = await callSlack('chat.postMessage', () => client.chat.postMessage({
     channel: item.channel!.id, thread_ts: item.channel!.ts, reply_broadcast: true, text,
   }), deps.budget);
-  if (posted.ok) return;
+  if (posted.ok) {
+    deps.metrics?.count('RemindersSent', 1);
+    return;
+  }
   if (posted.failure.kind === 'permanent') {
     deps.logger.error('Slack refused a reminder, sent to the dead-letter queue; the review still escalates', { alertId: item.alertId, reason: posted.failure.reason });
     await deps.deadLetter(posted.failure.reason, message);

@@ -7,6 +7,7 @@ import type { EscalationReason, ReviewItem, ReviewStore } from './review-store';
 import { callSlack } from './slack-api';
 import type { Alert } from '../shared/alert';
 import type { RetryBudget } from '../shared/delivery';
+import type { PipelineMetrics } from '../shared/metrics';
 
 /** What the delivery, reminder and interaction paths share: the ledger, Slack and the topic. */
 export interface ReviewDeps {
@@ -18,6 +19,12 @@ export interface ReviewDeps {
   readonly budget: RetryBudget;
   readonly logger: Logger;
   readonly now: () => number;
+  /**
+   * Counts the review loop (service `slackapp`, no other dimension): `ReviewsAsked`,
+   * `DirectMessagesFailed`, `RemindersSent`, `ReviewsConfirmed`, `ReviewsDisputed`,
+   * `ReviewsUnanswered`, `Escalations`, `InteractionsRejected`. Flushed by the handler.
+   */
+  readonly metrics?: PipelineMetrics;
 }
 
 /**
@@ -31,6 +38,7 @@ export async function escalate(
   const escalation = escalationAlert(JSON.parse(item.alert) as Alert, reason, detail);
   await deps.publish(escalation);
   await deps.store.markEscalated(item.alertId, reason, escalation.id);
+  deps.metrics?.count('Escalations', 1);
   deps.logger.warn('login escalated', { alertId: item.alertId, escalationId: escalation.id, reason, by: detail.by });
   return true;
 }

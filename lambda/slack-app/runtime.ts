@@ -7,6 +7,7 @@ import type { ReviewDeps } from './review-actions';
 import { ReviewStore } from './review-store';
 import { slackClient } from './slack-api';
 import { CachedSecret } from '../shared/cached-secret';
+import type { PipelineMetrics } from '../shared/metrics';
 import { redactor } from '../shared/redact';
 import { checkSlackBotToken } from '../shared/secret-shapes';
 
@@ -20,7 +21,7 @@ export interface SlackAppRuntime {
   readonly secrets: SecretsManagerClient;
   readonly botToken: CachedSecret;
   readonly redact: (text: string) => string;
-  deps(logger: Logger, remainingMs: () => number): ReviewDeps;
+  deps(logger: Logger, remainingMs: () => number, metrics?: PipelineMetrics): ReviewDeps;
 }
 
 export function slackAppRuntime(env: NodeJS.ProcessEnv, extraSecrets: () => string[] = () => []): SlackAppRuntime {
@@ -40,7 +41,7 @@ export function slackAppRuntime(env: NodeJS.ProcessEnv, extraSecrets: () => stri
     secrets,
     botToken,
     redact: redactor(() => [...botToken.knownValues(), ...extraSecrets()]),
-    deps: (logger, remainingMs) => ({
+    deps: (logger, remainingMs, metrics) => ({
       config,
       store,
       slack,
@@ -50,6 +51,7 @@ export function slackAppRuntime(env: NodeJS.ProcessEnv, extraSecrets: () => stri
       },
       budget: { remainingMs, attemptMs: config.timeoutMs },
       logger,
+      metrics,
       now: Date.now,
     }),
   };

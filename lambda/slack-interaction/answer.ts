@@ -47,6 +47,7 @@ async function confirm(press: ButtonPress, item: ReviewItem, at: string, deps: A
     await tell(press, already((await deps.store.get(item.alertId)) ?? item), deps);
     return 'already-answered';
   }
+  deps.metrics?.count('ReviewsConfirmed', 1);
   await redraw({ ...item, ...answered, status: 'confirmed' }, deps);
   deps.logger.info('login confirmed', { alertId: item.alertId, by: press.userId });
   return 'confirmed';
@@ -60,6 +61,7 @@ async function dispute(press: ButtonPress, item: ReviewItem, at: string, deps: A
     await tell(press, already(current ?? item), deps);
     return 'already-answered';
   }
+  deps.metrics?.count('ReviewsDisputed', 1);
   const disputed: ReviewItem = { ...item, ...answered, status: 'disputed' };
   await escalate(disputed, 'disputed', { by: press.userId }, deps);
   await redraw(disputed, deps);

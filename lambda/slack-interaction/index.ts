@@ -4,6 +4,7 @@ import { answer, type AnswerDeps } from './answer';
 import { PayloadError, parseButtonPress } from './payload';
 import { verifySlackSignature } from './signature';
 import { CachedSecret } from '../shared/cached-secret';
+import { PipelineMetrics } from '../shared/metrics';
 import { checkSigningSecret } from '../shared/secret-shapes';
 import { slackAppRuntime, type SlackAppRuntime } from '../slack-app/runtime';
 import { callSlack } from '../slack-app/slack-api';
@@ -25,6 +26,8 @@ export const MAX_BODY_BYTES = 256 * 1024;
 const BUDGET_MS = 2500;
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-slack-interaction' });
+// The same `service` as the delivery function's: one set of review metrics for the dashboard.
+const metrics = new PipelineMetrics('slackapp');
 let state: { runtime: SlackAppRuntime; signingSecret: CachedSecret; groupMembers?: { users: string[]; until: number } } | undefined;
 
 function init() {
@@ -40,6 +43,14 @@ function init() {
 }
 
 export async function handler(event: LambdaFunctionURLEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<LambdaFunctionURLResult> {
+  try {
+    return await handle(event, context);
+  } finally {
+    metrics.flush();
+  }
+}
+
+async function handle(event: LambdaFunctionURLEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<LambdaFunctionURLResult> {
   const started = Date.now();
   const s = init();
   const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -48,6 +59,7 @@ export async function handler(event: LambdaFunctionURLEvent, context?: Pick<Cont
   const bytes = Buffer.byteLength(raw);
   const reject = (statusCode: number, reason: string): LambdaFunctionURLResult => {
     logger.warn('request rejected', { statusCode, reason, bodyBytes: bytes, sourceIp: event.requestContext?.http?.sourceIp, retryNum });
+    metrics.count('InteractionsRejected', 1);
     return { statusCode, body: statusCode === 401 ? 'invalid signature' : 'bad request' };
   };
   if (event.requestContext?.http?.method !== 'POST') return reject(405, `method ${event.requestContext?.http?.method} is not POST`);
@@ -63,7 +75,7 @@ export async function handler(event: LambdaFunctionURLEvent, context?: Pick<Cont
     throw error;
   }
   const remainingMs = () => Math.min(context?.getRemainingTimeInMillis() ?? BUDGET_MS, BUDGET_MS - (Date.now() - started));
-  const deps: AnswerDeps = { ...s.runtime.deps(logger, remainingMs), approverGroupMembers: () => approverGroupMembers(s, deps) };
+  const deps: AnswerDeps = { ...s.runtime.deps(logger, remainingMs, metrics), approverGroupMembers: () => approverGroupMembers(s, deps) };
   try {
     const result = await answer(press, deps);
     logger.info('button answered', { alertId: press.alertId, userId: press.userId, answer: press.answer, result, retryNum, ms: Date.now() - started });

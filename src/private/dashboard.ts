@@ -14,6 +14,11 @@ import { LoginKind, SEVERITY_ORDER } from '../alert-types';
  */
 const PERIOD = Duration.minutes(5);
 
+const REVIEW_METRICS = [
+  ['ReviewsAsked', 'asked'], ['ReviewsConfirmed', 'confirmed'], ['ReviewsDisputed', 'disputed'], ['ReviewsUnanswered', 'unanswered'],
+  ['RemindersSent', 'reminders'], ['Escalations', 'escalations'], ['DirectMessagesFailed', 'DMs failed'], ['InteractionsRejected', 'requests refused'],
+];
+
 export interface DashboardOptions {
   /** The metrics' `Deployment` dimension; undefined when metrics are off (only queues and alarms then). */
   readonly deploymentName?: string;
@@ -78,6 +83,17 @@ export class PipelineDashboard {
     widgets.push(this.graph(`${type}: dead letters waiting`, [depth(deadLetterQueue, type)], 8));
     widgets.push(new cloudwatch.AlarmStatusWidget({ title: `${type}: alarms`, alarms, width: 8, height: 6 }));
     this.dashboard.addWidgets(...widgets);
+    if (type === 'slackapp' && this.options.deploymentName) {
+      // The review loop: asked, answered, reminded, escalated (lambda/slack-app/review-actions.ts names them).
+      this.dashboard.addWidgets(this.graph('slackapp: reviews', REVIEW_METRICS.map(([name, label]) => new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { service: type, Deployment: this.options.deploymentName! },
+        statistic: 'Sum',
+        period: PERIOD,
+        label,
+      })), 24));
+    }
   }
 
   private ingest(metricName: string, dimensions: Record<string, string>, label: string): cloudwatch.Metric {

@@ -12,6 +12,7 @@ import type { SlackAppDestinationOptions } from '../slack-app-options';
 import { bundledFunction } from './bundled-function';
 import { grantDeadLetterWrite } from './dead-letter-queue';
 import { grantReviewItems } from './login-ledger';
+import { metricsEnvironment } from './pipeline-metrics';
 import { prop } from './synth-checks';
 
 /** What the Slack app adds beside its delivery function. */
@@ -96,6 +97,7 @@ export function addSlackAppParts(
     environment: {
       ...delivery.environment,
       ...shared,
+      ...metricsEnvironment(context.deploymentName),
       SLACK_SIGNING_SECRET_ARN: options.signingSecret.secret.secretArn,
       ...(options.signingSecret.field !== undefined && { SLACK_SIGNING_SECRET_FIELD: options.signingSecret.field }),
       // Slack waits three seconds for the answer.

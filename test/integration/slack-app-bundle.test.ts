@@ -168,7 +168,10 @@ test('reminders: thread replies shown in the channel with the severity\'s mentio
 
   const last = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id);
   expect(last.Records.map((r) => JSON.parse(r.body).reminder)).toEqual([3]);
-  expect((await invokeBundle('slack-app', [last, last], estate.env())).invocations.every((i) => !i.error)).toBe(true);
+  const escalated = await invokeBundle('slack-app', [last, last], estate.env());
+  expect(escalated.invocations.every((i) => !i.error)).toBe(true);
+  expect(escalated.logs).toMatch(/"ReviewsUnanswered":1\b/);
+  expect(escalated.logs).toMatch(/"Escalations":1\b/);
 
   const escalations = (await receiveBodies(estate.moto.endpoint, estate.topicQueueUrl)).map((b) => JSON.parse(b));
   expect(escalations).toHaveLength(1);

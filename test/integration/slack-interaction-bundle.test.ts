@@ -71,8 +71,10 @@ test('only Slack-signed, fresh, well-formed POSTs are heard: forged, replayed, w
 
 test('"This was me" from the person: confirmed in the ledger, both messages redrawn with who and when, nothing escalated', async () => {
   const alert = await postedLogin();
-  const { statuses } = await send([press({ alertId: alert.id, userId: ALICE, answer: 'confirm' }, { base64: true })]);
+  const { statuses, logs } = await send([press({ alertId: alert.id, userId: ALICE, answer: 'confirm' }, { base64: true })]);
   expect(statuses).toEqual([200]);
+  // Counted for the dashboard (embedded metric format in the log).
+  expect(logs).toMatch(/"ReviewsConfirmed":1\b/);
   const item = await estate.store.get(alert.id);
   expect(item).toMatchObject({ status: 'confirmed', answeredBy: ALICE });
   const updates = estate.slack.callsOf('chat.update');
