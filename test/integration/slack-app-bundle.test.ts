@@ -1,6 +1,6 @@
 import type { Alert } from '../../lambda/shared/alert';
 import { reviewKey } from '../../lambda/slack-app/review-store';
-import { snsEvent, sshAlert } from '../support/alerts';
+import { alarmMessage, snsEvent, sshAlert } from '../support/alerts';
 import { receiveBodies } from '../support/estate';
 import { invokeBundle } from '../support/invoke-bundle';
 import { alertSchemaErrors as schemaErrors } from '../support/schema';
@@ -205,4 +205,21 @@ test('a review answered before its reminder is due: the reminder sends nothing',
   expect(run.logs).toContain('"result":"answered"');
   expect(estate.slack.calls).toEqual([]);
   expect((await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 2)).Records).toEqual([]);
+});
+
+test('direct messages off: no DM; the channel names who may confirm there', async () => {
+  const alert = alertFor();
+  expect((await deliver([alert], { DIRECT_MESSAGES: 'false' })).errors).toEqual([]);
+  expect(posts().map((c) => c.args.channel)).toEqual([CHANNEL]);
+  expect(contextText(posts()[0])).toContain('<@U0ALICE1> can confirm here (no direct message: direct messages are off)');
+  expect(buttonsOf(posts()[0])).toHaveLength(2);
+  expect(await estate.store.get(alert.id)).toMatchObject({ status: 'open', asked: { userId: 'U0ALICE1' }, dmDone: true });
+});
+
+test('a pipeline alarm is posted to the channel, without buttons', async () => {
+  const run = await invokeBundle('slack-app', [snsEvent(alarmMessage('ALARM'))], estate.env({ ALARM_TOPIC_ARNS: 'arn:aws:sns:eu-west-1:123456789012:login-alerts' }));
+  expect(run.invocations[0].result).toEqual({ delivered: 1, deadLettered: 0 });
+  expect(posts()).toHaveLength(1);
+  expect(posts()[0].args.text).toMatch(/^<!here> Login alerting pipeline degraded: LoginAlerts-SlackDeadLetters/);
+  expect(buttonsOf(posts()[0])).toEqual([]);
 });
