@@ -1,6 +1,7 @@
 import { DEFAULT_HISTORY_DAYS } from './history';
 import { DEFAULT_REPEAT_WINDOW_MS } from './repeats';
 import { NetworkSet } from '../shared/networks';
+import { commaList } from '../shared/values';
 
 /**
  * The ingest function's settings, read once from its environment. The variable names are a public
@@ -46,7 +47,7 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
   const ttlText = env.INSTANCE_CACHE_TTL_SECONDS ?? '300';
   const ttl = Number(ttlText);
   if (!Number.isFinite(ttl) || ttl < 0) throw new ConfigError(`INSTANCE_CACHE_TTL_SECONDS is not a number of seconds: ${ttlText}`);
-  const cidrs = (env.TRUSTED_CIDRS ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+  const cidrs = commaList(env.TRUSTED_CIDRS);
   let trustedNetworks: NetworkSet;
   try {
     trustedNetworks = NetworkSet.parse(cidrs);
@@ -63,12 +64,12 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     topicArn,
     repeatWindowMs: whole('REPEAT_WINDOW_SECONDS', String(DEFAULT_REPEAT_WINDOW_MS / 1000)) * 1000,
     historyDays: whole('HISTORY_DAYS', String(DEFAULT_HISTORY_DAYS)),
-    routingTagKeys: (env.ROUTING_TAG_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    routingTagKeys: commaList(env.ROUTING_TAG_KEYS),
     trustedNetworks,
     enrichInstances: env.ENRICH_INSTANCES !== 'false',
     instanceCacheTtlMs: ttl * 1000,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'unknown',
-    enrichmentRoleArns: (env.ENRICHMENT_ROLE_ARNS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+    enrichmentRoleArns: commaList(env.ENRICHMENT_ROLE_ARNS),
     ...(env.LEDGER_TABLE_NAME && { ledgerTableName: env.LEDGER_TABLE_NAME }),
     ...(env.PEOPLE_DIRECTORY && { peopleDirectory: env.PEOPLE_DIRECTORY }),
     ...(env.ALERT_RULES && { alertRules: env.ALERT_RULES }),

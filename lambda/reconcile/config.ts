@@ -1,4 +1,5 @@
 import { ConfigError } from '../ingest/config';
+import { commaList } from '../shared/values';
 
 /**
  * The reconciler's own settings, besides the ingest function's (it makes alerts exactly as ingest
@@ -27,8 +28,6 @@ export interface ReconcileConfig {
   readonly lookupsPerSecond: number;
 }
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
-
 export function readReconcileConfig(env: NodeJS.ProcessEnv): ReconcileConfig {
   const number = (name: string, fallback: number, min: number) => {
     const text = env[name];
@@ -39,13 +38,13 @@ export function readReconcileConfig(env: NodeJS.ProcessEnv): ReconcileConfig {
   };
   if (!env.LEDGER_TABLE_NAME) throw new ConfigError('LEDGER_TABLE_NAME is not set: reconciliation needs the ledger to know what was alerted');
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  const regions = list(env.RECONCILE_REGIONS);
+  const regions = commaList(env.RECONCILE_REGIONS);
   return {
-    logGroups: list(env.RECONCILE_LOG_GROUPS),
-    logGroupPrefixes: list(env.RECONCILE_LOG_GROUP_PREFIXES),
-    excludedLogGroups: list(env.RECONCILE_EXCLUDED_LOG_GROUPS),
+    logGroups: commaList(env.RECONCILE_LOG_GROUPS),
+    logGroupPrefixes: commaList(env.RECONCILE_LOG_GROUP_PREFIXES),
+    excludedLogGroups: commaList(env.RECONCILE_EXCLUDED_LOG_GROUPS),
     regions: regions.length > 0 ? [...new Set(regions)] : region ? [region] : [],
-    eventNames: list(env.RECONCILE_EVENT_NAMES),
+    eventNames: commaList(env.RECONCILE_EVENT_NAMES),
     intervalMs: number('RECONCILE_INTERVAL_SECONDS', 3600, 60) * 1000,
     overlapMs: number('RECONCILE_OVERLAP_SECONDS', 1200, 0) * 1000,
     settleMs: number('RECONCILE_SETTLE_SECONDS', 600, 0) * 1000,

@@ -1,5 +1,5 @@
 import { SEVERITIES, type Alert } from './alert';
-import { isObject, nonEmptyString } from './values';
+import { commaList, isObject, nonEmptyString } from './values';
 
 /**
  * What a subscriber finds on the alert topic: an alert (schema v1) from the ingest function, or a
@@ -61,8 +61,8 @@ export function readSnsEvent(event: unknown): SnsRecord[] {
  * undefined to trust any (a function wired by hand without the variable).
  */
 export function trustedAlarmTopics(env: NodeJS.ProcessEnv): string[] | undefined {
-  const arns = env.ALARM_TOPIC_ARNS?.split(',').map((arn) => arn.trim()).filter(Boolean);
-  return arns && arns.length > 0 ? arns : undefined;
+  const arns = commaList(env.ALARM_TOPIC_ARNS);
+  return arns.length > 0 ? arns : undefined;
 }
 
 export function parseTopicMessage(message: unknown, messageId: string): TopicMessage {

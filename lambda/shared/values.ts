@@ -9,6 +9,11 @@ export function nonEmptyString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** A comma-separated setting as its trimmed, non-empty items (`'a, b,'` → `['a', 'b']`; unset → `[]`). */
+export function commaList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
 /** ISO-8601 UTC for any date string `Date.parse` reads, else undefined. */
 export function toIsoUtc(value: unknown): string | undefined {
   const text = nonEmptyString(value);

@@ -1,6 +1,7 @@
 import { SEVERITIES, type Severity } from '../shared/alert';
-import { parseMentions } from '../slack/config';
-import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, type SlackRenderOptions } from '../slack/render';
+import { commaList } from '../shared/values';
+import { readRenderOptions, required } from '../slack/config';
+import type { SlackRenderOptions } from '../slack/render';
 
 /**
  * The Slack app functions' settings (delivery and reminders in `slack-app`, buttons in
@@ -12,7 +13,7 @@ import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, type SlackRenderOptions } from '../
  * - SLACK_API_URL: the Web API base URL (default `https://slack.com/api/`)
  * - LEDGER_TABLE_NAME: the login ledger, where each message's place and review state are kept
  * - ALERT_TOPIC_ARN: where escalations are published
- * - DEAD_LETTER_QUEUE_URL, REMINDER_QUEUE_URL
+ * - DEAD_LETTER_QUEUE_URL (delivery function; read by index.ts), REMINDER_QUEUE_URL
  * - REVIEW_MIN_SEVERITY (default `medium`), REVIEW_FAILURES (`true`/`false`, default false)
  * - DIRECT_MESSAGES (default true), REMINDER_WAIT_SECONDS (default 900), REMINDERS (default 2)
  * - SLACK_APPROVERS (comma-separated user ids), SLACK_APPROVER_GROUP (a user group id)
@@ -26,7 +27,6 @@ export interface SlackAppConfig {
   readonly apiUrl?: string;
   readonly ledgerTableName: string;
   readonly alertTopicArn?: string;
-  readonly deadLetterQueueUrl?: string;
   readonly reminderQueueUrl?: string;
   readonly review: ReviewSettings;
   readonly render: SlackRenderOptions;
@@ -61,7 +61,6 @@ export function readSlackAppConfig(env: NodeJS.ProcessEnv): SlackAppConfig {
     apiUrl: env.SLACK_API_URL || undefined,
     ledgerTableName: required(env, 'LEDGER_TABLE_NAME'),
     alertTopicArn: env.ALERT_TOPIC_ARN || undefined,
-    deadLetterQueueUrl: env.DEAD_LETTER_QUEUE_URL || undefined,
     reminderQueueUrl: env.REMINDER_QUEUE_URL || undefined,
     review: {
       minSeverity,
@@ -69,30 +68,17 @@ export function readSlackAppConfig(env: NodeJS.ProcessEnv): SlackAppConfig {
       directMessages: env.DIRECT_MESSAGES !== 'false',
       reminderWaitSeconds: whole(env, 'REMINDER_WAIT_SECONDS', 900),
       reminders: whole(env, 'REMINDERS', 2),
-      approvers: list(env.SLACK_APPROVERS),
+      approvers: commaList(env.SLACK_APPROVERS),
       approverGroup: env.SLACK_APPROVER_GROUP || undefined,
     },
-    render: {
-      mentions: env.SLACK_MENTIONS ? parseMentions(env.SLACK_MENTIONS) : DEFAULT_MENTIONS,
-      tagKeys: env.SLACK_TAG_KEYS !== undefined ? list(env.SLACK_TAG_KEYS) : DEFAULT_TAG_KEYS,
-    },
+    render: readRenderOptions(env),
     timeoutMs: whole(env, 'SLACK_TIMEOUT_MS', 10_000),
-    routingTagKeys: list(env.ROUTING_TAG_KEYS),
+    routingTagKeys: commaList(env.ROUTING_TAG_KEYS),
   };
-}
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
 }
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = env[name] === undefined || env[name] === '' ? fallback : Number(env[name]);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number ≥ 0, got ${env[name]}`);
   return value;
-}
-
-function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((v) => v.trim()).filter(Boolean);
 }

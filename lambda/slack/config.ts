@@ -1,6 +1,7 @@
 import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, type SlackRenderOptions } from './render';
 import type { Severity } from '../shared/alert';
 import { SEVERITIES } from '../shared/alert';
+import { commaList } from '../shared/values';
 
 /**
  * The Slack function's settings from its environment. Variable names are a public interface:
@@ -22,15 +23,20 @@ export function readSlackConfig(env: NodeJS.ProcessEnv): SlackConfig {
     secretArn,
     secretField: env.SLACK_WEBHOOK_SECRET_FIELD || undefined,
     deadLetterQueueUrl,
-    render: {
-      mentions: env.SLACK_MENTIONS ? parseMentions(env.SLACK_MENTIONS) : DEFAULT_MENTIONS,
-      tagKeys: env.SLACK_TAG_KEYS !== undefined ? env.SLACK_TAG_KEYS.split(',').map((k) => k.trim()).filter(Boolean) : DEFAULT_TAG_KEYS,
-    },
+    render: readRenderOptions(env),
     timeoutMs: Number(env.SLACK_TIMEOUT_MS ?? 10_000),
   };
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
+/** SLACK_MENTIONS and SLACK_TAG_KEYS, shared by the webhook and the Slack app functions. */
+export function readRenderOptions(env: NodeJS.ProcessEnv): SlackRenderOptions {
+  return {
+    mentions: env.SLACK_MENTIONS ? parseMentions(env.SLACK_MENTIONS) : DEFAULT_MENTIONS,
+    tagKeys: env.SLACK_TAG_KEYS !== undefined ? commaList(env.SLACK_TAG_KEYS) : DEFAULT_TAG_KEYS,
+  };
+}
+
+export function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`${name} is not set`);
   return value;
