@@ -12,6 +12,7 @@ import { PipelineMetrics } from '../shared/metrics';
 import { runSubscriber } from '../shared/subscriber';
 import { trustedAlarmTopics, type TopicMessage } from '../shared/topic-message';
 import { isObject } from '../shared/values';
+import { required } from '../slack/config';
 import { renderAlarm } from '../slack/render';
 
 /**
@@ -55,7 +56,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
       if (outcome.kind === 'permanent') rt.botToken.invalidate();
       return outcome;
     },
-    deadLetterQueueUrl: required(rt.config.deadLetterQueueUrl, 'DEAD_LETTER_QUEUE_URL'),
+    deadLetterQueueUrl: required(process.env, 'DEAD_LETTER_QUEUE_URL'),
     logger,
     attemptMs: rt.config.timeoutMs,
     trustedAlarmTopicArns: trustedAlarmTopics(process.env),
@@ -99,11 +100,6 @@ async function reminders(records: SqsRecord[], deps: ReminderDeps): Promise<SQSB
 
 function deadLetter(rt: SlackAppRuntime) {
   return async (reason: string, record: unknown) => {
-    await sendToDeadLetterQueue(required(rt.config.deadLetterQueueUrl, 'DEAD_LETTER_QUEUE_URL'), { destination: 'slackapp', reason, record }, rt.redact);
+    await sendToDeadLetterQueue(required(process.env, 'DEAD_LETTER_QUEUE_URL'), { destination: 'slackapp', reason, record }, rt.redact);
   };
-}
-
-function required(value: string | undefined, name: string): string {
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
 }

@@ -1,7 +1,7 @@
 import type { ChatPostMessageArguments } from '@slack/web-api';
 import type { ReminderMessage } from './reminder-queue';
-import type { ReviewDeps } from './review-actions';
-import { askedLine, reviewMessage } from './review-message';
+import { redraw, type ReviewDeps } from './review-actions';
+import { reviewMessage } from './review-message';
 import { asksForReview } from './review-policy';
 import type { Asked, MessageRef, ReviewItem } from './review-store';
 import { callSlack } from './slack-api';
@@ -125,8 +125,7 @@ async function directMessage(alert: Alert, item: ReviewItem, deps: PostDeps): Pr
   deps.metrics?.count('DirectMessagesFailed', 1);
   await deps.store.update(alert.id, { asked: failed, dmDone: true });
   const updated = { ...item, asked: failed, dmDone: true };
-  const redrawn = reviewMessage(alert, { status: 'open', asked: failed }, deps.config.render);
-  const result = await callSlack('chat.update', () => client.chat.update({ channel: item.channel!.id, ts: item.channel!.ts, ...redrawn }), deps.budget);
-  if (!result.ok) deps.logger.error('could not say in the channel that the direct message failed', { alertId: alert.id, line: askedLine(failed), reason: result.failure.reason });
+  // The channel message (the only one: no DM) now says who could not be asked, and why.
+  await redraw(updated, deps);
   return updated;
 }

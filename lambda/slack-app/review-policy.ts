@@ -13,7 +13,12 @@ export function asksForReview(alert: Alert, settings: Pick<ReviewSettings, 'minS
   return SEVERITIES.indexOf(alert.severity) >= SEVERITIES.indexOf(settings.minSeverity);
 }
 
-/** May this Slack user confirm the login: the person asked, or an approver. */
-export function mayConfirm(userId: string, askedUserId: string | undefined, approvers: readonly string[], groupMembers: readonly string[]): boolean {
-  return userId === askedUserId || approvers.includes(userId) || groupMembers.includes(userId);
+/**
+ * May this Slack user confirm the login: the person asked, or an approver. The approver group's
+ * members are read only when neither answers it.
+ */
+export async function mayConfirm(
+  userId: string, askedUserId: string | undefined, approvers: readonly string[], groupMembers: () => Promise<readonly string[]>,
+): Promise<boolean> {
+  return userId === askedUserId || approvers.includes(userId) || (await groupMembers()).includes(userId);
 }

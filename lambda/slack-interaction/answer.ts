@@ -34,10 +34,7 @@ async function confirm(press: ButtonPress, item: ReviewItem, at: string, deps: A
     await tell(press, already(item), deps);
     return 'already-answered';
   }
-  const { approvers, approverGroup } = deps.config.review;
-  const direct = press.userId === item.asked?.userId || approvers.includes(press.userId);
-  const members = direct || !approverGroup ? [] : await deps.approverGroupMembers();
-  if (!mayConfirm(press.userId, item.asked?.userId, approvers, members)) {
+  if (!(await mayConfirm(press.userId, item.asked?.userId, deps.config.review.approvers, deps.approverGroupMembers))) {
     const who = item.asked?.userId ? `<@${item.asked.userId}>` : 'the person it is attributed to';
     await tell(press, `Only ${who} or the approvers can confirm this login. If it was not them, press "This wasn't me".`, deps);
     return 'not-allowed';
