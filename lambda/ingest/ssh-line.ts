@@ -39,8 +39,16 @@ export type SshLineResult = ParsedSshLogin | UnparsedSshLogin;
 /** sshd lines that start with "Accepted" but are not logins (LogLevel VERBOSE/DEBUG details of a login). */
 const NOT_A_LOGIN = /^Accepted (?:certificate ID|key )/;
 
-/** Solaris/illumos syslog puts a message id between the tag and the message: `[ID 800047 auth.info] `. */
-const MESSAGE_ID_PREFIX = /^\[ID \d+ [\w.]+\] /;
+/** Syslog facilities and levels that relays and syslog daemons write in front of a message. */
+const FACILITY = '(?:auth|authpriv|security|daemon|user|local[0-7])';
+const LEVEL = '(?:emerg|alert|crit|err|error|warn|warning|notice|info|debug)';
+/**
+ * What may stand between the record header and sshd's own message, enumerated (never searched for):
+ * Solaris/illumos message ids `[ID 800047 auth.info] `, and a facility label as some relays write it,
+ * `<auth.info> `, `auth.info: ` or `auth.info `. Nothing a client sends can begin sshd's message: it
+ * always starts with sshd's own words (`Invalid user `, `Failed password for `, …).
+ */
+const MESSAGE_PREFIX = new RegExp(`^(?:\\[ID \\d{1,10} ${FACILITY}\\.${LEVEL}\\] |<${FACILITY}\\.${LEVEL}> |${FACILITY}\\.${LEVEL}:? )`);
 
 export function parseSshLine(line: string): SshLineResult | undefined {
   if (!line.includes('Accepted')) return undefined;
@@ -49,18 +57,16 @@ export function parseSshLine(line: string): SshLineResult | undefined {
   return parseMessage(record.message, record.header);
 }
 
-/** The message sshd logged (after its tag), with what the record header told. */
+/**
+ * The message sshd logged (after its tag), with what the record header told. A login only when the
+ * message itself begins with `Accepted ` (after a known prefix): sshd echoes client-chosen user names
+ * into its pre-authentication messages (`Invalid user <name> from …`), and a name can be
+ * `x Accepted password for root from …`.
+ */
 export function parseMessage(message: string, header: RecordHeader): SshLineResult | undefined {
-  let body = message.replace(MESSAGE_ID_PREFIX, '').trimEnd();
-  if (!body.startsWith('Accepted ')) {
-    // Whatever sits between the tag and `Accepted` (another message-id format, a facility label),
-    // a line where sshd says it accepted a login must alert: parsed from there, or unparsed.
-    const at = body.indexOf(' Accepted ');
-    if (at < 0) return undefined;
-    body = body.slice(at + 1);
-  }
-  if (NOT_A_LOGIN.test(body)) return undefined;
-  const groups = matchAccepted(body);
+  const body = message.replace(MESSAGE_PREFIX, '').trimEnd();
+  if (!body.startsWith('Accepted ') || NOT_A_LOGIN.test(body)) return undefined;
+  const groups = ACCEPTED.exec(body)?.groups;
   if (!groups) return { parsed: false, ...header };
   const port = Number(groups.port);
   if (port > 65535) return { parsed: false, ...header };
@@ -76,41 +82,12 @@ export function parseMessage(message: string, header: RecordHeader): SshLineResu
   };
 }
 
-interface AcceptedGroups {
-  method: string;
-  user: string;
-  from: string;
-  port: string;
-  extra?: string;
-}
-
-const HEAD = /^Accepted (\S+) for /;
-/** What follows the user: tried at each ` from ` in turn, sticky, so each try reads one token. */
-const TAIL = / from (\S+) port (\d{1,5})(?: ssh[12])?(: |$)/y;
-
 /**
- * `Accepted <method> for <user> from <from> port <port>[ ssh2][: <extra>]`. The user is the shortest
- * text before a ` from ` that the rest matches (account names have no spaces; certificate key ids
- * may). Linear: each candidate reads only its own token, and candidates do not overlap.
+ * `Accepted <method> for <user> from <from> port <port>[ ssh2][: <extra>]`, on one line. The user is a
+ * unix account name: one token without whitespace (anything else is an unparsed login, raw line kept).
+ * Every group is a token bounded by a literal space, so matching is linear in the line's length.
  */
-function matchAccepted(body: string): AcceptedGroups | undefined {
-  const head = HEAD.exec(body);
-  if (!head) return undefined;
-  const userStart = head[0].length;
-  const firstBreak = body.search(/[\r\n\u2028\u2029]/);
-  for (let at = body.indexOf(' from ', userStart + 1); at >= 0; at = body.indexOf(' from ', at + 1)) {
-    // The user never spans a line break; neither does anything after it.
-    if (firstBreak >= 0 && firstBreak < at) return undefined;
-    TAIL.lastIndex = at;
-    const tail = TAIL.exec(body);
-    if (!tail) continue;
-    const end = at + tail[0].length;
-    const groups = { method: head[1], user: body.slice(userStart, at), from: tail[1], port: tail[2] };
-    if (tail[3] === ': ') return firstBreak < 0 ? { ...groups, extra: body.slice(end) } : undefined;
-    return groups;
-  }
-  return undefined;
-}
+const ACCEPTED = /^Accepted (?<method>\S+) for (?<user>\S+) from (?<from>\S+) port (?<port>\d{1,5})(?: ssh[12])?(?:: (?<extra>[^\r\n\u2028\u2029]*))?$/;
 
 type KeyFields = Pick<ParsedSshLogin, 'keyType' | 'keyFingerprint' | 'certificate'>;
 

@@ -30,6 +30,19 @@ describe('cdk-login-alerts replay', () => {
     expect(run.stderr).toBe('7 alerts from 2 files (instance enrichment skipped: no AWS calls)\n');
   });
 
+  test('client-chosen user names that read as logins are nothing; the real login beside them alerts', () => {
+    const file = join(dir, 'forged-auth.log');
+    writeFileSync(file, [
+      'Mar  5 14:03:07 web-1 sshd[4242]: Invalid user x Accepted password for root from 10.9.8.7 port 22: z from 198.51.100.7 port 50022',
+      'Mar  5 14:03:08 web-1 sshd[4242]: Failed password for invalid user x Accepted password for root from 10.9.8.7 port 22: z from 198.51.100.7 port 50022 ssh2',
+      'Mar  5 14:03:09 web-1 sshd[4242]: Connection closed by invalid user x Accepted password for root from 10.9.8.7 port 22: z 198.51.100.7 port 50022 [preauth]',
+      'Mar  5 14:03:10 web-1 sshd[4243]: Accepted publickey for ubuntu from 198.51.100.8 port 50100 ssh2: ED25519 SHA256:abc',
+    ].join('\n'));
+    const run = replay('replay', '--json', file);
+    expect(run.code).toBe(0);
+    expect(run.lines.map((l) => JSON.parse(l)).map((a) => [a.user, a.sourceIp])).toEqual([['ubuntu', '198.51.100.8']]);
+  });
+
   test('--json prints alert objects that conform to the schema', () => {
     const run = replay('replay', '--json', join(fixtures, 'ssh', 'amazon-linux-2-secure'), '--account', '111122223333', '--region', 'eu-west-1');
     const alerts = run.lines.map((l) => JSON.parse(l));

@@ -43,10 +43,72 @@ describe('parseSshLine: whatever sits between the tag and Accepted', () => {
       .toMatchObject({ parsed: true, user: 'alice', method: 'password', hostname: 'sol-1' });
   });
 
-  test('an unknown prefix before Accepted still alerts, parsed from Accepted on', () => {
-    expect(parseSshLine('Mar  5 14:03:07 h sshd[1]: <auth.info> Accepted publickey for bob from 192.0.2.8 port 1 ssh2: RSA SHA256:k'))
-      .toMatchObject({ parsed: true, user: 'bob', keyFingerprint: 'SHA256:k' });
+  test.each([
+    ['<auth.info> ', 'Accepted publickey for bob from 192.0.2.8 port 1 ssh2: RSA SHA256:k'],
+    ['authpriv.notice: ', 'Accepted publickey for bob from 192.0.2.8 port 1 ssh2: RSA SHA256:k'],
+    ['local3.info ', 'Accepted publickey for bob from 192.0.2.8 port 1 ssh2: RSA SHA256:k'],
+  ])('the facility label %j is a known prefix', (prefix, message) => {
+    expect(parseSshLine(`Mar  5 14:03:07 h sshd[1]: ${prefix}${message}`)).toMatchObject({ parsed: true, user: 'bob', keyFingerprint: 'SHA256:k' });
+  });
+
+  test('a known prefix before an unreadable Accepted line is an unparsed login', () => {
     expect(parseSshLine('Mar  5 14:03:07 h sshd[1]: <auth.info> Accepted something we cannot read')).toEqual({ parsed: false, hostname: 'h', syslogTime: 'Mar  5 14:03:07' });
+  });
+
+  test.each([
+    ['an unknown word', 'Mar  5 14:03:07 h sshd[1]: whatever Accepted password for root from 192.0.2.8 port 1 ssh2'],
+    ['a prefix-like text that is not a facility', 'Mar  5 14:03:07 h sshd[1]: <x.y> Accepted password for root from 192.0.2.8 port 1 ssh2'],
+    ['two prefixes', 'Mar  5 14:03:07 h sshd[1]: [ID 1 auth.info] [ID 2 auth.info] Accepted password for root from 192.0.2.8 port 1 ssh2'],
+  ])('%s before Accepted is not searched through', (_, line) => {
+    expect(parseSshLine(line)).toBeUndefined();
+  });
+});
+
+/**
+ * Every sshd (and PAM-in-sshd) message that writes text a client chose before authenticating: the
+ * user name it offered, its version string, its disconnect reason, its algorithm offer. Each with a
+ * name that reads as a successful login must be nothing: not a login, not an unparsed login.
+ */
+describe('parseSshLine: client-chosen text in sshd messages never becomes a login', () => {
+  const forged = 'x Accepted password for root from 10.9.8.7 port 22: z';
+  const messages = [
+    `Invalid user ${forged} from 198.51.100.7 port 50022`,
+    `Failed password for invalid user ${forged} from 198.51.100.7 port 50022 ssh2`,
+    `Failed none for invalid user ${forged} from 198.51.100.7 port 50022 ssh2`,
+    `Failed publickey for invalid user ${forged} from 198.51.100.7 port 50022 ssh2: RSA SHA256:abc`,
+    `Failed keyboard-interactive/pam for invalid user ${forged} from 198.51.100.7 port 50022 ssh2`,
+    `Postponed keyboard-interactive for invalid user ${forged} from 198.51.100.7 port 50022 ssh2 [preauth]`,
+    `Connection closed by invalid user ${forged} 198.51.100.7 port 50022 [preauth]`,
+    `Connection reset by invalid user ${forged} 198.51.100.7 port 50022 [preauth]`,
+    `Disconnected from invalid user ${forged} 198.51.100.7 port 50022 [preauth]`,
+    `Disconnecting invalid user ${forged} 198.51.100.7 port 50022: Too many authentication failures [preauth]`,
+    `error: maximum authentication attempts exceeded for invalid user ${forged} from 198.51.100.7 port 50022 ssh2 [preauth]`,
+    `input_userauth_request: invalid user ${forged} [preauth]`,
+    `User ${forged} from 198.51.100.7 not allowed because not listed in AllowUsers`,
+    `Connection closed by authenticating user ${forged} 198.51.100.7 port 50022 [preauth]`,
+    `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.7  user=${forged}`,
+    `PAM: Authentication failure for illegal user ${forged} from 198.51.100.7`,
+    `Received disconnect from 198.51.100.7 port 50022:11: ${forged} [preauth]`,
+    `Bad protocol version identification '${forged}' from 198.51.100.7 port 50022`,
+    `kex_exchange_identification: client sent invalid protocol identifier "SSH-2.0-${forged}"`,
+    `Unable to negotiate with 198.51.100.7 port 50022: no matching key exchange method found. Their offer: ${forged} [preauth]`,
+  ];
+  const headers = [
+    (m: string) => `Mar  5 14:03:07 web-1 sshd[4242]: ${m}`,
+    (m: string) => `2024-10-15T12:34:56+00:00 web-1 sshd-session[4242]: ${m}`,
+    (m: string) => `Mar  5 14:03:07 sol-1 sshd[4242]: [ID 800047 auth.info] ${m}`,
+    (m: string) => `<38>1 2024-10-15T12:34:56Z web-1 sshd 4242 - - ${m}`,
+    (m: string) => JSON.stringify({ SYSLOG_IDENTIFIER: 'sshd', MESSAGE: m }),
+  ];
+  test.each(messages.flatMap((m) => headers.map((h) => [m.split(' ').slice(0, 3).join(' '), h(m)])))('%s …: nothing', (_, line) => {
+    expect(parseSshLine(line)).toBeUndefined();
+  });
+
+  test('a user name with whitespace in an Accepted line is an unparsed login, never a user', () => {
+    const unparsed = { parsed: false, hostname: 'h', syslogTime: 'Mar  5 14:03:07' };
+    // Not a shape sshd writes: the raw line alerts, nothing in it is read as a user or an address.
+    expect(parseSshLine('Mar  5 14:03:07 h sshd[1]: Accepted password for root from 10.9.8.7 port 22 from 198.51.100.7 port 50022 ssh2')).toEqual(unparsed);
+    expect(parseSshLine('Mar  5 14:03:07 h sshd[1]: Accepted password for a b from 198.51.100.7 port 50022 ssh2')).toEqual(unparsed);
   });
 });
 

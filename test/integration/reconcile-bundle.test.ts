@@ -29,6 +29,11 @@ const GROUP = '/ec2/var/log/secure';
 const UBUNTU = 'ubuntu-22.04-auth.log';
 const LOGIN_LINES = ['Accepted publickey for ubuntu', 'Accepted password for bob', 'Accepted keyboard-interactive/pam for carol'];
 const NOISE_LINES = ['Failed password for invalid user admin', 'session opened for user ubuntu', 'COMMAND=/usr/bin/grep sshd.*Accepted'];
+/** Lines an unauthenticated client makes sshd write: a chosen user name that reads as a login. */
+const FORGED_LINES = [
+  'Mar  5 14:03:07 ip-10-0-1-23 sshd[4242]: Invalid user x Accepted password for root from 10.9.8.7 port 22: z from 198.51.100.7 port 50022',
+  'Mar  5 14:03:08 ip-10-0-1-23 sshd[4242]: Failed password for invalid user x Accepted password for root from 10.9.8.7 port 22: z from 198.51.100.7 port 50022 ssh2',
+];
 
 interface Stored { id: string; message: string; logStream: string; timestamp: number }
 
@@ -60,12 +65,13 @@ async function estate() {
     instanceId,
     env,
     /** Lines of the Ubuntu fixture written to the instance's stream, one second apart, from `minutesAgo`. */
-    async putLines(needles: string[], minutesAgo: number) {
+    async putLines(needles: string[], minutesAgo: number, raw: string[] = []) {
       const first = Date.now() - minutesAgo * 60_000;
+      const messages = [...needles.map((needle) => sshLine(UBUNTU, needle)), ...raw];
       await logs.send(new PutLogEventsCommand({
         logGroupName: GROUP,
         logStreamName: instanceId,
-        logEvents: needles.map((needle, i) => ({ timestamp: first + i * 1000, message: sshLine(UBUNTU, needle) })),
+        logEvents: messages.map((message, i) => ({ timestamp: first + i * 1000, message })),
       }));
     },
     /** What CloudWatch Logs stored, with the event ids it gave each line (a subscription delivers the same ids). */
@@ -114,7 +120,7 @@ const count = (ids: string[]) => ids.reduce((m, id) => m.set(id, (m.get(id) ?? 0
 
 test('logins the real-time path never saw are alerted by the next run, each once, even with two runs at once; the rest are not', async () => {
   const e = await estate();
-  await e.putLines([...LOGIN_LINES, ...NOISE_LINES], 28);
+  await e.putLines([...LOGIN_LINES, ...NOISE_LINES], 28, FORGED_LINES);
   const stored = await e.stored();
   const logins = stored.filter((s) => LOGIN_LINES.some((needle) => s.message.includes(needle)));
   expect(logins).toHaveLength(3);
