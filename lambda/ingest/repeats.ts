@@ -1,18 +1,23 @@
 import type { ConditionalWrite } from './ledger';
 import { hostOf } from './ledger-links';
 import { identityOf, ledgerKey } from './login-identity';
-import type { Alert } from '../shared/alert';
+import { SEVERITIES, type Alert, type Severity } from '../shared/alert';
 
 /**
- * Repeats: the same person (or user@host when nobody is named), on the same host, from the same
- * source, within a window (default 10 minutes) of the first such login. The first alerts as usual;
+ * Repeats: the same login again within a window (default 10 minutes) of the first: the same person
+ * (or user@host when nobody is named), on the same host or target, from the same source, with the
+ * same outcome, method, key or certificate, MFA and session document, and no higher severity than
+ * the first. Anything that differs is a login of its own: a success never repeats a failure, so an
+ * attacker's failed attempts (which anyone on the internet can make) cannot turn the real sign-in
+ * after them into a repeat; a password login never repeats a key login; a login more severe than the
+ * first (say a rule suppressed the first) alerts and becomes the new first. The first alerts as usual;
  * the others carry `repeat: {of, count}` (the first's alert id; the how-manieth repeat) and the
  * attribute `repeat=true`, which destinations leave out by default. Severity is not changed: the
  * topic and an audit subscriber still see every login as what it is.
  *
  * One item per (identity, host, source), written with optimistic concurrency (a condition on the
  * `version` read), so concurrent invocations and retried deliveries count each login once:
- *   pk `repeat#…`, sk `repeat` – firstId, firstAt, windowEnd, repeats, version, expiresAt
+ *   pk `repeat#…`, sk `repeat` – firstId, firstAt, severity, windowEnd, repeats, version, expiresAt
  * Pure: the alerts and the ledger's answers in; alerts and the conditional writes out.
  */
 
@@ -23,6 +28,8 @@ export interface RepeatItem {
   readonly sk: 'repeat';
   readonly firstId: string;
   readonly firstAt: number;
+  /** The first login's severity: a later login repeats it only at this severity or below. */
+  readonly severity?: Severity;
   readonly windowEnd: number;
   readonly repeats: number;
   readonly version: number;
@@ -34,8 +41,28 @@ export function repeatKeyOf(alert: Alert): string | undefined {
   if (alert.kind === 'instance-connect') return undefined;
   const identity = identityOf(alert);
   if (!identity) return undefined;
-  const where = alert.kind === 'ssh' ? hostOf(alert) ?? 'unknown host' : `${alert.kind}:${alert.account}`;
-  return ledgerKey('repeat', identity, where, alert.sourceIp ?? 'no source');
+  const where = alert.kind === 'ssh' ? hostOf(alert) ?? 'unknown host' : `${alert.kind}:${alert.account}:${hostOf(alert) ?? alert.session?.target ?? ''}`;
+  return ledgerKey('repeat', identity, where, alert.sourceIp ?? 'no source', ...sameLogin(alert));
+}
+
+/** What makes two logins by the same person from the same place the same login: every part must match. */
+function sameLogin(alert: Alert): string[] {
+  const certificate = alert.certificate ? `${alert.certificate.keyId}\u0000${alert.certificate.serial ?? ''}\u0000${alert.certificate.caFingerprint ?? ''}` : '';
+  return [
+    alert.outcome,
+    alert.method ?? '',
+    alert.keyFingerprint ?? '',
+    certificate,
+    alert.mfa === undefined ? '' : String(alert.mfa),
+    alert.principal?.type ?? '',
+    alert.session?.document ?? '',
+  ];
+}
+
+/** A later login repeats the first only when it is no more severe: a worse one must reach everyone. */
+function noWorse(alert: Alert, item: RepeatItem): boolean {
+  // An item written before severities were recorded is treated as the least severe.
+  return SEVERITIES.indexOf(alert.severity) <= SEVERITIES.indexOf(item.severity ?? 'info');
 }
 
 export function repeatKeys(alerts: readonly Alert[]): Array<{ pk: string; sk: 'repeat' }> {
@@ -69,15 +96,15 @@ export function applyRepeats(
     for (const index of ordered) {
       const alert = alerts[index];
       const at = Date.parse(alert.time);
-      if (item && at <= item.windowEnd && alert.id !== item.firstId) {
+      if (item && at <= item.windowEnd && alert.id !== item.firstId && noWorse(alert, item)) {
         item = { ...item, repeats: item.repeats + 1 };
         result[index] = {
           ...alert,
           repeat: { of: item.firstId, count: item.repeats },
-          reasons: [...alert.reasons, `repeat ${item.repeats} of alert ${item.firstId} (same ${alert.actor ? 'person' : 'user'}, host and source within ${minutes(windowMs)})`],
+          reasons: [...alert.reasons, `repeat ${item.repeats} of alert ${item.firstId} (same login by the same ${alert.actor ? 'person' : 'user'}, host and source within ${minutes(windowMs)})`],
         };
-      } else if (!item || at > item.windowEnd) {
-        item = { pk, sk: 'repeat', firstId: alert.id, firstAt: at, windowEnd: at + windowMs, repeats: 0, version: 0, expiresAt: 0 };
+      } else if (!item || at > item.windowEnd || (alert.id !== item.firstId && !noWorse(alert, item))) {
+        item = { pk, sk: 'repeat', firstId: alert.id, firstAt: at, severity: alert.severity, windowEnd: at + windowMs, repeats: 0, version: 0, expiresAt: 0 };
       }
       // else: a retried delivery of the first login itself: it stays the first.
     }

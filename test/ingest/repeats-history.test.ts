@@ -82,4 +82,64 @@ describe('repeats', () => {
     expect(alerts.every((a) => a.repeat === undefined)).toBe(true);
     expect(writes).toEqual([]);
   });
+
+  /** The second login's repeat (or null) when it follows the first within the window, in one delivery or the next. */
+  function secondAfter(first: Alert, second: Alert) {
+    const now = Date.parse('2026-11-21T09:05:00Z');
+    const together = applyRepeats([first, second], new Map(), now).alerts[1].repeat ?? null;
+    const earlier = applyRepeats([first], new Map(), now);
+    const stored = new Map(earlier.writes.map((w) => [w.item.pk, w.item]));
+    const apart = applyRepeats([second], stored, now).alerts[0].repeat ?? null;
+    expect(apart).toEqual(together);
+    return together;
+  }
+  const later = (overrides: Partial<Alert>) => login({ id: 'l2', time: '2026-11-21T09:00:22.000Z', ...overrides });
+
+  test('the same login again is a repeat', () => {
+    expect(secondAfter(login(), later({}))).toEqual({ of: 'l1', count: 1 });
+  });
+
+  test('a root console success 22 s after a root failure from the same place is its own alert, not a repeat', () => {
+    const root = { kind: 'console' as const, user: 'root', host: undefined, method: undefined, principal: { type: 'Root', arn: 'arn:aws:iam::123456789012:root' } };
+    const failure = login({ ...root, outcome: 'failure', severity: 'high' });
+    expect(secondAfter(failure, later({ ...root, outcome: 'success', severity: 'critical' }))).toBeNull();
+  });
+
+  test.each([
+    ['a password login after a key login', { method: 'password', severity: 'high' as const }],
+    ['another key', { keyFingerprint: 'SHA256:other' }],
+    ['another certificate', { certificate: { keyId: 'mallory@example.com', serial: '9' } }],
+    ['a sign-in without MFA after one with', { kind: 'console' as const, mfa: false }],
+    ['another Session Manager document', { kind: 'ssm-session' as const, session: { document: 'AWS-StartPortForwardingSession' } }],
+    ['another Session Manager target', { kind: 'ssm-session' as const, host: undefined, session: { target: 'i-0fffffffffffffff0' } }],
+  ])('%s is not a repeat', (_, change) => {
+    const base: Partial<Alert> = {
+      keyFingerprint: 'SHA256:alice',
+      certificate: { keyId: 'alice@example.com', serial: '1' },
+      ...(change.kind && { kind: change.kind }),
+      ...(change.kind === 'console' && { mfa: true, host: undefined }),
+      ...(change.kind === 'ssm-session' && {
+        host: undefined, session: { document: 'shell', target: 'i-0abc123def4567890' }, origin: { eventSource: 'ssm.amazonaws.com', eventName: 'StartSession', eventId: 'e1' },
+      }),
+    };
+    const second = { ...base, ...change, session: change.session && { ...base.session, ...change.session } };
+    expect(secondAfter(login(base), later(second))).toBeNull();
+  });
+
+  test('a login more severe than the first is not a repeat, and the ones after it repeat it', () => {
+    const suppressedFirst = login({ severity: 'low' });
+    const now = Date.parse('2026-11-21T09:05:00Z');
+    const { alerts } = applyRepeats([suppressedFirst, later({ severity: 'high' }), login({ id: 'l3', time: '2026-11-21T09:00:40.000Z', severity: 'high' })], new Map(), now);
+    expect(alerts.map((a) => a.repeat ?? null)).toEqual([null, null, { of: 'l2', count: 1 }]);
+  });
+
+  test('a less severe login repeats the first (a lower severity hides nothing)', () => {
+    expect(secondAfter(login({ severity: 'high' }), later({ severity: 'medium' }))).toEqual({ of: 'l1', count: 1 });
+  });
+
+  test('an item written before severities were recorded makes nothing a repeat', () => {
+    const first = applyRepeats([login()], new Map(), Date.parse('2026-11-21T09:05:00Z')).writes[0].item;
+    const { severity: _, ...old } = first;
+    expect(applyRepeats([later({})], new Map([[old.pk, old]]), Date.parse('2026-11-21T09:05:00Z')).alerts[0].repeat).toBeUndefined();
+  });
 });

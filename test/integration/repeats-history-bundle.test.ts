@@ -1,7 +1,7 @@
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Alert } from '../../lambda/shared/alert';
 import { awsConfig, createLedgerTable, createQueue, createTopicWithQueue, receiveBodies, slackFilterPolicy } from '../support/estate';
-import { encodeLogs, logsPayload } from '../support/fixtures';
+import { cloudTrailEvent, encodeLogs, logsPayload } from '../support/fixtures';
 import { invokeBundle } from '../support/invoke-bundle';
 import { startMoto, type Moto } from '../support/moto';
 import { alertSchemaErrors } from '../support/schema';
@@ -62,9 +62,18 @@ test('a burst of the same login is one alert for Slack; a new source for a known
     ['d-0000', 'medium', null, { firstSeenSource: false, lastSeen: '2026-11-21T09:05:00.000Z' }],
   ]);
   expect(all[0].reasons).toEqual(['SSH login']);
-  expect(all[1].reasons.at(-1)).toBe('repeat 1 of alert a-0000 (same user, host and source within 10 minutes)');
+  expect(all[1].reasons.at(-1)).toBe('repeat 1 of alert a-0000 (same login by the same user, host and source within 10 minutes)');
   expect(all[3].reasons).toContain('source 198.51.100.9 not seen for alice in 90 days');
   expect((await slack()).map((a) => a.id)).toEqual(['a-0000', 'c-0000', 'd-0000']);
+});
+
+test('a root sign-in 22 s after a failed one from the same address reaches filtered destinations: a success never repeats a failure', async () => {
+  const { env, audit, slack } = await estate();
+  // AWS's own shapes: the failure at 08:00:40, the success at 08:01:02, both from 192.0.2.101.
+  const runs = await invokeBundle('ingest', [cloudTrailEvent('root-failure'), cloudTrailEvent('root-success-no-mfa')], env);
+  expect(runs.invocations.map((i) => i.error)).toEqual([undefined, undefined]);
+  expect((await audit()).map((a) => [a.outcome, a.severity, a.repeat ?? null])).toEqual([['failure', 'high', null], ['success', 'critical', null]]);
+  expect((await slack()).map((a) => a.outcome)).toEqual(['failure', 'success']);
 });
 
 test('concurrent invocations count each repeat once: one first, repeats 1 to 5', async () => {
