@@ -86,7 +86,14 @@ export function applyHistory(
     return item?.lastSeen !== undefined && item.lastSeen >= horizon ? item.lastSeen : undefined;
   };
   const writes = new Map<string, HistoryItem>();
-  const result = alerts.map((alert) => {
+  // In the order the logins happened, not the order they were read: the earlier login from a new
+  // place is the first-seen one, whichever line a delivery (or the reconciler) carries first.
+  const order = alerts.map((_, i) => i).sort((a, b) => (Date.parse(alerts[a].time) || 0) - (Date.parse(alerts[b].time) || 0));
+  const result: Alert[] = [...alerts];
+  for (const index of order) result[index] = applyOne(alerts[index]);
+  return { alerts: result, writes: [...writes.values()] };
+
+  function applyOne(alert: Alert): Alert {
     const subject = subjectOf(alert);
     if (!subject) return alert;
     const at = Date.parse(alert.time);
@@ -107,8 +114,7 @@ export function applyHistory(
     if (!personKnown) return { ...alert, history: { firstSeenSource: true } };
     const raised = raiseFor(alert, `source ${subject.source} not seen for ${describe(alert)} in ${historyDays} days`, 'high');
     return { ...alert, ...raised, history: { firstSeenSource: true } };
-  });
-  return { alerts: result, writes: [...writes.values()] };
+  }
 }
 
 function describe(alert: Alert): string {

@@ -1,6 +1,6 @@
 import { applyHistory, historyKeys } from '../../lambda/ingest/history';
 import { identityOf, sourceOf } from '../../lambda/ingest/login-identity';
-import { applyRepeats } from '../../lambda/ingest/repeats';
+import { applyRepeats, type RepeatItem } from '../../lambda/ingest/repeats';
 import type { Alert } from '../../lambda/shared/alert';
 import { TEST_LOGIN_REASON } from '../../lambda/shared/test-login';
 import { sshAlert } from '../support/alerts';
@@ -50,6 +50,17 @@ describe('history', () => {
     const now = Date.parse('2026-11-21T10:00:00Z');
     expect(applyHistory([login({ severity: 'high' })], found, now).alerts[0].severity).toBe('high');
     expect(applyHistory([login({ severity: 'critical' })], found, now).alerts[0].severity).toBe('critical');
+  });
+});
+
+describe('history in event time', () => {
+  test('in one delivery, the earlier login from a new place is the first-seen one, whichever was read first', () => {
+    const [, personKey] = historyKeys([login()]);
+    const found = new Map([[personKey.pk, { sk: 'person', lastSeen: Date.parse('2026-11-20T00:00:00Z') }]]);
+    const early = login({ id: 'early', time: '2026-11-21T09:01:00.000Z' });
+    const late = login({ id: 'late', time: '2026-11-21T09:02:00.000Z' });
+    const { alerts } = applyHistory([late, early], found, Date.parse('2026-11-21T09:03:00Z'));
+    expect(alerts.map((a) => [a.id, a.severity, a.history?.firstSeenSource])).toEqual([['late', 'medium', false], ['early', 'high', true]]);
   });
 });
 
@@ -112,7 +123,7 @@ describe('repeats', () => {
     ['a sign-in without MFA after one with', { kind: 'console' as const, mfa: false }],
     ['another Session Manager document', { kind: 'ssm-session' as const, session: { document: 'AWS-StartPortForwardingSession' } }],
     ['another Session Manager target', { kind: 'ssm-session' as const, host: undefined, session: { target: 'i-0fffffffffffffff0' } }],
-  ])('%s is not a repeat', (_, change) => {
+  ] as Array<[string, Partial<Alert>]>)('%s is not a repeat', (_, change) => {
     const base: Partial<Alert> = {
       keyFingerprint: 'SHA256:alice',
       certificate: { keyId: 'alice@example.com', serial: '1' },
@@ -138,7 +149,7 @@ describe('repeats', () => {
   });
 
   test('an item written before severities were recorded makes nothing a repeat', () => {
-    const first = applyRepeats([login()], new Map(), Date.parse('2026-11-21T09:05:00Z')).writes[0].item;
+    const first = applyRepeats([login()], new Map(), Date.parse('2026-11-21T09:05:00Z')).writes[0].item as RepeatItem;
     const { severity: _, ...old } = first;
     expect(applyRepeats([later({})], new Map([[old.pk, old]]), Date.parse('2026-11-21T09:05:00Z')).alerts[0].repeat).toBeUndefined();
   });
