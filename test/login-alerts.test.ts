@@ -69,7 +69,21 @@ describe('LoginAlerts: the ingest function', () => {
           { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunctionLogGroup'), 'Arn'] } },
           { Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: Match.stringLikeRegexp('Topic') } },
           { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('TopicKey'), 'Arn'] } },
-          { Sid: 'LoginLedgerBatchReadWrite', Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] } },
+          {
+            Sid: 'LoginLedgerBatchRead',
+            Action: 'dynamodb:BatchGetItem',
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'repeat#*'] } },
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] },
+          },
+          {
+            // Never review# (a review's state), repeat# or reconcile# (written only on condition).
+            Sid: 'LoginLedgerBatchWrite',
+            Action: 'dynamodb:BatchWriteItem',
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*'] } },
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] },
+          },
           {
             Sid: 'LoginLedgerConditionalWrites',
             Action: 'dynamodb:PutItem',

@@ -66,6 +66,19 @@ test('reads only what it re-reads: FilterLogEvents on the SSH log groups, Lookup
     Action: 'dynamodb:PutItem',
     Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['repeat#*', 'alert#*', 'reconcile#*'] } },
   });
+  expect(statements.find((s) => s.Sid === 'LoginLedgerBatchWrite')).toMatchObject({
+    Action: 'dynamodb:BatchWriteItem',
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*'] } },
+  });
+  expect(statements.find((s) => s.Sid === 'LoginLedgerBatchRead')).toMatchObject({
+    Action: 'dynamodb:BatchGetItem',
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'repeat#*', 'reconcile#*'] } },
+  });
+  // No statement on the ledger without a key condition, other than the key's own.
+  const ledgerStatements = statements.filter((s) => String(s.Action).startsWith('dynamodb:') || (Array.isArray(s.Action) && s.Action.some((a: string) => a.startsWith('dynamodb:'))));
+  expect(ledgerStatements.map((s) => [s.Sid, Boolean(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'])])).toEqual([
+    ['LoginLedgerBatchRead', true], ['LoginLedgerBatchWrite', true], ['LoginLedgerConditionalWrites', true],
+  ]);
   expect(statements.find((s) => s.Action === 'sns:Publish')).toBeDefined();
 });
 

@@ -1,4 +1,5 @@
-import { identityOf, ledgerKey, sourceOf } from './login-identity';
+import { ledgerKey } from './ledger-key';
+import { identityOf, sourceOf } from './login-identity';
 import { raiseFor } from './severity';
 import type { Alert } from '../shared/alert';
 

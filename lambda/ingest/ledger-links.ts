@@ -1,5 +1,6 @@
 import type { HistoryItem } from './history';
 import { KEY_LIFETIME_MS } from './key-push-correlation';
+import { ledgerKey } from './ledger-key';
 import type { PublishedItem } from './published-records';
 import type { RepeatItem } from './repeats';
 import { lowerFor } from './severity';
@@ -12,9 +13,11 @@ import type { Actor, Alert } from '../shared/alert';
  * Pure: the alerts and the ledger's answers in, linked alerts and the items to write out.
  *
  * Items (table keys `pk`, `sk`; `expiresAt` is the TTL, in epoch seconds):
- *   pk `push#<host>#<fingerprint>`, sk `push`  – who pushed which key to which instance, when
- *   pk `login#<host>#<fingerprint>`, sk `login` – an SSH login with that key on that instance, when
- * `<host>` is the instance id when known (after enrichment), else the host key of the log line.
+ *   pk `push#<hash of host, fingerprint>`, sk `push`  – who pushed which key to which instance, when
+ *   pk `login#<hash of host, fingerprint>`, sk `login` – an SSH login with that key on that instance, when
+ * `<host>` is the instance id when known (after enrichment), else the host key of the log line. Both
+ * come from log text, so the key is hashed: its size never depends on what a line says (DynamoDB
+ * refuses a key over 2,048 bytes, and with it the whole batch).
  * They live 15 minutes: the key lives 60 seconds; CloudTrail delivers within about 15.
  */
 
@@ -73,6 +76,9 @@ export function hostOf(alert: Alert): string | undefined {
   return typeof stream === 'string' && stream !== '' ? `stream:${stream}` : undefined;
 }
 
+const pushKey = (host: string, fingerprint: string | undefined) => ledgerKey('push', host, fingerprint ?? '');
+const loginKey = (host: string, fingerprint: string | undefined) => ledgerKey('login', host, fingerprint ?? '');
+
 function isPush(alert: Alert): boolean {
   return alert.kind === 'instance-connect' && alert.keyFingerprint !== undefined;
 }
@@ -88,10 +94,10 @@ export function ledgerKeys(alerts: readonly Alert[]): LedgerKey[] {
     const host = hostOf(alert);
     if (!host) continue;
     if (isKeyLogin(alert) && alert.actor?.via !== 'instance-connect') {
-      const pk = `push#${host}#${alert.keyFingerprint}`;
+      const pk = pushKey(host, alert.keyFingerprint);
       keys.set(pk, { pk, sk: 'push' });
     } else if (isPush(alert)) {
-      const pk = `login#${host}#${alert.keyFingerprint}`;
+      const pk = loginKey(host, alert.keyFingerprint);
       keys.set(pk, { pk, sk: 'login' });
     }
   }
@@ -111,13 +117,13 @@ export function linkThroughLedger(alerts: readonly Alert[], found: ReadonlyMap<s
     if (!host || !(isKeyLogin(alert) || isPush(alert))) return alert;
     const at = Date.parse(alert.time);
     if (isKeyLogin(alert)) {
-      writes.push({ pk: `login#${host}#${alert.keyFingerprint}`, sk: 'login', at, alertId: alert.id, user: alert.user, expiresAt });
-      const push = found.get(`push#${host}#${alert.keyFingerprint}`);
+      writes.push({ pk: loginKey(host, alert.keyFingerprint), sk: 'login', at, alertId: alert.id, user: alert.user, expiresAt });
+      const push = found.get(pushKey(host, alert.keyFingerprint));
       if (alert.actor?.via === 'instance-connect' || push?.sk !== 'push' || !withinKeyLife(push.at, at)) return alert;
       return attributeLogin(alert, push);
     }
     writes.push({
-      pk: `push#${host}#${alert.keyFingerprint}`,
+      pk: pushKey(host, alert.keyFingerprint),
       sk: 'push',
       at,
       alertId: alert.id,
@@ -127,7 +133,7 @@ export function linkThroughLedger(alerts: readonly Alert[], found: ReadonlyMap<s
       ...(alert.session?.requestId && { requestId: alert.session.requestId }),
       ...(alert.osUser && { osUser: alert.osUser }),
     });
-    const login = found.get(`login#${host}#${alert.keyFingerprint}`);
+    const login = found.get(loginKey(host, alert.keyFingerprint));
     if (login?.sk !== 'login' || !withinKeyLife(at, login.at)) return alert;
     return completePush(alert, login);
   });

@@ -61,15 +61,37 @@ export function dynamoLedger(tableName: string, sleep = (ms: number) => new Prom
     },
     async put(items) {
       const { module, client: db } = lib();
-      for (let i = 0; i < items.length; i += MAX_WRITE) {
-        let pending = items.slice(i, i + MAX_WRITE).map((item) => ({ PutRequest: { Item: { ...item } } }));
+      const refused: string[] = [];
+      /** One BatchWriteItem, retried while DynamoDB leaves items unprocessed. */
+      const write = async (batch: readonly LedgerItem[]) => {
+        let pending = batch.map((item) => ({ PutRequest: { Item: { ...item } } }));
         for (let attempt = 1; pending.length > 0; attempt++) {
           if (attempt > ATTEMPTS) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after ${ATTEMPTS} attempts`);
           const result = await db.send(new module.BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
           pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
           if (pending.length > 0) await sleep(50 * 2 ** attempt);
         }
-      }
+      };
+      /**
+       * DynamoDB refuses a whole batch for one item it cannot store (ValidationException): halve the
+       * batch until that item stands alone, so it alone is lost and every other item is written.
+       */
+      const writeIsolating = async (batch: readonly LedgerItem[]): Promise<void> => {
+        try {
+          await write(batch);
+        } catch (error) {
+          if ((error as Error).name !== 'ValidationException') throw error;
+          if (batch.length === 1) {
+            refused.push(`${batch[0].pk}: ${(error as Error).message}`);
+            return;
+          }
+          const half = Math.ceil(batch.length / 2);
+          await writeIsolating(batch.slice(0, half));
+          await writeIsolating(batch.slice(half));
+        }
+      };
+      for (let i = 0; i < items.length; i += MAX_WRITE) await writeIsolating(items.slice(i, i + MAX_WRITE));
+      if (refused.length > 0) throw new Error(`DynamoDB refused ${refused.length} of ${items.length} items (the rest were written): ${refused.join('; ')}`);
     },
     async putIfUnchanged(writes) {
       const { module, client: db } = lib();

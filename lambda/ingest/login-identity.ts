@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { hostOf } from './ledger-links';
 import { UNKNOWN_USER, type Alert } from '../shared/alert';
 import { TEST_LOGIN_REASON } from '../shared/test-login';
@@ -30,11 +29,6 @@ export function sourceOf(alert: Alert): string | undefined {
   if (!ip.includes(':')) return ip;
   const groups = expandIpv6(ip);
   return groups ? `${groups.slice(0, 4).join(':')}::/64` : ip;
-}
-
-/** A ledger key for values taken from logs (bounded at 1,024 characters each, but DynamoDB keys stop at 2,048 bytes). */
-export function ledgerKey(kind: string, ...parts: string[]): string {
-  return `${kind}#${createHash('sha256').update(parts.join('\u0000')).digest('base64url')}`;
 }
 
 function expandIpv6(ip: string): string[] | undefined {

@@ -1,4 +1,4 @@
-import { ledgerKey } from './login-identity';
+import { ledgerKey } from './ledger-key';
 
 /**
  * What reached the topic, by source record: one ledger item for every log line and CloudTrail event

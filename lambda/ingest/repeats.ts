@@ -1,6 +1,7 @@
 import type { ConditionalWrite } from './ledger';
+import { ledgerKey } from './ledger-key';
 import { hostOf } from './ledger-links';
-import { identityOf, ledgerKey } from './login-identity';
+import { identityOf } from './login-identity';
 import { SEVERITIES, type Alert, type Severity } from '../shared/alert';
 
 /**

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ledgerKey } from '../ingest/login-identity';
+import { ledgerKey } from '../ingest/ledger-key';
 
 /**
  * Where each alert went in Slack and how its review stands, one ledger item per alert id:

@@ -29,15 +29,34 @@ export function createLoginLedger(scope: Construct): { table: dynamodb.Table; ke
 }
 
 /**
- * Batch reads and writes on the table, and the key operations they need; nothing else. Conditional
- * writes (repeat counters; the reconciler's claims and checkpoint) go through TransactWriteItems,
- * whose Put needs dynamodb:PutItem: granted only there, and only on items whose keys start so.
+ * The key prefixes the ingest function and the reconciler write in batches (BatchWriteItem): links
+ * (`push#`, `login#`), history (`source#`, `person#`) and what was published (`alert#`). Item shapes
+ * in `lambda/ingest/ledger-links.ts`, `history.ts` and `published-records.ts`; a test writes through
+ * the ledger step and checks every key it wrote starts with one of these.
+ */
+export const LEDGER_BATCH_WRITE_PREFIXES = ['push#', 'login#', 'source#', 'person#', 'alert#'];
+
+/**
+ * Batch reads and writes on the table, and the key operations they need; nothing else. Every
+ * statement names the key prefixes it may touch (`dynamodb:LeadingKeys`): batch writes only the
+ * items above, reads those and the conditional ones, never a `review#` item (a review's state is the
+ * Slack app's). Conditional writes (repeat counters; the reconciler's claims and checkpoint) go
+ * through TransactWriteItems, whose Put needs dynamodb:PutItem: granted only there, and only on
+ * items whose keys start so.
  */
 export function grantLedgerReadWrite(table: dynamodb.ITable, key: kms.IKey, grantee: iam.IGrantable, conditionalKeys = ['repeat#*']): void {
+  const batchKeys = LEDGER_BATCH_WRITE_PREFIXES.map((prefix) => `${prefix}*`);
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'LoginLedgerBatchReadWrite',
-    actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+    sid: 'LoginLedgerBatchRead',
+    actions: ['dynamodb:BatchGetItem'],
     resources: [table.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...batchKeys, ...conditionalKeys.filter((k) => !batchKeys.includes(k))] } },
+  }));
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'LoginLedgerBatchWrite',
+    actions: ['dynamodb:BatchWriteItem'],
+    resources: [table.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': batchKeys } },
   }));
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'LoginLedgerConditionalWrites',

@@ -1,4 +1,6 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { dynamoLedger } from '../../lambda/ingest/ledger';
 import type { Alert } from '../../lambda/shared/alert';
 import { useMotoWithCallCounter } from '../support/aws-call-counter';
 import { awsConfig, createLedgerTable, createTopicWithQueue, receiveBodies } from '../support/estate';
@@ -96,4 +98,38 @@ test('one delivery reads the ledger in batches of 100 keys, writes in batches of
   expect(aws.counter.count('BatchGetItem')).toBe(2);
   expect(aws.counter.count('BatchWriteItem')).toBe(6);
   expect(aws.counter.count('TransactWriteItems')).toBe(1);
+});
+
+test('a line with a 1,000-character fingerprint of multi-byte characters takes no other login\'s ledger items with it', async () => {
+  const { env } = await estate();
+  // 1,000 € are 3,000 bytes: a key built from them unhashed exceeds DynamoDB's 2,048, and DynamoDB
+  // then refuses the whole BatchWriteItem, with the history and link items of every login in it.
+  const lines = [
+    `May 20 06:02:01 ip-10-0-1-23 sshd[1]: Accepted publickey for eve from 192.0.2.66 port 22 ssh2: ED25519 SHA256:${'€'.repeat(1000)}`,
+    'May 20 06:02:02 ip-10-0-1-23 sshd[2]: Accepted publickey for alice from 192.0.2.7 port 22 ssh2: ED25519 SHA256:alicekey',
+  ];
+  const run = await invokeBundle('ingest', [encodeLogs(logsPayload(lines, { logStream: 'i-0abc123def4567890', idPrefix: 'long-' }))], { ...env, ENRICH_INSTANCES: 'false' });
+  expect(run.invocations[0].result).toEqual({ alerts: 2, linesRead: 2 });
+  expect(run.logs).not.toMatch(/"message":"login ledger unavailable"/);
+  const { Items = [] } = await new DynamoDBClient(awsConfig(aws.moto.endpoint)).send(new ScanCommand({ TableName: 'ledger' }));
+  const kinds = Items.map((i) => i.sk.S).sort();
+  // Each login: its link (login), history (source, person), repeat counter; each record: alert.
+  expect(kinds).toEqual(['alert', 'alert', 'login', 'login', 'person', 'person', 'repeat', 'repeat', 'source', 'source']);
+  expect(Math.max(...Items.map((i) => Buffer.byteLength(i.pk.S!)))).toBeLessThan(64);
+});
+
+test('an item DynamoDB refuses is lost alone: the batch is split until it stands alone, every other item is written, the error names it', async () => {
+  await estate();
+  const saved = { ...process.env };
+  Object.assign(process.env, { AWS_ENDPOINT_URL: aws.moto.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+  try {
+    const ledger = dynamoLedger('ledger', async () => undefined);
+    const good = Array.from({ length: 30 }, (_, n) => ({ pk: `source#ok${n}`, sk: 'source' as const, lastSeen: n, expiresAt: 2_000_000_000 }));
+    const bad = { pk: `source#${'x'.repeat(3000)}`, sk: 'source' as const, lastSeen: 0, expiresAt: 2_000_000_000 };
+    await expect(ledger.put([...good.slice(0, 12), bad, ...good.slice(12)])).rejects.toThrow(/^DynamoDB refused 1 of 31 items \(the rest were written\): source#x{10}/);
+    const { Items = [] } = await new DynamoDBClient(awsConfig(aws.moto.endpoint)).send(new ScanCommand({ TableName: 'ledger' }));
+    expect(Items.map((i) => i.pk.S).sort()).toEqual(good.map((g) => g.pk).sort());
+  } finally {
+    process.env = saved;
+  }
 });
