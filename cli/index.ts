@@ -18,6 +18,12 @@ async function main(argv: string[]): Promise<number> {
   return fail(`${REPLAY_USAGE}\n\n${CHECK_USAGE}`);
 }
 
+// `replay … | head`: the reader left. Stop quietly, as Unix tools do, instead of an unhandled EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error) => {
   process.stderr.write(`cdk-login-alerts: ${(error as Error).stack ?? error}\n`);
   process.exitCode = 1;

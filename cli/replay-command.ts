@@ -7,6 +7,7 @@ import { applyLedger } from '../lambda/ingest/ledger-step';
 import { applyPeople } from '../lambda/ingest/people-step';
 import { AlertRules } from '../lambda/ingest/rules';
 import { PeopleDirectory } from '../lambda/shared/people';
+import { isRoleNamePattern } from '../src/private/aws-ids';
 import { parseCidr } from '../src/private/cidr';
 
 /**
@@ -25,6 +26,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
         'account': { type: 'string', default: '123456789012' },
         'region': { type: 'string', default: process.env.AWS_REGION ?? 'us-east-1' },
         'people': { type: 'string' },
+        'identity-provider-role': { type: 'string', multiple: true, default: [] },
         'rules': { type: 'string' },
         'help': { type: 'boolean', short: 'h', default: false },
       },
@@ -42,6 +44,9 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const trustedCidrs = values['trusted-cidr'] ?? [];
   const bad = trustedCidrs.find((cidr) => !parseCidr(cidr));
   if (bad !== undefined) return fail(`--trusted-cidr ${bad} is not a CIDR range like 198.51.100.0/24`);
+
+  const badRole = (values['identity-provider-role'] ?? []).find((role) => !isRoleNamePattern(role));
+  if (badRole !== undefined) return fail(`--identity-provider-role ${badRole} is not an IAM role name (letters, digits and +=,.@_-; * for any run of characters)`);
 
   let people: PeopleDirectory | undefined;
   if (values.people !== undefined) {
@@ -75,7 +80,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       if (error instanceof UnreadableInputError) return fail(error.message);
       throw error;
     }
-    if (people) alerts = (await applyPeople(alerts, { load: async () => people })).alerts;
+    if (people) alerts = (await applyPeople(alerts, { load: async () => people }, { identityProviderRoles: values['identity-provider-role'] })).alerts;
     if (rules) alerts = alerts.map((alert) => rules.apply(alert));
     for (const alert of alerts) {
       process.stdout.write(`${values.json ? JSON.stringify(alert) : formatAlert(alert)}\n`);

@@ -1,5 +1,5 @@
 /** What `cdk-login-alerts <command> --help` prints; here so that printing it loads no command (and no AWS SDK). */
-export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>] [--people <file>] [--rules <file>]
+export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>] [--people <file> [--identity-provider-role <role>]...] [--rules <file>]
 
 See what would alert on your own logs before you deploy. Files are auth logs (/var/log/secure,
 /var/log/auth.log) or CloudTrail / EventBridge JSON: one event, an array, JSON Lines, or a CloudTrail
@@ -17,6 +17,9 @@ file's modification time.
   --region REGION      the region to report (default: AWS_REGION or us-east-1)
   --people FILE        a people directory ({"people": [...]}, README "The people directory"):
                        alerts name the person behind a key, certificate, account or IAM/SSO user
+  --identity-provider-role ROLE
+                       a role whose session names your identity provider sets (repeatable, * a
+                       wildcard): its session names may name a person; any other role's never do
   --rules FILE         noise-control rules in their JSON form ([...] or {"rules": [...]}, README
                        "Noise control"; what AlertRule's toJson() gives): try a rule before deploying
 

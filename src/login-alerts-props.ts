@@ -87,6 +87,20 @@ export interface LoginAlertsProps {
   readonly people?: PeopleDirectory;
 
   /**
+   * IAM roles whose role session names your identity provider sets (SAML or OIDC federation that maps
+   * the session name from the signed-in user, e.g. `Okta-*`): role names, where `*` matches any run
+   * of characters.
+   *
+   * A role session name is otherwise chosen by whoever assumes the role, so it never names a person
+   * by itself: only an IAM user's name, an Identity Center session (`AWSReservedSSO_*`), a session's
+   * `sourceIdentity` and the session names of these roles are looked up in the people directory.
+   * Name a role here only if nobody can assume it with `sts:AssumeRole` and a name of their choosing.
+   *
+   * @default - no role's session names are trusted
+   */
+  readonly identityProviderRoles?: string[];
+
+  /**
    * An existing topic to publish alerts to.
    *
    * If it is encrypted with a KMS key, grant the ingest function (`ingestFunction`) use of that key.

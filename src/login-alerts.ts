@@ -185,6 +185,7 @@ export class LoginAlerts extends Construct {
       ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
       ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName, ...ledgerSettings(props) }),
       ...(props.routingTagKeys?.length && { ROUTING_TAG_KEYS: props.routingTagKeys.join(',') }),
+      ...(props.identityProviderRoles?.length && { IDENTITY_PROVIDER_ROLES: props.identityProviderRoles.join(',') }),
       ...metricsEnvironment(this.deploymentName),
     };
     const topicKey = this.topicKey ?? topicKeyToGrant(this, props);

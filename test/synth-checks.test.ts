@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ConsoleLoginForwarder, LoginAlerts } from '../src';
+import { ConsoleLoginForwarder, LoginAlerts, PeopleDirectory } from '../src';
 
 /**
  * Mistakes that used to synthesize and deploy silently, each now an error (or a warning where it
@@ -141,3 +141,25 @@ describe('ConsoleLoginForwarder', () => {
     expect(() => new ConsoleLoginForwarder(forwarderIn('us-gov-west-1'), 'F', { centralRegion: 'us-gov-east-1' })).not.toThrow();
   });
 });
+
+describe('whose session names may name a person', () => {
+  test('identityProviderRoles reach the ingest function as IDENTITY_PROVIDER_ROLES', () => {
+    const stack = newStack();
+    new LoginAlerts(stack, 'LoginAlerts', { identityProviderRoles: ['Okta-*', 'SamlEngineers'], people: PeopleDirectory.fromPeople([{ name: 'Alice Doe', ssoUserNames: ['alice@example.com'] }]) });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ IDENTITY_PROVIDER_ROLES: 'Okta-*,SamlEngineers' }) } });
+  });
+
+  test.each([
+    ['a role ARN', 'arn:aws:iam::123456789012:role/Okta', /identityProviderRoles \(identity_provider_roles in Python\): "arn:aws:iam::123456789012:role\/Okta" is not an IAM role name/],
+    ['a bare wildcard, which would trust every role', '*', /"\*" is not an IAM role name/],
+    ['a name with a space', 'Okta Engineers', /is not an IAM role name/],
+  ])('%s is refused at synth', (_, role, message) => {
+    const stack = newStack();
+    expect(() => new LoginAlerts(stack, 'LoginAlerts', { identityProviderRoles: [role], people: PeopleDirectory.fromPeople([{ name: 'A' }]) })).toThrow(message);
+  });
+
+  test('without a people directory there is nobody to name: refused', () => {
+    expect(() => new LoginAlerts(newStack(), 'LoginAlerts', { identityProviderRoles: ['Okta-*'] })).toThrow(/identityProviderRoles .* give people too/);
+  });
+});
+

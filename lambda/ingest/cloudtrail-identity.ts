@@ -1,5 +1,5 @@
 import type { Actor, Principal } from '../shared/alert';
-import { nonEmptyString as str } from '../shared/values';
+import { isObject, nonEmptyString as str } from '../shared/values';
 
 /**
  * Who a CloudTrail record says made the call (`userIdentity`), as the alert's `user`, `principal`
@@ -32,12 +32,14 @@ export function readIdentity(identity: Record<string, unknown>, extra: Record<st
       const federation = roleName?.startsWith(IDENTITY_CENTER_ROLE_PREFIX) ? 'identity-center'
         : str(extra.SamlProviderArn) ? 'saml' : undefined;
       const user = session || str(identity.principalId)?.split(':').pop() || 'unknown';
+      const context = isObject(identity.sessionContext) ? identity.sessionContext : {};
+      const sourceIdentity = str(context.sourceIdentity);
       return {
         user,
         principal: { ...base, ...(roleName && { roleName }), ...(federation && { federation }) },
         // An Identity Center session is named after the SSO user: the person. Another role session
-        // names whatever the caller chose: the principal, not yet a person.
-        actor: { name: user, ...(arn && { arn }), via: federation === 'identity-center' ? 'sso' : 'iam' },
+        // names whatever the caller chose: the principal, not a person (people-attribution.ts).
+        actor: { name: user, ...(arn && { arn }), ...(sourceIdentity && { sourceIdentity }), via: federation === 'identity-center' ? 'sso' : 'iam' },
         longTermKeys,
       };
     }

@@ -24,6 +24,11 @@ export interface IngestConfig {
   readonly ledgerTableName?: string;
   /** `PEOPLE_DIRECTORY`: `s3://bucket/key` or `ssm:<parameter name>` of the people directory's JSON. */
   readonly peopleDirectory?: string;
+  /**
+   * `IDENTITY_PROVIDER_ROLES` (comma-separated role names, `*` a wildcard): roles whose session names
+   * the user's identity provider sets, so a session name there may name a person.
+   */
+  readonly identityProviderRoles: string[];
   /** `ALERT_RULES`: the noise-control rules as JSON (README, "Noise control"), or `s3://bucket/key` of that JSON. */
   readonly alertRules?: string;
   /** `REPEAT_WINDOW_SECONDS` (default 600; 0 turns repeats off): the same login again within it is a repeat. */
@@ -65,6 +70,7 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     repeatWindowMs: whole('REPEAT_WINDOW_SECONDS', String(DEFAULT_REPEAT_WINDOW_MS / 1000)) * 1000,
     historyDays: whole('HISTORY_DAYS', String(DEFAULT_HISTORY_DAYS)),
     routingTagKeys: commaList(env.ROUTING_TAG_KEYS),
+    identityProviderRoles: commaList(env.IDENTITY_PROVIDER_ROLES),
     trustedNetworks,
     enrichInstances: env.ENRICH_INSTANCES !== 'false',
     instanceCacheTtlMs: ttl * 1000,

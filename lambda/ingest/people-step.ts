@@ -1,4 +1,4 @@
-import { attributeToPeople } from './people-attribution';
+import { attributeToPeople, type AttributionTrust } from './people-attribution';
 import type { PeopleSource } from './people-source';
 import type { Alert } from '../shared/alert';
 import { summarise } from '../shared/alert-text';
@@ -6,7 +6,7 @@ import { summarise } from '../shared/alert-text';
 /** The people directory after the ledger: like enrichment, a failure never holds an alert back. */
 export const PEOPLE_UNAVAILABLE_REASON = 'people directory unavailable: no person looked up';
 
-export async function applyPeople(alerts: Alert[], source: PeopleSource): Promise<{ alerts: Alert[]; error?: string }> {
+export async function applyPeople(alerts: Alert[], source: PeopleSource, trust: AttributionTrust = {}): Promise<{ alerts: Alert[]; error?: string }> {
   let directory;
   try {
     directory = await source.load();
@@ -16,7 +16,7 @@ export async function applyPeople(alerts: Alert[], source: PeopleSource): Promis
   }
   return {
     alerts: alerts.map((alert) => {
-      const attributed = attributeToPeople(alert, directory);
+      const attributed = attributeToPeople(alert, directory, trust);
       return attributed === alert ? alert : { ...attributed, summary: summarise(attributed) };
     }),
   };

@@ -19,7 +19,7 @@ export interface Refined {
 }
 
 export async function refineAlerts(
-  alerts: Alert[], sources: AlertSources, config: Pick<IngestConfig, 'historyDays' | 'repeatWindowMs'>, logger: Logger,
+  alerts: Alert[], sources: AlertSources, config: Pick<IngestConfig, 'historyDays' | 'repeatWindowMs'> & Partial<Pick<IngestConfig, 'identityProviderRoles'>>, logger: Logger,
 ): Promise<Refined> {
   const problems = { ledger: false, rules: false };
   let current = alerts;
@@ -31,7 +31,7 @@ export async function refineAlerts(
     current = linked.alerts;
   }
   if (sources.people && current.length > 0) {
-    const attributed = await applyPeople(current, sources.people);
+    const attributed = await applyPeople(current, sources.people, { identityProviderRoles: config.identityProviderRoles });
     if (attributed.error) logger.error('people directory unavailable', { reason: attributed.error });
     current = attributed.alerts;
   }

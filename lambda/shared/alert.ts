@@ -62,6 +62,11 @@ export interface Escalation {
 export interface Actor {
   readonly name: string;
   readonly arn?: string;
+  /**
+   * The session's STS source identity, when CloudTrail recorded one: set by whoever first assumed a
+   * role (an identity provider, typically) and unchangeable by the session, so it may name a person.
+   */
+  readonly sourceIdentity?: string;
   readonly email?: string;
   readonly slackUserId?: string;
   readonly via: ActorVia;

@@ -7,3 +7,8 @@
 export function isAccountId(value: string): boolean {
   return /^\d{12}$/.test(value);
 }
+
+/** An IAM role name (IAM's own character set, 1 to 64 characters), where `*` may stand for any run of characters. */
+export function isRoleNamePattern(value: string): boolean {
+  return /^[\w+=,.@*-]{1,64}$/.test(value) && /[^*]/.test(value);
+}

@@ -1,7 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IConstruct } from 'constructs';
-import { isAccountId } from './aws-ids';
+import { isAccountId, isRoleNamePattern } from './aws-ids';
 import { parseCidr } from './cidr';
 import { checkRoutingTagKeys } from './routing';
 import type { LoginAlertsProps } from '../login-alerts-props';
@@ -62,6 +62,12 @@ export function checkProps(props: LoginAlertsProps): void {
     throw new Error(`${prop('reconcile')} finds the logins that were never alerted in the login ledger: leave ${prop('ledger')} on`);
   }
   checkRoutingTagKeys(props.routingTagKeys ?? [], prop('routingTagKeys'));
+  for (const role of props.identityProviderRoles ?? []) {
+    if (!isRoleNamePattern(role)) throw new Error(`${prop('identityProviderRoles')}: ${JSON.stringify(role)} is not an IAM role name (letters, digits and +=,.@_-, up to 64; * for any run of characters)`);
+  }
+  if (props.identityProviderRoles?.length && !props.people) {
+    throw new Error(`${prop('identityProviderRoles')} says whose session names may name a person in the people directory: give ${prop('people')} too`);
+  }
   if (props.excludeLogGroups?.length && !props.allLogGroups) {
     throw new Error(`${prop('excludeLogGroups')} only applies with ${prop('allLogGroups')}: without it, only ${prop('sshLogGroups')} are subscribed`);
   }

@@ -1,9 +1,13 @@
+import { ledgerKey } from '../../lambda/ingest/ledger-key';
 import { ledgerKeys, linkThroughLedger, type LedgerItem } from '../../lambda/ingest/ledger-links';
 import type { Alert } from '../../lambda/shared/alert';
 
 /** Linking through the ledger's answers, without AWS: which keys are read, what links, what is written. */
 
 const FP = 'SHA256:xHh4gcvsFH82tWQNsUOYw9h+15BoTSm43KU9zWgfh5Q';
+/** The ledger keys of that key on that instance: hashed, like every key made from log text. */
+const PUSH_KEY = ledgerKey('push', 'i-0abc123def4567890', FP);
+const LOGIN_KEY = ledgerKey('login', 'i-0abc123def4567890', FP);
 const at = (second: number) => `2026-05-20T06:01:${String(second).padStart(2, '0')}.000Z`;
 
 function login(extra: Partial<Alert> = {}): Alert {
@@ -52,33 +56,33 @@ const NOW = Date.parse(at(40));
 
 test('keys: a login asks for its key\'s push, a push for a login with its key, on the same instance', () => {
   expect(ledgerKeys([login(), push()])).toEqual([
-    { pk: `push#i-0abc123def4567890#${FP}`, sk: 'push' },
-    { pk: `login#i-0abc123def4567890#${FP}`, sk: 'login' },
+    { pk: PUSH_KEY, sk: 'push' },
+    { pk: LOGIN_KEY, sk: 'login' },
   ]);
   // Already attributed within its delivery: nothing to ask.
   expect(ledgerKeys([login({ actor: { name: 'a', via: 'instance-connect' } })])).toEqual([]);
 });
 
 test('a login and an earlier push (from CloudTrail): the pusher, one level lower, the push named', () => {
-  const found = item({ pk: `push#i-0abc123def4567890#${FP}`, sk: 'push', at: Date.parse(at(30)), alertId: 'push-1', source: 'cloudtrail', expiresAt: 0, requestId: 'r-1', actor: { name: 'alice', arn: 'arn:aws:iam::111122223333:user/alice', via: 'iam' } });
+  const found = item({ pk: PUSH_KEY, sk: 'push', at: Date.parse(at(30)), alertId: 'push-1', source: 'cloudtrail', expiresAt: 0, requestId: 'r-1', actor: { name: 'alice', arn: 'arn:aws:iam::111122223333:user/alice', via: 'iam' } });
   const { alerts, writes } = linkThroughLedger([login()], found, NOW);
   expect(alerts[0]).toMatchObject({ severity: 'low', actor: { name: 'alice', via: 'instance-connect' }, relatedAlertIds: ['push-1'], session: { requestId: 'r-1' } });
-  expect(writes).toEqual([{ pk: `login#i-0abc123def4567890#${FP}`, sk: 'login', at: Date.parse(at(31)), alertId: 'login-1', user: 'ec2-user', expiresAt: Math.floor(NOW / 1000) + 900 }]);
+  expect(writes).toEqual([{ pk: LOGIN_KEY, sk: 'login', at: Date.parse(at(31)), alertId: 'login-1', user: 'ec2-user', expiresAt: Math.floor(NOW / 1000) + 900 }]);
 });
 
 test('a push and an earlier login: the push says which login it made possible', () => {
-  const found = item({ pk: `login#i-0abc123def4567890#${FP}`, sk: 'login', at: Date.parse(at(31)), alertId: 'login-1', user: 'ec2-user', expiresAt: 0 });
+  const found = item({ pk: LOGIN_KEY, sk: 'login', at: Date.parse(at(31)), alertId: 'login-1', user: 'ec2-user', expiresAt: 0 });
   const { alerts, writes } = linkThroughLedger([push()], found, NOW);
   expect(alerts[0].relatedAlertIds).toEqual(['login-1']);
   expect(alerts[0].reasons).toEqual(['EC2 Instance Connect key push', 'SSH login seen: ec2-user, alert login-1']);
-  expect(writes[0]).toMatchObject({ pk: `push#i-0abc123def4567890#${FP}`, sk: 'push', source: 'cloudtrail', osUser: 'ec2-user', actor: { name: 'alice' } });
+  expect(writes[0]).toMatchObject({ pk: PUSH_KEY, sk: 'push', source: 'cloudtrail', osUser: 'ec2-user', actor: { name: 'alice' } });
 });
 
 test.each([
   ['the key had expired (login 2 minutes after the push)', { at: Date.parse(at(30)) - 120_000 }],
   ['the login came before the push', { at: Date.parse(at(31)) + 10_000 }],
 ])('no link when %s', (_, change) => {
-  const found = item({ pk: `push#i-0abc123def4567890#${FP}`, sk: 'push', alertId: 'push-1', source: 'instance', expiresAt: 0, actor: { name: 'alice', via: 'instance-connect' }, ...change } as LedgerItem);
+  const found = item({ pk: PUSH_KEY, sk: 'push', alertId: 'push-1', source: 'instance', expiresAt: 0, actor: { name: 'alice', via: 'instance-connect' }, ...change } as LedgerItem);
   const { alerts } = linkThroughLedger([login()], found, NOW);
   expect(alerts[0]).not.toHaveProperty('actor');
   expect(alerts[0]).not.toHaveProperty('relatedAlertIds');

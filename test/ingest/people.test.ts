@@ -53,6 +53,53 @@ describe('attributeToPeople', () => {
     expect(attributeToPeople(await cloudTrailAlert('ssm-start-session-shell'), directory).actor).toMatchObject({ name: 'Alice Doe', slackUserId: 'U0ALICE', via: 'sso' });
   });
 
+  describe('a role session name is the caller\'s to choose: it never names a person by itself', () => {
+    /** A Session Manager session by a role session, as CloudTrail records it (AWS's shape, another role). */
+    async function sessionBy(arn: string, sessionContext: Record<string, unknown> = {}): Promise<Alert> {
+      const event = cloudTrailEvent('ssm-start-session-shell');
+      const identity = event.detail.userIdentity;
+      event.detail.userIdentity = { ...identity, arn, sessionContext: { ...identity.sessionContext, ...sessionContext } };
+      const { alerts } = await alertsFromEnvelope(decodeEnvelope(event), { policy: {}, region: 'eu-west-1' });
+      return alerts[0];
+    }
+    const SANDBOX = 'arn:aws:sts::111122223333:assumed-role/SandboxDeveloper/alice@example.com';
+
+    test('anyone allowed to assume SandboxDeveloper may name the session alice@example.com: not Alice, and the alert says why', async () => {
+      const alert = attributeToPeople(await sessionBy(SANDBOX), directory);
+      expect(alert.actor).toEqual({ name: 'alice@example.com', arn: SANDBOX, via: 'iam' });
+      expect(alert.reasons).toContain('role SandboxDeveloper\'s session name matches Alice Doe in the people directory but is chosen by the caller: not attributed');
+    });
+
+    test('a session name equal to an IAM user name does not name that user either', async () => {
+      const alert = attributeToPeople(await sessionBy('arn:aws:sts::111122223333:assumed-role/SandboxDeveloper/bob'), directory);
+      expect(alert.actor).toMatchObject({ name: 'bob', via: 'iam' });
+      expect(alert.actor?.email).toBeUndefined();
+    });
+
+    test('a federated user names nobody: GetFederationToken\'s caller picks the name', async () => {
+      const alert = attributeToPeople(await sessionBy('arn:aws:sts::111122223333:federated-user/alice'), directory);
+      expect(alert.actor?.email).toBeUndefined();
+    });
+
+    test('a role the user declares as named by their identity provider: its session name names the person', async () => {
+      const alert = attributeToPeople(await sessionBy('arn:aws:sts::111122223333:assumed-role/Okta-Engineers/alice@example.com'), directory, { identityProviderRoles: ['Okta-*'] });
+      expect(alert.actor).toMatchObject({ name: 'Alice Doe', email: 'alice@example.com', via: 'iam' });
+      expect(attributeToPeople(await sessionBy(SANDBOX), directory, { identityProviderRoles: ['Okta-*'] }).actor?.email).toBeUndefined();
+    });
+
+    test('a session\'s sourceIdentity (set once, unchangeable by the session) names the person, whatever the session is called', async () => {
+      const alert = attributeToPeople(await sessionBy('arn:aws:sts::111122223333:assumed-role/SandboxDeveloper/anything', { sourceIdentity: 'alice' }), directory);
+      expect(alert.actor).toMatchObject({ name: 'Alice Doe', sourceIdentity: 'alice', via: 'iam' });
+      expect(alertSchemaErrors(alert)).toEqual([]);
+    });
+
+    test('an Instance Connect push by an untrusted role session attributes the key to the principal, never to the person it imitates', async () => {
+      const push = await sshAlert('May 20 06:01:00 h ec2-instance-connect[1]: Providing ssh key from EC2 Instance Connect with fingerprint: SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG, request-id: 25eac5d1-7a3b-4c8e-9f01-2b3c4d5e6f70, for IAM principal: ' + SANDBOX);
+      expect(attributeToPeople(push, directory).actor).toMatchObject({ name: 'alice@example.com', arn: SANDBOX, via: 'instance-connect' });
+      expect(attributeToPeople(push, directory).actor?.slackUserId).toBeUndefined();
+    });
+  });
+
   test('nobody in the directory: the alert is unchanged', async () => {
     const alert = await sshAlert('Nov 21 09:15:02 web-1 sshd[1]: Accepted publickey for ubuntu from 192.0.2.5 port 1 ssh2: ED25519 SHA256:unknown');
     expect(attributeToPeople(alert, directory)).toBe(alert);

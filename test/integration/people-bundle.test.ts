@@ -2,7 +2,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { peopleSource } from '../../lambda/ingest/people-source';
 import { awsConfig, createTopicWithQueue, receiveBodies } from '../support/estate';
-import { logsDelivery } from '../support/fixtures';
+import { cloudTrailEvent, logsDelivery } from '../support/fixtures';
 import { invokeBundle } from '../support/invoke-bundle';
 import { startMoto, type Moto } from '../support/moto';
 
@@ -16,17 +16,17 @@ let moto: Moto;
 beforeAll(async () => { moto = await startMoto(); });
 afterAll(async () => { await moto?.stop(); });
 
-const people = { people: [{ name: 'Alice Doe', email: 'alice@example.com', slackUserId: 'U0ALICE', keyFingerprints: ['SHA256:aliceKey'] }] };
+const people = { people: [{ name: 'Alice Doe', email: 'alice@example.com', slackUserId: 'U0ALICE', keyFingerprints: ['SHA256:aliceKey'], ssoUserNames: ['alice@example.com'] }] };
 const line = 'Nov 21 09:15:02 web-1 sshd[1]: Accepted publickey for ubuntu from 192.0.2.5 port 1 ssh2: ED25519 SHA256:aliceKey';
 
-async function run(directory: string) {
+async function run(directory: string, events: unknown[] = [logsDelivery([line])], env: Record<string, string> = {}) {
   await moto.reset();
   const s3 = new S3Client({ ...awsConfig(moto.endpoint), forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: 'directory', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
   await s3.send(new PutObjectCommand({ Bucket: 'directory', Key: 'people.json', Body: JSON.stringify(people) }));
   const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, 'login-alerts');
-  const result = await invokeBundle('ingest', [logsDelivery([line])], {
-    AWS_ENDPOINT_URL: moto.endpoint, ALERT_TOPIC_ARN: topicArn, ENRICH_INSTANCES: 'false', PEOPLE_DIRECTORY: directory,
+  const result = await invokeBundle('ingest', events, {
+    AWS_ENDPOINT_URL: moto.endpoint, ALERT_TOPIC_ARN: topicArn, ENRICH_INSTANCES: 'false', PEOPLE_DIRECTORY: directory, ...env,
   });
   const alerts = (await receiveBodies(moto.endpoint, queueUrl)).map((b) => JSON.parse(JSON.parse(b).Message));
   return { result, alerts };
@@ -35,6 +35,19 @@ async function run(directory: string) {
 test('from S3: the key\'s owner is the actor, with email and Slack id', async () => {
   const { alerts } = await run('s3://directory/people.json');
   expect(alerts[0]).toMatchObject({ severity: 'low', actor: { name: 'Alice Doe', email: 'alice@example.com', slackUserId: 'U0ALICE', via: 'key-owner' } });
+});
+
+test('a session named alice@example.com names Alice only for a role IDENTITY_PROVIDER_ROLES declares', async () => {
+  const session = (role: string, id: string) => {
+    const event = cloudTrailEvent('ssm-start-session-shell');
+    event.detail.eventID = id;
+    event.detail.userIdentity = { ...event.detail.userIdentity, arn: `arn:aws:sts::111122223333:assumed-role/${role}/alice@example.com` };
+    return event;
+  };
+  const { alerts } = await run('s3://directory/people.json', [session('SandboxDeveloper', 'e-sandbox'), session('Okta-Engineers', 'e-okta')], { IDENTITY_PROVIDER_ROLES: 'Okta-*' });
+  const byId = new Map(alerts.map((a) => [a.id, a]));
+  expect(byId.get('e-sandbox').actor).toEqual({ name: 'alice@example.com', arn: 'arn:aws:sts::111122223333:assumed-role/SandboxDeveloper/alice@example.com', via: 'iam' });
+  expect(byId.get('e-okta').actor).toMatchObject({ name: 'Alice Doe', slackUserId: 'U0ALICE', via: 'iam' });
 });
 
 test('a directory that cannot be read: the alert goes out without a person, saying so, and the function logs it', async () => {
