@@ -7,6 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { isSlackUserId } from './private/slack-ids';
 
 /**
  * A person of the people directory, with the identities that map to them.
@@ -169,6 +170,9 @@ function validatePeople(people: Person[]): void {
   const owners = new Map<string, string>();
   people.forEach((person, index) => {
     if (!person.name || person.name.trim() === '') throw new Error(`people[${index}]: a person needs a name`);
+    if (person.slackUserId !== undefined && !isSlackUserId(person.slackUserId)) {
+      throw new Error(`people[${index}] (${person.name}).slackUserId ${JSON.stringify(person.slackUserId)} is not a Slack user id (U0123ABCD, or W… on Enterprise Grid)`);
+    }
     for (const list of IDENTITY_LISTS) {
       for (const value of person[list] ?? []) {
         if (value === '') throw new Error(`people[${index}] (${person.name}).${list}: empty identity`);

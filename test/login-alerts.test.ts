@@ -340,5 +340,6 @@ describe('LoginAlerts: the people directory', () => {
   test('mistakes in the list fail at synth', () => {
     expect(() => PeopleDirectory.fromPeople([{ name: '' }])).toThrow('people[0]: a person needs a name');
     expect(() => PeopleDirectory.fromPeople([{ name: 'A', unixUsers: ['x'] }, { name: 'B', unixUsers: ['x'] }])).toThrow('people: unixUsers "x" belongs to both A and B');
+    expect(() => PeopleDirectory.fromPeople([{ name: 'Mallory', slackUserId: 'U1><!channel>' }])).toThrow('people[0] (Mallory).slackUserId "U1><!channel>" is not a Slack user id');
   });
 });

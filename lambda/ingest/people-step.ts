@@ -6,7 +6,7 @@ import { summarise } from '../shared/alert-text';
 /** The people directory after the ledger: like enrichment, a failure never holds an alert back. */
 export const PEOPLE_UNAVAILABLE_REASON = 'people directory unavailable: no person looked up';
 
-export async function applyPeople(alerts: Alert[], source: PeopleSource, trust: AttributionTrust = {}): Promise<{ alerts: Alert[]; error?: string }> {
+export async function applyPeople(alerts: Alert[], source: PeopleSource, trust: AttributionTrust = {}): Promise<{ alerts: Alert[]; error?: string; problems?: readonly string[] }> {
   let directory;
   try {
     directory = await source.load();
@@ -15,6 +15,7 @@ export async function applyPeople(alerts: Alert[], source: PeopleSource, trust: 
     return { alerts: marked, error: (error as Error).message };
   }
   return {
+    ...(directory.problems.length > 0 && { problems: directory.problems }),
     alerts: alerts.map((alert) => {
       const attributed = attributeToPeople(alert, directory, trust);
       return attributed === alert ? alert : { ...attributed, summary: summarise(attributed) };

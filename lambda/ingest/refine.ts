@@ -33,6 +33,7 @@ export async function refineAlerts(
   if (sources.people && current.length > 0) {
     const attributed = await applyPeople(current, sources.people, { identityProviderRoles: config.identityProviderRoles });
     if (attributed.error) logger.error('people directory unavailable', { reason: attributed.error });
+    if (attributed.problems) logger.warn('people directory entries refused', { problems: attributed.problems });
     current = attributed.alerts;
   }
   if (sources.rules && current.length > 0) {

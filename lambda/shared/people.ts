@@ -1,4 +1,5 @@
 import { isObject } from './values';
+import { isSlackUserId } from '../../src/private/slack-ids';
 
 /**
  * The people directory: who is behind the identities that appear in logins. Its JSON form (a file
@@ -40,14 +41,18 @@ export class PeopleDirectory {
       throw new PeopleDirectoryError(`not JSON: ${(error as Error).message}`);
     }
     if (!isObject(document) || !Array.isArray(document.people)) throw new PeopleDirectoryError('expected {"people": [...]}');
-    return new PeopleDirectory(document.people.map(readPerson));
+    const problems: string[] = [];
+    return new PeopleDirectory(document.people.map((value, index) => readPerson(value, index, problems)), problems);
   }
 
   readonly size: number;
+  /** What was refused while reading (an entry's Slack id that is not one): the rest of the entry is used. */
+  readonly problems: readonly string[];
   private readonly maps = new Map<Identity, Map<string, Person>>();
 
-  constructor(people: readonly Person[]) {
+  constructor(people: readonly Person[], problems: readonly string[] = []) {
     this.size = people.length;
+    this.problems = problems;
     for (const list of LISTS) this.maps.set(list, new Map());
     for (const person of people) {
       for (const list of LISTS) {
@@ -66,7 +71,7 @@ export class PeopleDirectory {
   }
 }
 
-function readPerson(value: unknown, index: number): Person {
+function readPerson(value: unknown, index: number, problems: string[]): Person {
   if (!isObject(value)) throw new PeopleDirectoryError(`people[${index}] is not an object`);
   if (typeof value.name !== 'string' || value.name.trim() === '') throw new PeopleDirectoryError(`people[${index}] has no name`);
   const person: Record<string, unknown> = { name: value.name };
@@ -74,6 +79,12 @@ function readPerson(value: unknown, index: number): Person {
     if (value[field] === undefined) continue;
     if (typeof value[field] !== 'string') throw new PeopleDirectoryError(`people[${index}].${field} is not a string`);
     person[field] = value[field];
+  }
+  // A Slack id is written into Slack as a mention and a DM's channel: one that is not an id
+  // (`U1><!channel>`) would notify a channel. Refused, with the reason; the person is still known.
+  if (person.slackUserId !== undefined && !isSlackUserId(person.slackUserId)) {
+    problems.push(`people[${index}] (${value.name}).slackUserId ${JSON.stringify(String(person.slackUserId).slice(0, 64))} is not a Slack user id: refused`);
+    delete person.slackUserId;
   }
   for (const list of LISTS) {
     const items = value[list];

@@ -5,6 +5,7 @@ import { reviewMessage } from './review-message';
 import { asksForReview } from './review-policy';
 import type { Asked, MessageRef, ReviewItem } from './review-store';
 import { callSlack } from './slack-api';
+import { isSlackUserId } from '../../src/private/slack-ids';
 import type { Alert } from '../shared/alert';
 import type { DeliveryOutcome } from '../shared/delivery';
 
@@ -85,7 +86,8 @@ async function claim(alertId: string, deps: PostDeps): Promise<Claim> {
 async function whoToAsk(alert: Alert, deps: PostDeps): Promise<Asked> {
   const actor = alert.actor;
   const dmsOff = deps.config.review.directMessages ? {} : { reason: 'direct messages are off' };
-  if (actor?.slackUserId) return { userId: actor.slackUserId, name: actor.name, ...dmsOff };
+  // Validated when the directory was read; checked again here because it becomes a DM's channel.
+  if (actor?.slackUserId && isSlackUserId(actor.slackUserId)) return { userId: actor.slackUserId, name: actor.name, ...dmsOff };
   if (actor?.email) {
     const client = await deps.slack();
     const found = await callSlack('users.lookupByEmail', () => client.users.lookupByEmail({ email: actor.email! }), deps.budget);

@@ -1,7 +1,7 @@
 import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { Asked, ReviewItem } from './review-store';
 import type { Alert } from '../shared/alert';
-import { escapeAndFit } from '../slack/mrkdwn';
+import { escapeAndFit, mention } from '../slack/mrkdwn';
 import { LIMITS, renderAlert, type SlackRenderOptions } from '../slack/render';
 
 /**
@@ -59,9 +59,9 @@ function reviewBlocks(alert: Alert, review: ReviewView, forPerson: boolean): Kno
         },
       ];
     case 'confirmed':
-      return [context(`:white_check_mark: Confirmed by <@${review.answeredBy}>${at}`)];
+      return [context(`:white_check_mark: Confirmed by ${mention(review.answeredBy)}${at}`)];
     case 'disputed':
-      return [context(`:rotating_light: Disputed by <@${review.answeredBy}>${at}: escalated`)];
+      return [context(`:rotating_light: Disputed by ${mention(review.answeredBy)}${at}: escalated`)];
     case 'unanswered':
       return [context(`:alarm_clock: Not confirmed after ${review.remindersSent ?? 0} reminder(s): escalated${at}`)];
     default:
@@ -71,16 +71,16 @@ function reviewBlocks(alert: Alert, review: ReviewView, forPerson: boolean): Kno
 
 /** "Asked @jane to confirm", or why nobody could be: the channel sees who owes an answer. */
 export function askedLine(asked: Asked | undefined): string {
-  if (asked?.userId && !asked.reason) return `:bust_in_silhouette: Asked <@${asked.userId}> to confirm. Approvers may confirm too.`;
-  if (asked?.userId) return `:bust_in_silhouette: <@${asked.userId}> can confirm here (no direct message: ${escapeAndFit(asked.reason!, 300)}). Approvers may confirm too.`;
+  if (asked?.userId && !asked.reason) return `:bust_in_silhouette: Asked ${mention(asked.userId)} to confirm. Approvers may confirm too.`;
+  if (asked?.userId) return `:bust_in_silhouette: ${mention(asked.userId)} can confirm here (no direct message: ${escapeAndFit(asked.reason!, 300)}). Approvers may confirm too.`;
   return `:warning: Nobody was asked (${escapeAndFit(asked?.reason ?? 'no person known', 300)}): an approver must confirm or dispute it.`;
 }
 
 /** A reminder in the login's thread, also shown in the channel. */
-export function reminderText(reminder: number, reminders: number, asked: Asked | undefined, mention: string | undefined): string {
-  const who = asked?.userId ? `<@${asked.userId}> has` : 'Nobody has';
+export function reminderText(reminder: number, reminders: number, asked: Asked | undefined, severityMention: string | undefined): string {
+  const who = asked?.userId ? `${mention(asked.userId)} has` : 'Nobody has';
   const last = reminder === reminders ? ' Unanswered, it is escalated at the next check.' : '';
-  return `${mention ? `${mention} ` : ''}:hourglass: Reminder ${reminder} of ${reminders}: ${who} not confirmed this login yet.${last}`;
+  return `${severityMention ? `${severityMention} ` : ''}:hourglass: Reminder ${reminder} of ${reminders}: ${who} not confirmed this login yet.${last}`;
 }
 
 function context(text: string): KnownBlock {

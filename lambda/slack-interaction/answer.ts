@@ -1,4 +1,5 @@
 import type { ButtonPress } from './payload';
+import { mention } from '../slack/mrkdwn';
 import { escalate, redraw, type ReviewDeps } from '../slack-app/review-actions';
 import { mayConfirm } from '../slack-app/review-policy';
 import type { ReviewItem } from '../slack-app/review-store';
@@ -35,7 +36,7 @@ async function confirm(press: ButtonPress, item: ReviewItem, at: string, deps: A
     return 'already-answered';
   }
   if (!(await mayConfirm(press.userId, item.asked?.userId, deps.config.review.approvers, deps.approverGroupMembers))) {
-    const who = item.asked?.userId ? `<@${item.asked.userId}>` : 'the person it is attributed to';
+    const who = item.asked?.userId ? `${mention(item.asked.userId)}` : 'the person it is attributed to';
     await tell(press, `Only ${who} or the approvers can confirm this login. If it was not them, press "This wasn't me".`, deps);
     return 'not-allowed';
   }
@@ -67,8 +68,8 @@ async function dispute(press: ButtonPress, item: ReviewItem, at: string, deps: A
 
 function already(item: ReviewItem): string {
   if (item.status === 'unanswered') return 'This login was already escalated: nobody confirmed it in time.';
-  if (item.status === 'disputed') return `<@${item.answeredBy}> already said this was not them; it is escalated.`;
-  return `This login was already ${item.status} by <@${item.answeredBy}>.`;
+  if (item.status === 'disputed') return `${mention(item.answeredBy)} already said this was not them; it is escalated.`;
+  return `This login was already ${item.status} by ${mention(item.answeredBy)}.`;
 }
 
 /** An ephemeral message to the presser alone; best effort (the review itself is in the ledger). */

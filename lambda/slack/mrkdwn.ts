@@ -12,6 +12,8 @@
  * Mrkdwn has no backslash escape; look-alikes are the only way to show these characters literally.
  */
 
+import { isSlackUserId } from '../../src/private/slack-ids';
+
 const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
 /** Controls (Cc), format characters (Cf: bidi overrides and isolates, zero-width, soft hyphen, tags). */
 const INVISIBLE = /[\p{Cc}\p{Cf}]/gu;
@@ -27,6 +29,15 @@ export function visible(text: string): string {
 
 function entities(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A mention of a Slack user: `<@U…>` only for a well-formed user id; anything else (a planted
+ * `U1><!channel>`) is shown as escaped text and notifies nobody.
+ */
+export function mention(userId: string | undefined): string {
+  if (userId === undefined) return 'someone';
+  return isSlackUserId(userId) ? `<@${userId}>` : `${escapeAndFit(userId, 40)} (not a Slack user id)`;
 }
 
 /** Untrusted text for mrkdwn outside code spans. */

@@ -13,6 +13,7 @@ import { bundledFunction } from './bundled-function';
 import { grantDeadLetterWrite } from './dead-letter-queue';
 import { grantReviewItems } from './login-ledger';
 import { metricsEnvironment } from './pipeline-metrics';
+import { isSlackChannelId, isSlackUserGroupId, isSlackUserId } from './slack-ids';
 import { prop } from './synth-checks';
 
 /** What the Slack app adds beside its delivery function. */
@@ -28,7 +29,7 @@ export interface SlackAppParts {
 /** The functions' settings (names in `lambda/slack-app/config.ts`), checked here so a mistake fails at synth. */
 export function slackAppEnvironment(options: SlackAppDestinationOptions): Record<string, string> {
   const o = options;
-  if (!/^[CG][A-Z0-9]{6,}$/.test(o.channel)) {
+  if (!isSlackChannelId(o.channel)) {
     throw new Error(`slackApp ${prop('channel')} must be a channel id such as C0123ABCD (channel details → About), not a name: ${JSON.stringify(o.channel)}`);
   }
   const reminders = o.reminders ?? 2;
@@ -38,9 +39,9 @@ export function slackAppEnvironment(options: SlackAppDestinationOptions): Record
     throw new Error(`slackApp ${prop('reminderAfter')} must be whole seconds between 1 minute and 24 hours, got ${o.reminderAfter?.toHumanString()}`);
   }
   for (const user of o.approvers ?? []) {
-    if (!/^[UW][A-Z0-9]{6,}$/.test(user)) throw new Error(`slackApp ${prop('approvers')}: ${JSON.stringify(user)} is not a Slack user id (U0123ABCD)`);
+    if (!isSlackUserId(user)) throw new Error(`slackApp ${prop('approvers')}: ${JSON.stringify(user)} is not a Slack user id (U0123ABCD)`);
   }
-  if (o.approverGroup !== undefined && !/^S[A-Z0-9]{6,}$/.test(o.approverGroup)) {
+  if (o.approverGroup !== undefined && !isSlackUserGroupId(o.approverGroup)) {
     throw new Error(`slackApp ${prop('approverGroup')}: ${JSON.stringify(o.approverGroup)} is not a Slack user group id (S0123ABCD)`);
   }
   if (o.slackApiUrl !== undefined && !/^https:\/\/[^/]+\/api\/$/.test(o.slackApiUrl)) {

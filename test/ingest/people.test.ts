@@ -115,6 +115,13 @@ describe('PeopleDirectory', () => {
     expect(big.find('unixUsers', 'iam1')).toBeUndefined();
   });
 
+  test('a Slack id that is not one is refused with the reason; the rest of the entry is used', () => {
+    const read = PeopleDirectory.parse(JSON.stringify({ people: [{ name: 'Mallory', slackUserId: 'U1><!channel>', unixUsers: ['mallory'] }, ALICE] }));
+    expect(read.find('unixUsers', 'mallory')).toEqual({ name: 'Mallory', unixUsers: ['mallory'] });
+    expect(read.find('unixUsers', 'alice')?.slackUserId).toBe('U0ALICE');
+    expect(read.problems).toEqual(['people[0] (Mallory).slackUserId "U1><!channel>" is not a Slack user id: refused']);
+  });
+
   test.each([
     ['not JSON', '{', /not JSON/],
     ['no people list', '{"persons": []}', /expected \{"people": \[...\]\}/],

@@ -90,6 +90,14 @@ test('no Slack id in the directory: the person is found by email; nobody found: 
   expect(await estate.store.get(lost.id)).toMatchObject({ status: 'open', asked: { reason: 'no Slack user has the email carol@example.com' } });
 });
 
+test('a planted Slack id (U1><!channel>) is never a mention or a DM: nobody is notified by it', async () => {
+  const alert = alertFor({ actor: { name: 'Mallory', slackUserId: 'U1><!channel> look', via: 'directory' } });
+  expect((await deliver([alert])).errors).toEqual([]);
+  expect(posts().map((c) => c.args.channel)).toEqual([CHANNEL]);
+  expect(JSON.stringify(estate.slack.calls)).not.toContain('<!channel>');
+  expect(contextText(posts()[0])).toContain('Nobody was asked (Mallory has no Slack user id or email in the people directory)');
+});
+
 test('a DM Slack refuses never stops the channel post: the channel message is redrawn to say so', async () => {
   estate.slack.fail('chat.postMessage', { error: 'cannot_dm_bot', channel: 'U0ALICE1' });
   const alert = alertFor();
