@@ -6,7 +6,15 @@ import { summarise } from '../shared/alert-text';
 /** The people directory after the ledger: like enrichment, a failure never holds an alert back. */
 export const PEOPLE_UNAVAILABLE_REASON = 'people directory unavailable: no person looked up';
 
-export async function applyPeople(alerts: Alert[], source: PeopleSource, trust: AttributionTrust = {}): Promise<{ alerts: Alert[]; error?: string; problems?: readonly string[] }> {
+export interface PeopleResult {
+  readonly alerts: Alert[];
+  /** The directory could not be read: the alerts went out without a person. */
+  readonly error?: string;
+  /** Entries the directory refused in part (a bad Slack id), to log. */
+  readonly problems?: readonly string[];
+}
+
+export async function applyPeople(alerts: Alert[], source: PeopleSource, trust: AttributionTrust = {}): Promise<PeopleResult> {
   let directory;
   try {
     directory = await source.load();
