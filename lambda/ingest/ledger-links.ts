@@ -3,7 +3,7 @@ import { KEY_LIFETIME_MS } from './key-push-correlation';
 import { ledgerKey } from './ledger-key';
 import type { PublishedItem } from './published-records';
 import type { RepeatItem } from './repeats';
-import { lowerFor } from './severity';
+import { isRootArn, lowerFor, pushedByRoot } from './severity';
 import type { Actor, Alert } from '../shared/alert';
 
 /**
@@ -93,12 +93,17 @@ export function ledgerKeys(alerts: readonly Alert[]): LedgerKey[] {
   for (const alert of alerts) {
     const host = hostOf(alert);
     if (!host) continue;
-    if (isKeyLogin(alert) && alert.actor?.via !== 'instance-connect') {
+    if (isKeyLogin(alert)) {
+      // Its key's push: to attribute the login, or (already attributed in its delivery) not to
+      // overwrite CloudTrail's record of it.
       const pk = pushKey(host, alert.keyFingerprint);
       keys.set(pk, { pk, sk: 'push' });
     } else if (isPush(alert)) {
       const pk = loginKey(host, alert.keyFingerprint);
       keys.set(pk, { pk, sk: 'login' });
+      // An earlier line (or CloudTrail's record) of the same push.
+      const push = pushKey(host, alert.keyFingerprint);
+      keys.set(push, { pk: push, sk: 'push' });
     }
   }
   return [...keys.values()];
@@ -119,25 +124,64 @@ export function linkThroughLedger(alerts: readonly Alert[], found: ReadonlyMap<s
     if (isKeyLogin(alert)) {
       writes.push({ pk: loginKey(host, alert.keyFingerprint), sk: 'login', at, alertId: alert.id, user: alert.user, expiresAt });
       const push = found.get(pushKey(host, alert.keyFingerprint));
-      if (alert.actor?.via === 'instance-connect' || push?.sk !== 'push' || !withinKeyLife(push.at, at)) return alert;
+      if (alert.actor?.via === 'instance-connect') {
+        // Linked to its push line in this delivery: remember that push, so the same push logged
+        // again in a later delivery is known as this login's and not a key push of its own.
+        if (!(push?.sk === 'push' && push.source === 'cloudtrail')) {
+          writes.push({
+            pk: pushKey(host, alert.keyFingerprint),
+            sk: 'push',
+            at,
+            alertId: alert.id,
+            expiresAt,
+            source: 'instance',
+            actor: alert.actor,
+            ...(alert.session?.requestId && { requestId: alert.session.requestId }),
+          });
+        }
+        return alert;
+      }
+      if (push?.sk !== 'push' || !withinKeyLife(push.at, at)) return alert;
       return attributeLogin(alert, push);
     }
-    writes.push({
-      pk: pushKey(host, alert.keyFingerprint),
-      sk: 'push',
-      at,
-      alertId: alert.id,
-      expiresAt,
-      source: 'eventName' in alert.origin ? 'cloudtrail' : 'instance',
-      ...(alert.actor && { actor: alert.actor }),
-      ...(alert.session?.requestId && { requestId: alert.session.requestId }),
-      ...(alert.osUser && { osUser: alert.osUser }),
-    });
+    const source = 'eventName' in alert.origin ? 'cloudtrail' : 'instance';
+    const earlier = found.get(pushKey(host, alert.keyFingerprint));
+    const known = earlier?.sk === 'push' && earlier.alertId !== alert.id ? earlier : undefined;
+    if (known && source === 'instance' && known.source === 'instance' && samePush(known, alert, at)) {
+      // The same push logged again in a later delivery (sshd asks for the key more than once): one
+      // push, already alerted. Published for the record as a repeat of it, which destinations leave out.
+      return {
+        ...alert,
+        repeat: { of: known.alertId, count: 1 },
+        reasons: [...alert.reasons, `the same key push as alert ${known.alertId} (logged again)`],
+      };
+    }
+    // CloudTrail's record of a push outranks the instance's line, which a user on the instance could forge.
+    if (!(known && source === 'instance' && known.source === 'cloudtrail' && withinKeyLife(known.at, at))) {
+      writes.push({
+        pk: pushKey(host, alert.keyFingerprint),
+        sk: 'push',
+        at,
+        alertId: alert.id,
+        expiresAt,
+        source,
+        ...(alert.actor && { actor: alert.actor }),
+        ...(alert.session?.requestId && { requestId: alert.session.requestId }),
+        ...(alert.osUser && { osUser: alert.osUser }),
+      });
+    }
     const login = found.get(loginKey(host, alert.keyFingerprint));
     if (login?.sk !== 'login' || !withinKeyLife(at, login.at)) return alert;
     return completePush(alert, login);
   });
   return { alerts: linked, writes };
+}
+
+/** Two lines of one push: the same request-id, or (without one) the same key within its life. */
+function samePush(earlier: PushItem, alert: Alert, at: number): boolean {
+  const requestId = alert.session?.requestId;
+  if (earlier.requestId && requestId) return earlier.requestId === requestId;
+  return at >= earlier.at && at - earlier.at <= KEY_LIFETIME_MS;
 }
 
 function withinKeyLife(pushAt: number, loginAt: number): boolean {
@@ -150,7 +194,7 @@ function attributeLogin(alert: Alert, push: PushItem): Alert {
   if (!push.actor) {
     return { ...alert, reasons: [...alert.reasons, 'key pushed with EC2 Instance Connect (principal not recorded)'], relatedAlertIds: related };
   }
-  const { severity, reasons } = lowerFor(alert, `key pushed with EC2 Instance Connect by ${push.actor.arn ?? push.actor.name}`);
+  const { severity, reasons } = isRootArn(push.actor.arn) ? pushedByRoot(alert) : lowerFor(alert, `key pushed with EC2 Instance Connect by ${push.actor.arn ?? push.actor.name}`);
   return {
     ...alert,
     severity,

@@ -93,6 +93,19 @@ export function raiseFor(classification: Classification, reason: string, ceiling
   return { severity, reasons: [...classification.reasons, reason] };
 }
 
+/** The account's root user, as an Instance Connect principal ARN names it (`arn:aws:iam::<acct>:root`). */
+export function isRootArn(arn: string | undefined): boolean {
+  return arn !== undefined && /^arn:aws[a-z-]*:iam::\d{12}:root$/.test(arn);
+}
+
+/**
+ * A login made possible by a key the root user pushed: critical, as every door root opens is (the
+ * root user should not be in daily use); never lowered for being attributed.
+ */
+export function pushedByRoot(classification: Classification): Classification {
+  return { severity: 'critical', reasons: [...classification.reasons, 'key pushed with EC2 Instance Connect by the root user'] };
+}
+
 /** One level lower, never below `low`, with the reason why (a login attributed to a person). */
 export function lowerFor(classification: Classification, reason: string): Classification {
   return { severity: lower(classification.severity), reasons: [...classification.reasons, reason] };

@@ -43,6 +43,23 @@ describe('cdk-login-alerts replay', () => {
     expect(run.lines.map((l) => JSON.parse(l)).map((a) => [a.user, a.sourceIp])).toEqual([['ubuntu', '198.51.100.8']]);
   });
 
+  test('one Instance Connect push logged twice (sshd asks for the key twice) is one thing: one alert for the login, by root, critical', () => {
+    const run = replay('replay', '--json', join(fixtures, 'ssh', 'ubuntu-24.04-instance-connect-twice.log'));
+    expect(run.code).toBe(0);
+    expect(run.lines.map((l) => JSON.parse(l)).map((a) => [a.kind, a.severity, a.session?.requestId])).toEqual([
+      ['ssh', 'critical', 'dbb3a856-9c4a-4d14-bcae-490dbe89717d'],
+      ['instance-connect', 'low', '701e876d-1027-425a-98a8-36c36d6663e4'],
+    ]);
+  });
+
+  test('replay … | head: the reader leaving is no crash', () => {
+    const file = join(dir, 'many.log');
+    writeFileSync(file, Array.from({ length: 20_000 }, (_, n) => `Mar  5 14:03:07 web-1 sshd[${n}]: Accepted publickey for u${n} from 198.51.100.8 port 50100 ssh2: ED25519 SHA256:k${n}`).join('\n'));
+    const result = spawnSync('sh', ['-c', `"${process.execPath}" "${bundlePath('cli')}" replay "${file}" | head -n 1`], { encoding: 'utf8' });
+    expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/EPIPE|Error/);
+  });
+
   test('--json prints alert objects that conform to the schema', () => {
     const run = replay('replay', '--json', join(fixtures, 'ssh', 'amazon-linux-2-secure'), '--account', '111122223333', '--region', 'eu-west-1');
     const alerts = run.lines.map((l) => JSON.parse(l));

@@ -20,7 +20,8 @@ const BOB_FP = 'SHA256:W8ZjGrqAj+QS2eq/43zPL8DAugFQ+/0pNq05q/c3p/Y';
  */
 async function alertsOf(lines: string[], stream = 'i-0abc123def4567890') {
   const payload = logsPayload(lines, { logStream: stream });
-  const logEvents = payload.logEvents.map((event) => ({ ...event, timestamp: Date.parse(`2026 ${event.message.slice(0, 15)} UTC`) }));
+  const stamp = (message: string) => (/^\d{4}-/.test(message) ? Date.parse(message.split(' ')[0]) : Date.parse(`2026 ${message.slice(0, 15)} UTC`));
+  const logEvents = payload.logEvents.map((event) => ({ ...event, timestamp: stamp(event.message) }));
   const { alerts } = await alertsFromEnvelope(decodeEnvelope(encodeLogs({ ...payload, logEvents })), { policy: {}, region: 'eu-west-1' });
   for (const alert of alerts) expect(alertSchemaErrors(alert)).toEqual([]);
   return alerts;
@@ -113,5 +114,37 @@ describe('SSH certificates name their holder', () => {
       severity: 'low',
       reasons: ['SSH login', 'SSH certificate of vault-oidc-alice@example.com'],
     });
+  });
+});
+
+describe('one push, however many lines say so (real transcripts: sshd asks for the key twice)', () => {
+  const TWICE = 'ubuntu-24.04-instance-connect-twice.log';
+
+  test('two lines with one request-id and the login they made possible: one alert, the SSH login, by root: critical', async () => {
+    const alerts = await alertsOf(sshLines(TWICE).slice(0, 6));
+    expect(alerts.map((a) => [a.kind, a.severity, a.actor?.arn])).toEqual([['ssh', 'critical', 'arn:aws:iam::111122223333:root']]);
+    expect(alerts[0].reasons).toContain('key pushed with EC2 Instance Connect by the root user');
+    expect(alerts[0].session).toEqual({ requestId: 'dbb3a856-9c4a-4d14-bcae-490dbe89717d' });
+  });
+
+  test('two lines with one request-id and no login in the delivery: one key-push alert that says it was logged twice', async () => {
+    const alerts = await alertsOf(sshLines(TWICE).slice(6));
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ kind: 'instance-connect', severity: 'low', session: { requestId: '701e876d-1027-425a-98a8-36c36d6663e4' } });
+    expect(alerts[0].reasons).toContain('logged 2 times (sshd asks for the key more than once)');
+    // journalctl cut the ARN at the terminal width: a cut ARN names nobody.
+    expect(alerts[0].actor).toBeUndefined();
+  });
+
+  test('a push line by root with no login: critical, as CloudTrail\'s record of it is', async () => {
+    const alerts = await alertsOf([sshLines(TWICE)[1]]);
+    expect(alerts.map((a) => [a.kind, a.severity])).toEqual([['instance-connect', 'critical']]);
+    expect(alerts[0].reasons).toContain('root user');
+  });
+
+  test('the same key pushed twice by two requests is two pushes', async () => {
+    const [first] = sshLines(TWICE).filter((l) => l.includes('Providing')).slice(2);
+    const second = first.replace('701e876d-1027-425a-98a8-36c36d6663e4', '801e876d-1027-425a-98a8-36c36d6663e5').replace('17:57:09', '17:57:40');
+    expect(await alertsOf([first, second])).toHaveLength(2);
   });
 });

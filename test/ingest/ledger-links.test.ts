@@ -59,8 +59,8 @@ test('keys: a login asks for its key\'s push, a push for a login with its key, o
     { pk: PUSH_KEY, sk: 'push' },
     { pk: LOGIN_KEY, sk: 'login' },
   ]);
-  // Already attributed within its delivery: nothing to ask.
-  expect(ledgerKeys([login({ actor: { name: 'a', via: 'instance-connect' } })])).toEqual([]);
+  // Already attributed within its delivery: only whether CloudTrail already recorded its push (not to overwrite it).
+  expect(ledgerKeys([login({ actor: { name: 'a', via: 'instance-connect' } })])).toEqual([{ pk: PUSH_KEY, sk: 'push' }]);
 });
 
 test('a login and an earlier push (from CloudTrail): the pusher, one level lower, the push named', () => {

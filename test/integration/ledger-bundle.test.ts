@@ -4,7 +4,7 @@ import { dynamoLedger } from '../../lambda/ingest/ledger';
 import type { Alert } from '../../lambda/shared/alert';
 import { useMotoWithCallCounter } from '../support/aws-call-counter';
 import { awsConfig, createLedgerTable, createTopicWithQueue, receiveBodies } from '../support/estate';
-import { cloudTrailEvent, encodeLogs, logsPayload, sshLine } from '../support/fixtures';
+import { cloudTrailEvent, encodeLogs, logsPayload, sshLine, sshLines } from '../support/fixtures';
 import { invokeBundle } from '../support/invoke-bundle';
 import { alertSchemaErrors } from '../support/schema';
 
@@ -132,4 +132,32 @@ test('an item DynamoDB refuses is lost alone: the batch is split until it stands
   } finally {
     process.env = saved;
   }
+});
+
+describe('one Instance Connect push logged twice, the second line in a later delivery', () => {
+  const TWICE = sshLines('ubuntu-24.04-instance-connect-twice.log');
+  const deliveryOf = (lines: string[], idPrefix: string) => {
+    const payload = logsPayload(lines, { logStream: 'i-0abc123def4567890', idPrefix });
+    return encodeLogs({ ...payload, logEvents: payload.logEvents.map((e) => ({ ...e, timestamp: Date.parse(e.message.split(' ')[0]) })) });
+  };
+
+  test('after the login it made possible: a repeat of the login\'s alert, which filtered destinations leave out', async () => {
+    const { env, alerts } = await estate();
+    // The first line and the login in one delivery; the second line (same request-id) in the next.
+    const run = await invokeBundle('ingest', [deliveryOf([TWICE[1], TWICE[4]], 'a-'), deliveryOf([TWICE[3]], 'b-')], { ...env, ENRICH_INSTANCES: 'false' });
+    expect(run.invocations.map((i) => i.error)).toEqual([undefined, undefined]);
+    const received = (await alerts()).sort((x, y) => x.id.localeCompare(y.id));
+    expect(received.map((a) => [a.id, a.kind, a.severity, a.repeat ?? null])).toEqual([
+      ['a-0001', 'ssh', 'critical', null],
+      ['b-0000', 'instance-connect', 'critical', { of: 'a-0001', count: 1 }],
+    ]);
+  });
+
+  test('with no login yet: the second line repeats the first line\'s alert', async () => {
+    const { env, alerts } = await estate();
+    const run = await invokeBundle('ingest', [deliveryOf([TWICE[6]], 'a-'), deliveryOf([TWICE[7]], 'b-')], { ...env, ENRICH_INSTANCES: 'false' });
+    expect(run.invocations.map((i) => i.error)).toEqual([undefined, undefined]);
+    const received = (await alerts()).sort((x, y) => x.id.localeCompare(y.id));
+    expect(received.map((a) => [a.id, a.repeat ?? null])).toEqual([['a-0000', null], ['b-0000', { of: 'a-0000', count: 1 }]]);
+  });
 });
