@@ -79,9 +79,12 @@ async function finish(drafts: AlertDraft[], enricher: HostEnricher | undefined):
   const lookups = enricher && keys.length > 0 ? await enricher.lookup(keys) : undefined;
   return drafts.map(({ hostKey, ...draft }) => {
     const lookup = hostKey && lookups?.get(hostKeyString(hostKey));
-    // Without a lookup (enrichment off or failed), the instance id a log stream or a CloudTrail
-    // record names is still a fact worth keeping: the ledger and readers key on it.
-    const known = hostKey && 'instanceId' in hostKey ? { ...draft, host: { instanceId: hostKey.instanceId, ...draft.host } } : draft;
+    // Without a lookup (enrichment off or failed), the instance id or private address a log stream or
+    // a CloudTrail record names is still a fact worth keeping: the ledger and readers key on it, and
+    // an Endpoint tunnel names its target only by address.
+    const known = !hostKey ? draft
+      : 'instanceId' in hostKey ? { ...draft, host: { instanceId: hostKey.instanceId, ...draft.host } }
+        : draft.kind === 'instance-connect' ? { ...draft, host: { privateIp: hostKey.privateIp, ...draft.host } } : draft;
     const enriched = lookup?.host
       ? { ...draft, host: { ...lookup.host, ...(draft.host?.hostname && { hostname: draft.host.hostname }) } }
       : lookup?.error ? { ...known, enrichmentError: lookup.error } : known;

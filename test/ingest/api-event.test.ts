@@ -101,6 +101,17 @@ describe('EC2 Instance Connect from CloudTrail', () => {
   });
 });
 
+describe('an Endpoint tunnel names its target only by address', () => {
+  test('no instance has that address (or enrichment is off): the alert still shows the address, never "unknown host"', async () => {
+    const none = new HostEnricher(async () => [], 60_000);
+    for (const context of [{ policy: {}, region: 'eu-west-1', enricher: none }, { policy: {}, region: 'eu-west-1' }]) {
+      const { alerts } = await alertsFromEnvelope(decodeEnvelope(cloudTrailEvent('eic-open-tunnel')), context);
+      expect(alerts[0]).toMatchObject({ host: { privateIp: '10.0.1.23' }, summary: '[LOW] EC2 Instance Connect Endpoint tunnel to 10.0.1.23 port 22 by carol' });
+      expect(alertSchemaErrors(alerts[0])).toEqual([]);
+    }
+  });
+});
+
 describe('bad input', () => {
   test('a record missing its request still alerts, saying what it lacks', async () => {
     const event = cloudTrailEvent('eic-send-ssh-public-key');
