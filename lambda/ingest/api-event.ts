@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readIdentity, type Identity } from './cloudtrail-identity';
+import { readIdentity, recordAccount, type Identity } from './cloudtrail-identity';
 import type { EnvelopeFacts } from './console-login';
 import { normaliseIp } from './ssh-line';
 import type { SessionInfo } from '../shared/alert';
@@ -78,7 +78,7 @@ export function parseApiLogin(detail: Record<string, unknown>, envelope: Envelop
     eventSource: str(detail.eventSource) ?? source,
     eventName,
     time: toIsoUtc(detail.eventTime) ?? toIsoUtc(envelope.time),
-    account: str(detail.recipientAccountId) ?? envelope.account,
+    account: recordAccount(detail, envelope.account),
     region: str(detail.awsRegion) ?? envelope.region,
     identity,
     ...(str(detail.errorCode) && { errorCode: str(detail.errorCode) }),

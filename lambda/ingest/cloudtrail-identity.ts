@@ -71,3 +71,16 @@ export function actorFromPrincipalArn(arn: string): Actor | undefined {
   const parts = resource.split('/');
   return { name: parts[parts.length - 1], arn, via: 'instance-connect' };
 }
+
+/**
+ * The account a CloudTrail record happened in: `recipientAccountId`; a record without it (some
+ * forwarded or hand-exported records) falls back to the caller's `userIdentity.accountId`, then the
+ * account in the caller's ARN, and only then to what the delivery says (the envelope, or the
+ * deployment's own account for the reconciler and replay).
+ */
+export function recordAccount(detail: Record<string, unknown>, fallback: string | undefined): string | undefined {
+  const identity = isObject(detail.userIdentity) ? detail.userIdentity : {};
+  const fromArn = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/.exec(str(identity.arn) ?? '')?.[1];
+  const account = [str(detail.recipientAccountId), str(identity.accountId), fromArn].find((a) => a !== undefined && /^\d{12}$/.test(a));
+  return account ?? fallback;
+}

@@ -1,4 +1,4 @@
-import { readIdentity } from './cloudtrail-identity';
+import { readIdentity, recordAccount } from './cloudtrail-identity';
 import { normaliseIp } from './ssh-line';
 import type { Actor, Outcome, Principal } from '../shared/alert';
 import { isObject, nonEmptyString as str, toIsoUtc } from '../shared/values';
@@ -72,7 +72,7 @@ export function parseConsoleLogin(detail: Record<string, unknown>, envelope: Env
     eventSource: str(record.eventSource) ?? 'signin.amazonaws.com',
     eventName: str(record.eventName) ?? 'ConsoleLogin',
     time: toIsoUtc(record.eventTime) ?? toIsoUtc(envelope.time),
-    account: str(record.recipientAccountId) ?? str(identity.accountId) ?? envelope.account,
+    account: recordAccount(detail, envelope.account),
     region: str(record.awsRegion) ?? envelope.region,
     user,
     principal,

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SourceRecord, TrailRecord } from './records';
 import { alertsFromEnvelope } from '../ingest/alerts-from-envelope';
+import { recordAccount } from '../ingest/cloudtrail-identity';
 import type { IngestConfig } from '../ingest/config';
 import type { Envelope, LogsDelivery } from '../ingest/envelope';
 import { parseInstanceConnectLine } from '../ingest/instance-connect-line';
@@ -55,7 +56,7 @@ export function envelopesFor(records: readonly SourceRecord[], account: string):
       id: record.id,
       source: `aws.${eventSource.replace('.amazonaws.com', '')}`,
       detailType: detail.eventName === 'ConsoleLogin' ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail',
-      account: nonEmptyString(detail.recipientAccountId) ?? account,
+      account: recordAccount(detail, account)!,
       region: nonEmptyString(detail.awsRegion) ?? record.region,
       time: nonEmptyString(detail.eventTime),
       detail,

@@ -137,3 +137,21 @@ describe('bad input', () => {
     expect(parseApiLogin(event.detail, { id: event.id })).not.toHaveProperty('sourceIp');
   });
 });
+
+describe('a record without recipientAccountId', () => {
+  /** EventBridge delivered it to the deployment's account 999999999999; the record itself names 111122223333. */
+  async function accountOf(fixture: string, change: (detail: Record<string, any>) => void): Promise<string> {
+    const event = cloudTrailEvent(fixture);
+    event.account = '999999999999';
+    delete event.detail.recipientAccountId;
+    change(event.detail);
+    const { alerts } = await alertsFromEnvelope(decodeEnvelope(event), { policy: {}, region: 'eu-west-1' });
+    return alerts[0].account;
+  }
+
+  test.each(['ssm-start-session-shell', 'eic-send-ssh-public-key', 'iam-user-no-mfa', 'root-success-no-mfa'])('%s: the caller\'s accountId, else the account in its ARN, never the delivery\'s', async (fixture) => {
+    expect(await accountOf(fixture, () => undefined)).toBe('111122223333');
+    expect(await accountOf(fixture, (d) => { delete d.userIdentity.accountId; })).toBe('111122223333');
+    expect(await accountOf(fixture, (d) => { delete d.userIdentity.accountId; delete d.userIdentity.arn; })).toBe('999999999999');
+  });
+});
