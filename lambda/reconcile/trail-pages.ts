@@ -27,10 +27,14 @@ export async function readTrailPage(
 /** Spaces calls to at most `perSecond` (per region: make one pacer per region). */
 export class Pacer {
   private next = 0;
-  constructor(private readonly perSecond: number, private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))) {}
+  constructor(
+    private readonly perSecond: number,
+    private readonly sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async wait(): Promise<void> {
-    const now = Date.now();
+    const now = this.now();
     const at = Math.max(now, this.next);
     this.next = at + 1000 / this.perSecond;
     if (at > now) await this.sleep(at - now);

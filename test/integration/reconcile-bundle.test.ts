@@ -165,13 +165,10 @@ test('logins the real-time path never saw are alerted by the next run, each once
   expect(summaries.reduce((sum, s) => sum + s.recovered, 0)).toBe(4);
   expect(summaries.every((s) => s.complete)).toBe(true);
 
-  // CloudTrail's two LookupEvents calls per second per region: calls in one region are 500 ms apart
-  // (both runs here share one container and its pacer; runs in two containers lean on the SDK's backoff).
-  for (const region of ['eu-west-1', 'us-east-1']) {
-    const times = trail.calls.filter((c) => c.region === region).map((c) => c.at).sort((a, b) => a - b);
-    expect(times).toHaveLength(4);
-    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(490);
-  }
+  // Two LookupEvents per event name per run, in each region. Their spacing (CloudTrail allows two a
+  // second per region) is the pacer's, tested with an injected clock in test/reconcile/pacer.test.ts:
+  // arrival times here would measure the machine's load, not the pacer.
+  for (const region of ['eu-west-1', 'us-east-1']) expect(trail.calls.filter((c) => c.region === region)).toHaveLength(4);
 
   // A later run reads the last 20 minutes again (the overlap) and alerts nothing twice.
   const again = await e.reconcile();

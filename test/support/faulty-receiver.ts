@@ -16,8 +16,12 @@ export interface FaultyReceiverOptions {
   /** The success status: 200 for Slack, 202 for PagerDuty. */
   readonly okStatus: number;
   readonly alertIdOf: (body: any) => string | undefined;
-  /** An outage: every request before this time (ms since the epoch) is answered 503. */
-  readonly downUntil?: number;
+  /**
+   * An outage measured in attempts, not in time (so it is the same on a busy machine): the first
+   * `outageAttempts` requests for each alert are answered 503. 1 is an outage shorter than Lambda's
+   * retry window (the first attempt fails, a retry gets through); 3 or more outlasts it.
+   */
+  readonly outageAttempts?: number;
 }
 
 export class FaultyReceiver {
@@ -31,6 +35,8 @@ export class FaultyReceiver {
   readonly accepted = new Map<string, number>();
   readonly faults: Record<Fault, number> = { 500: 0, 429: 0, hang: 0, drop: 0, outage: 0 };
   requests = 0;
+  /** Requests seen per alert id, for outages counted in attempts. */
+  private readonly attempts = new Map<string, number>();
   private random: () => number;
   private readonly sockets = new Set<Socket>();
   private readonly server: Server;
@@ -42,7 +48,11 @@ export class FaultyReceiver {
       req.on('data', (c) => { body += c; });
       req.on('end', () => {
         this.requests++;
-        if (this.options.downUntil !== undefined && Date.now() < this.options.downUntil) {
+        let id: string | undefined;
+        try { id = this.options.alertIdOf(JSON.parse(body)); } catch { id = undefined; }
+        const attempt = (this.attempts.get(id ?? '') ?? 0) + 1;
+        this.attempts.set(id ?? '', attempt);
+        if (this.options.outageAttempts !== undefined && attempt <= this.options.outageAttempts) {
           this.faults.outage++;
           res.writeHead(503).end('service_unavailable');
           return;
@@ -55,8 +65,6 @@ export class FaultyReceiver {
           case 'hang': return;
           case 'drop': req.socket.destroy(); return;
         }
-        let id: string | undefined;
-        try { id = this.options.alertIdOf(JSON.parse(body)); } catch { id = undefined; }
         if (id) this.accepted.set(id, (this.accepted.get(id) ?? 0) + 1);
         res.writeHead(this.options.okStatus).end('ok');
       });
