@@ -127,18 +127,7 @@ export function linkThroughLedger(alerts: readonly Alert[], found: ReadonlyMap<s
       if (alert.actor?.via === 'instance-connect') {
         // Linked to its push line in this delivery: remember that push, so the same push logged
         // again in a later delivery is known as this login's and not a key push of its own.
-        if (!(push?.sk === 'push' && push.source === 'cloudtrail')) {
-          writes.push({
-            pk: pushKey(host, alert.keyFingerprint),
-            sk: 'push',
-            at,
-            alertId: alert.id,
-            expiresAt,
-            source: 'instance',
-            actor: alert.actor,
-            ...(alert.session?.requestId && { requestId: alert.session.requestId }),
-          });
-        }
+        if (!(push?.sk === 'push' && push.source === 'cloudtrail')) writes.push(pushItem(host, alert, at, expiresAt, 'instance'));
         return alert;
       }
       if (push?.sk !== 'push' || !withinKeyLife(push.at, at)) return alert;
@@ -158,23 +147,28 @@ export function linkThroughLedger(alerts: readonly Alert[], found: ReadonlyMap<s
     }
     // CloudTrail's record of a push outranks the instance's line, which a user on the instance could forge.
     if (!(known && source === 'instance' && known.source === 'cloudtrail' && withinKeyLife(known.at, at))) {
-      writes.push({
-        pk: pushKey(host, alert.keyFingerprint),
-        sk: 'push',
-        at,
-        alertId: alert.id,
-        expiresAt,
-        source,
-        ...(alert.actor && { actor: alert.actor }),
-        ...(alert.session?.requestId && { requestId: alert.session.requestId }),
-        ...(alert.osUser && { osUser: alert.osUser }),
-      });
+      writes.push(pushItem(host, alert, at, expiresAt, source));
     }
     const login = found.get(loginKey(host, alert.keyFingerprint));
     if (login?.sk !== 'login' || !withinKeyLife(at, login.at)) return alert;
     return completePush(alert, login);
   });
   return { alerts: linked, writes };
+}
+
+/** Who pushed which key to which instance, when: from a push alert, or a login linked to its push line. */
+function pushItem(host: string, alert: Alert, at: number, expiresAt: number, source: PushItem['source']): PushItem {
+  return {
+    pk: pushKey(host, alert.keyFingerprint),
+    sk: 'push',
+    at,
+    alertId: alert.id,
+    expiresAt,
+    source,
+    ...(alert.actor && { actor: alert.actor }),
+    ...(alert.session?.requestId && { requestId: alert.session.requestId }),
+    ...(alert.osUser && { osUser: alert.osUser }),
+  };
 }
 
 /** Two lines of one push: the same request-id, or (without one) the same key within its life. */
