@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -202,6 +203,14 @@ export interface AlertDestinationResources {
    * @default - none
    */
   readonly topicPublishers?: iam.IRole[];
+
+  /**
+   * Alarms the destination adds to the pipeline's own (the Slack app: its interaction endpoint
+   * failing, throttled or flooded with refused requests, and escalations not published yet).
+   *
+   * @default - none
+   */
+  readonly alarms?: cloudwatch.Alarm[];
 }
 
 /**
@@ -329,7 +338,7 @@ class SlackAppDestination extends AlertDestination {
       bundle: 'slack-app',
     });
     const parts = addSlackAppParts(scope, context, {
-      fn: resources.deliveryFunction as lambda.Function, deadLetterQueue: resources.deadLetterQueue, environment: this.environment,
+      fn: resources.deliveryFunction as lambda.Function, logGroup: resources.logGroup, deadLetterQueue: resources.deadLetterQueue,
     }, this.options);
     return { ...resources, ...parts };
   }

@@ -12,7 +12,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
 import type { LoginAlertsProps } from './login-alerts-props';
-import { deadLetterAlarm, functionAlarms, interactionErrorsAlarm, topicRedriveAlarm } from './private/alarms';
+import { deadLetterAlarm, functionAlarms, topicRedriveAlarm } from './private/alarms';
 import { configureAlertMaker, type AlertMakerSettings } from './private/alert-maker';
 import { createAlertTopic, createPipelineAlarmTopic, grantPublish, MEMBER_INGEST_ROLE_PREFIX, restrictPublishers } from './private/alert-topic';
 import { bundledFunction } from './private/bundled-function';
@@ -308,7 +308,7 @@ export class LoginAlerts extends Construct {
     }
     const alarmsBefore = this.pipelineAlarms.length;
     this.addAlarms(scope, type, resources.deliveryFunction, resources.deadLetterQueue);
-    if (resources.interactionFunction) this.watch([interactionErrorsAlarm(scope, resources.interactionFunction)]);
+    this.watch(resources.alarms ?? []);
     // Destinations' subscriptions redrive to their dead-letter queues: a failed redrive loses the alert.
     if (this.boundDestinations.length === 0) {
       this.watch([topicRedriveAlarm(new Construct(this, 'TopicAlarms'), this.topic)]);

@@ -102,4 +102,23 @@ export interface SlackAppDestinationOptions extends DestinationFilterOptions {
    * @default 'https://slack.com/api/'
    */
   readonly slackApiUrl?: string;
+
+  /**
+   * The interaction endpoint's reserved concurrency: its ceiling, so a flood of junk requests to
+   * its public URL cannot take the concurrency the ingest function needs. A press takes a few
+   * milliseconds (it is queued, then handled by the delivery function), so a handful serves a large
+   * team. Lambda keeps 100 of the account's concurrency unreserved: an account whose quota is
+   * still a new account's 10 must raise it first.
+   *
+   * @default 5
+   */
+  readonly interactionConcurrency?: number;
+
+  /**
+   * How many refused requests (unsigned, forged, replayed, malformed) in 5 minutes set off the
+   * endpoint's rejected-requests alarm.
+   *
+   * @default 20
+   */
+  readonly rejectedRequestsAlarmThreshold?: number;
 }

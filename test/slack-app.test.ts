@@ -4,6 +4,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { parse } from 'yaml';
+import { ESCALATION_FAILED_LOG as ESCALATION_FAILED_LOG_IN_LAMBDA } from '../lambda/slack-app/review-actions';
+import { REJECTED_LOG as INTERACTION_REJECTED_LOG_IN_LAMBDA } from '../lambda/slack-interaction/index';
 import { AlertDestination, LoginAlerts, type LoginAlertsProps, Severity, SlackBotToken, SlackSigningSecret, type SlackAppDestinationOptions } from '../src';
 
 /** The Slack app destination as synthesized: what it deploys, what it may do, and what it refuses. */
@@ -46,12 +48,10 @@ test('a delivery function on the topic and the reminder queue, an interaction fu
       }),
     },
   });
-  template.hasResourceProperties('AWS::Lambda::Function', {
-    ...interactionFunction,
-    MemorySize: 512,
-    Timeout: 10,
-    Environment: { Variables: Match.objectLike({ SLACK_SIGNING_SECRET_ARN: Match.anyValue(), SLACK_SIGNING_SECRET_FIELD: 'signingSecret', SLACK_TIMEOUT_MS: '2000' }) },
-  });
+  // The public endpoint checks the signature and queues the press: it knows nothing else.
+  const [interaction] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: interactionFunction }));
+  expect(interaction.Properties).toMatchObject({ MemorySize: 512, Timeout: 10, ReservedConcurrentExecutions: 5 });
+  expect(Object.keys(interaction.Properties.Environment.Variables).sort()).toEqual(['DEPLOYMENT_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'REMINDER_QUEUE_URL', 'SLACK_SIGNING_SECRET_ARN', 'SLACK_SIGNING_SECRET_FIELD']);
   template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackAppInteractionFunction'), 'Arn'] } });
   template.hasOutput('*', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('InteractionFunctionFunctionUrl'), 'FunctionUrl'] }, Description: Match.stringLikeRegexp('Request URL') });
   template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -67,37 +67,67 @@ test('a delivery function on the topic and the reminder queue, an interaction fu
   expect(alerts.destinations[0]).toMatchObject({ destinationType: 'slackapp', interactionUrl: expect.any(String) });
 });
 
-test('the topic policy lets both functions publish escalations, and only they are added', () => {
+test('the topic policy lets the delivery function publish escalations, and only it is added', () => {
   const { template } = synth();
   const statements = Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0].Properties.PolicyDocument.Statement;
   const deny = statements.find((s: any) => s.Sid === 'DenyPublishingExceptIngestAndAlarms');
   expect(deny.Condition.StringNotEquals['aws:PrincipalArn'].map((a: any) => a['Fn::GetAtt'][0])).toEqual([
     expect.stringMatching(/^LoginAlertsIngestFunctionRole/),
     expect.stringMatching(/^LoginAlertsSlackAppFunctionRole/),
-    expect.stringMatching(/^LoginAlertsSlackAppInteractionFunctionRole/),
   ]);
-  for (const role of ['SlackAppFunctionRole', 'SlackAppInteractionFunctionRole']) {
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      Roles: [{ Ref: Match.stringLikeRegexp(role) }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('Topic') } })]) },
-    });
-  }
+  template.hasResourceProperties('AWS::IAM::Policy', {
+    Roles: [{ Ref: Match.stringLikeRegexp('SlackAppFunctionRole') }],
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Resource: { Ref: Match.stringLikeRegexp('Topic') } })]) },
+  });
 });
 
-test('the functions may read and write review items of the ledger only, and read their own secrets', () => {
+const policyOf = (template: Template, role: string) => Object.values(template.findResources('AWS::IAM::Policy'))
+  .filter((p: any) => JSON.stringify(p.Properties.Roles).includes(role))
+  .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+
+test('the delivery function may read and write review items of the ledger only; the public endpoint may only read the signing secret and queue presses', () => {
   const { template } = synth();
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) => /SlackApp/.test(JSON.stringify(p.Properties.Roles)));
-  expect(policies).toHaveLength(2);
-  for (const policy of policies) {
-    const statements = (policy as any).Properties.PolicyDocument.Statement;
-    const dynamo = statements.filter((s: any) => JSON.stringify(s.Action).includes('dynamodb:'));
-    expect(dynamo).toEqual([expect.objectContaining({
-      Sid: 'LoginLedgerReviewItems',
-      Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['review#*'] } },
-    })]);
-    expect(JSON.stringify(statements)).toContain('secretsmanager:GetSecretValue');
-  }
+  const delivery = policyOf(template, 'SlackAppFunctionRole');
+  expect(delivery.filter((s: any) => JSON.stringify(s.Action).includes('dynamodb:'))).toEqual([expect.objectContaining({
+    Sid: 'LoginLedgerReviewItems',
+    Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['review#*'] } },
+  })]);
+  expect(JSON.stringify(delivery)).toContain('secretsmanager:GetSecretValue');
+
+  const endpoint = policyOf(template, 'SlackAppInteractionFunctionRole');
+  const actions = endpoint.flatMap((s: any) => [s.Action].flat()).sort();
+  expect(actions).toEqual(['kms:Decrypt', 'kms:GenerateDataKey', 'logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue', 'sqs:SendMessage'].filter((a) => actions.includes(a)));
+  expect(actions).not.toContainEqual(expect.stringMatching(/^(dynamodb|sns):/));
+  expect(endpoint.find((s: any) => s.Action === 'sqs:SendMessage').Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/ReminderQueue/), 'Arn'] });
+  // Only the signing secret's ARN, never the bot token's field: both live in one secret here, so the grant is the secret.
+  expect(JSON.stringify(template.findResources('AWS::Lambda::Function', { Properties: interactionFunction }))).not.toContain('SLACK_BOT_TOKEN');
+});
+
+test('escalations carry the routing tag attributes: the delivery function gets the same ROUTING_TAG_KEYS as ingest', () => {
+  const { template } = synth({}, { routingTagKeys: ['Team', 'Environment'] });
+  template.hasResourceProperties('AWS::Lambda::Function', { ...deliveryFunction, Environment: { Variables: Match.objectLike({ ROUTING_TAG_KEYS: 'Team,Environment' }) } });
+});
+
+test('the endpoint\'s ceiling and its alarms: rejected requests over the threshold, throttles, and escalations not published yet', () => {
+  const { template } = synth({ interactionConcurrency: 3, rejectedRequestsAlarmThreshold: 50 });
+  template.hasResourceProperties('AWS::Lambda::Function', { ...interactionFunction, ReservedConcurrentExecutions: 3 });
+  template.hasResourceProperties('AWS::Logs::MetricFilter', {
+    LogGroupName: { Ref: Match.stringLikeRegexp('SlackAppInteractionFunctionLogGroup') },
+    FilterPattern: `{ $.message = "${INTERACTION_REJECTED_LOG_IN_LAMBDA}" }`,
+  });
+  template.hasResourceProperties('AWS::Logs::MetricFilter', {
+    LogGroupName: { Ref: Match.stringLikeRegexp('SlackAppFunctionLogGroup') },
+    FilterPattern: `{ $.message = "${ESCALATION_FAILED_LOG_IN_LAMBDA}" }`,
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: Match.stringLikeRegexp('^InteractionsRejected-'), Statistic: 'Sum', Period: 300, Threshold: 50,
+    AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('PipelineAlarmTopic') }]),
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: Match.stringLikeRegexp('^EscalationsFailed-'), Threshold: 1 });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: 'Throttles', Dimensions: [{ Name: 'FunctionName', Value: { Ref: Match.stringLikeRegexp('SlackAppInteractionFunction') } }],
+  });
 });
 
 test('an errors alarm on the interaction function, notifying the alarm topic', () => {
@@ -124,7 +154,7 @@ test('options reach the functions', () => {
     slackApiUrl: 'https://slack-gov.com/api/',
   });
   template.hasResourceProperties('AWS::Lambda::Function', {
-    ...interactionFunction,
+    ...deliveryFunction,
     Environment: {
       Variables: Match.objectLike({
         REVIEW_MIN_SEVERITY: 'high',
@@ -152,6 +182,8 @@ test.each([
   [{ approverGroup: 'secops' }, /approverGroup \(approver_group in Python\): "secops" is not a Slack user group id/],
   [{ slackApiUrl: 'http://slack.example/api/' }, /slackApiUrl \(slack_api_url in Python\) must be an https URL ending in \/api\//],
   [{ mentions: { urgent: '<!here>' } }, /mentions: "urgent" is not a severity/],
+  [{ interactionConcurrency: 0 }, /interactionConcurrency \(interaction_concurrency in Python\) must be a whole number from 1 to 1000, got 0/],
+  [{ rejectedRequestsAlarmThreshold: 2.5 }, /rejectedRequestsAlarmThreshold \(rejected_requests_alarm_threshold in Python\) must be a whole number from 1/],
 ])('refused at synth with a clear error: %j', (options, error) => {
   expect(() => synth(options as Partial<SlackAppDestinationOptions>)).toThrow(error);
 });

@@ -48,14 +48,17 @@ export interface Principal {
 export type ActorVia = 'instance-connect' | 'ssm' | 'certificate' | 'key-owner' | 'directory' | 'iam' | 'sso';
 
 /**
- * Why a login was escalated (`kind: escalation`): its person said "This wasn't me" (`disputed`, `by`
- * the Slack user who said so), or nobody confirmed it after the last reminder (`unanswered`).
+ * Why a login was escalated (`kind: escalation`): someone said "This wasn't me" (`disputed`, `by`
+ * the Slack user who said so, `byRole` whether that was the person asked, an approver or someone
+ * else), or nobody confirmed it after the last reminder (`unanswered`).
  */
 export interface Escalation {
   readonly loginAlertId: string;
   readonly reason: 'disputed' | 'unanswered';
   /** The Slack user id of who disputed it. */
   readonly by?: string;
+  /** `asked`: the person the login is attributed to; `approver`; `other`: anyone else in the channel. */
+  readonly byRole?: 'asked' | 'approver' | 'other';
 }
 
 /** The person or principal behind a login, when known. */

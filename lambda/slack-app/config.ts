@@ -16,6 +16,8 @@ import type { SlackRenderOptions } from '../slack/render';
  * - DEAD_LETTER_QUEUE_URL (delivery function; read by index.ts), REMINDER_QUEUE_URL
  * - REVIEW_MIN_SEVERITY (default `medium`), REVIEW_FAILURES (`true`/`false`, default false)
  * - DIRECT_MESSAGES (default true), REMINDER_WAIT_SECONDS (default 900), REMINDERS (default 2)
+ * - REVIEW_RETRY_SECONDS (default 30): the first wait before a step that failed (an escalation
+ *   SNS refused, a reminder or redraw Slack did not take) is tried again, doubling to 15 minutes
  * - SLACK_APPROVERS (comma-separated user ids), SLACK_APPROVER_GROUP (a user group id)
  * - SLACK_MENTIONS (JSON severity → mention), SLACK_TAG_KEYS (comma-separated), SLACK_TIMEOUT_MS
  * - ROUTING_TAG_KEYS: instance tags published as `tag.<key>` attributes on escalations, as ingest does
@@ -45,6 +47,7 @@ export interface ReviewSettings {
   readonly directMessages: boolean;
   readonly reminderWaitSeconds: number;
   readonly reminders: number;
+  readonly retrySeconds: number;
   readonly approvers: string[];
   readonly approverGroup?: string;
 }
@@ -68,6 +71,7 @@ export function readSlackAppConfig(env: NodeJS.ProcessEnv): SlackAppConfig {
       directMessages: env.DIRECT_MESSAGES !== 'false',
       reminderWaitSeconds: whole(env, 'REMINDER_WAIT_SECONDS', 900),
       reminders: whole(env, 'REMINDERS', 2),
+      retrySeconds: Math.max(1, whole(env, 'REVIEW_RETRY_SECONDS', 30)),
       approvers: commaList(env.SLACK_APPROVERS),
       approverGroup: env.SLACK_APPROVER_GROUP || undefined,
     },

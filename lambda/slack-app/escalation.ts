@@ -1,5 +1,5 @@
 import type { PublishBatchRequestEntry, SNSClient } from '@aws-sdk/client-sns';
-import type { EscalationReason } from './review-store';
+import type { AnswerRole, EscalationReason } from './review-store';
 import { publishAlerts } from '../ingest/publish';
 import type { Alert } from '../shared/alert';
 
@@ -9,9 +9,9 @@ import type { Alert } from '../shared/alert';
  * filter policies. Its id is derived from the login's and the reason: a retried publish repeats the
  * same id, which PagerDuty deduplicates (dedup_key) and the Slack app posts once.
  */
-export function escalationAlert(login: Alert, reason: EscalationReason, detail: { by?: string; reminders?: number }): Alert {
+export function escalationAlert(login: Alert, reason: EscalationReason, detail: { by?: string; byRole?: AnswerRole; reminders?: number }): Alert {
   const why = reason === 'disputed'
-    ? `the person asked said it was not them (Slack user ${detail.by ?? 'unknown'})`
+    ? `${disputer(detail.by, detail.byRole)} said it was not them`
     : `nobody confirmed it after ${detail.reminders ?? 0} reminder(s)`;
   const { suppressed: _s, repeat: _r, ...fields } = login;
   return {
@@ -21,8 +21,19 @@ export function escalationAlert(login: Alert, reason: EscalationReason, detail: 
     severity: 'critical',
     reasons: [`escalated: ${why}`, ...login.reasons],
     summary: `Escalated (${reason}): ${login.summary}`,
-    escalation: { loginAlertId: login.id, reason, ...(detail.by && { by: detail.by }) },
+    escalation: { loginAlertId: login.id, reason, ...(detail.by && { by: detail.by }), ...(detail.by && detail.byRole && { byRole: detail.byRole }) },
   };
+}
+
+/** Who disputed, and whether that was the person asked: a bystander's dispute never reads as the owner's. */
+export function disputer(by: string | undefined, role: AnswerRole | undefined): string {
+  if (!by) return 'someone';
+  switch (role) {
+    case 'asked': return `the person asked (Slack user ${by})`;
+    case 'approver': return `an approver (Slack user ${by}), not the person asked,`;
+    case 'other': return `Slack user ${by}, neither the person asked nor an approver,`;
+    default: return `Slack user ${by}`;
+  }
 }
 
 export function escalationId(loginAlertId: string, reason: EscalationReason): string {

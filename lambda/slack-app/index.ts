@@ -1,9 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse } from 'aws-lambda';
-import { postAlert, type PostDeps } from './post-alert';
-import { parseReminder, reminderSender } from './reminder-queue';
-import { handleReminder, type ReminderDeps } from './reminders';
+import type { Context } from 'aws-lambda';
+import { approverGroupReader } from './approver-group';
+import { postAlert } from './post-alert';
+import { handleReviewQueue, type ReviewQueueDeps, type SqsRecord } from './review-queue-handler';
 import { slackAppRuntime, type SlackAppRuntime } from './runtime';
 import { callSlack } from './slack-api';
 import { sendToDeadLetterQueue } from '../shared/dead-letter';
@@ -18,25 +17,30 @@ import { renderAlarm } from '../slack/render';
 /**
  * The Slack app destination (bot token): posts each alert on the topic to the channel and, when it
  * asks for review, to its person as a direct message with "This was me" / "This wasn't me"; and
- * handles the reminder queue (delayed SQS messages, `reminder-queue.ts`). The buttons' answers
- * arrive at the other function, `slack-interaction`. Settings: `config.ts`.
+ * handles the review queue (`review-queue.ts`): reminders, the deadline, the button presses the
+ * interaction endpoint queued, and retries of escalations and redraws. Settings: `config.ts`.
  */
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-slack-app' });
 const metrics = new PipelineMetrics('slackapp');
 let runtime: SlackAppRuntime | undefined;
-let sqs: SQSClient | undefined;
+let approverGroup: ReturnType<typeof approverGroupReader> | undefined;
 
 export async function handler(event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<unknown> {
   runtime ??= slackAppRuntime(process.env);
-  sqs ??= new SQSClient({});
   const rt = runtime;
+  approverGroup ??= approverGroupReader(rt.config.review.approverGroup);
   const remainingMs = () => context?.getRemainingTimeInMillis() ?? 60_000;
-  const queueUrl = rt.config.reminderQueueUrl;
-  const deps: PostDeps = { ...rt.deps(logger, remainingMs, metrics), ...(queueUrl && { scheduleReminder: reminderSender(sqs, queueUrl) }) };
-  if (isReminderBatch(event)) {
+  const deps = rt.deps(logger, remainingMs, metrics);
+  if (isReviewQueueBatch(event)) {
+    const queueDeps: ReviewQueueDeps = {
+      ...deps,
+      deadLetter: deadLetter(rt),
+      approverGroupMembers: () => approverGroup!(deps.slack, deps.budget, logger),
+      redact: rt.redact,
+    };
     try {
-      return await reminders(event.Records, { ...deps, scheduleReminder: deps.scheduleReminder!, deadLetter: deadLetter(rt) });
+      return await handleReviewQueue(event.Records, queueDeps);
     } finally {
       metrics.flush();
     }
@@ -65,37 +69,8 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
   });
 }
 
-interface SqsRecord {
-  readonly messageId: string;
-  readonly body: string;
-  readonly eventSource: 'aws:sqs';
-}
-
-function isReminderBatch(event: unknown): event is { Records: SqsRecord[] } {
+function isReviewQueueBatch(event: unknown): event is { Records: SqsRecord[] } {
   return isObject(event) && Array.isArray(event.Records) && event.Records.length > 0 && isObject(event.Records[0]) && event.Records[0].eventSource === 'aws:sqs';
-}
-
-/** Each reminder on its own: one that fails is retried by the queue (partial batch response), the rest are done. */
-async function reminders(records: SqsRecord[], deps: ReminderDeps): Promise<SQSBatchResponse> {
-  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of records) {
-    let message;
-    try {
-      message = parseReminder(record.body);
-    } catch (error) {
-      logger.error('not a reminder, sent to the dead-letter queue', { messageId: record.messageId, reason: (error as Error).message });
-      await deps.deadLetter(`malformed reminder: ${(error as Error).message}`, record);
-      continue;
-    }
-    try {
-      const result = await handleReminder(message, deps);
-      logger.info('reminder handled', { alertId: message.alertId, reminder: message.reminder, result });
-    } catch (error) {
-      logger.warn('reminder failed, will be retried', { alertId: message.alertId, reason: runtime!.redact((error as Error).message) });
-      batchItemFailures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures };
 }
 
 function deadLetter(rt: SlackAppRuntime) {

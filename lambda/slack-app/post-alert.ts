@@ -1,6 +1,5 @@
 import type { ChatPostMessageArguments } from '@slack/web-api';
-import type { ReminderMessage } from './reminder-queue';
-import { redraw, type ReviewDeps } from './review-actions';
+import { settleReview, type ReviewDeps } from './review-actions';
 import { reviewMessage } from './review-message';
 import { asksForReview } from './review-policy';
 import type { Asked, MessageRef, ReviewItem } from './review-store';
@@ -20,9 +19,7 @@ import type { DeliveryOutcome } from '../shared/delivery';
  * (twice the function's timeout) a retry takes the claim over and posts again.
  */
 
-export interface PostDeps extends ReviewDeps {
-  readonly scheduleReminder?: (message: ReminderMessage) => Promise<void>;
-}
+export type PostDeps = ReviewDeps;
 
 const STALE_CLAIM_MS = 2 * 60_000;
 
@@ -60,9 +57,15 @@ export async function postAlert(alert: Alert, deps: PostDeps): Promise<DeliveryO
   if (item.status !== 'open') return { kind: 'delivered' };
 
   if (!item.dmDone) item = await directMessage(alert, item, deps);
-  if (!item.reminderQueued && deps.scheduleReminder) {
-    await deps.scheduleReminder({ type: 'login-review-reminder', alertId: alert.id, reminder: 1, dueAt: deps.now() + deps.config.review.reminderWaitSeconds * 1000 });
-    await store.update(alert.id, { reminderQueued: true });
+  if (!item.reminderQueued) {
+    // Reminder 1 and the deadline check, queued together: escalating an unanswered review never
+    // waits on a reminder being posted (Slack may be down then).
+    const { reminders, reminderWaitSeconds } = deps.config.review;
+    const openedAt = deps.now();
+    const dueAt = (n: number) => openedAt + n * reminderWaitSeconds * 1000;
+    if (reminders > 0) await deps.enqueue({ type: 'login-review-reminder', alertId: alert.id, reminder: 1, dueAt: dueAt(1) });
+    await deps.enqueue({ type: 'login-review-reminder', alertId: alert.id, reminder: reminders + 1, dueAt: dueAt(reminders + 1) });
+    await store.update(alert.id, { reminderQueued: true, deadlineQueued: true });
   }
   return { kind: 'delivered' };
 }
@@ -128,6 +131,6 @@ async function directMessage(alert: Alert, item: ReviewItem, deps: PostDeps): Pr
   await deps.store.update(alert.id, { asked: failed, dmDone: true });
   const updated = { ...item, asked: failed, dmDone: true };
   // The channel message (the only one: no DM) now says who could not be asked, and why.
-  await redraw(updated, deps);
+  await settleReview(alert.id, deps);
   return updated;
 }

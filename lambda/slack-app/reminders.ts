@@ -1,71 +1,60 @@
-import type { PostDeps } from './post-alert';
-import type { ReminderMessage } from './reminder-queue';
-import { escalate, redraw } from './review-actions';
+import { owedEscalation, settleReview, type ReviewDeps } from './review-actions';
 import { reminderText } from './review-message';
+import { retryDelayMs, type ReminderMessage } from './review-queue';
 import type { ReviewItem } from './review-store';
 import { callSlack } from './slack-api';
 import type { Alert } from '../shared/alert';
 
 /**
- * One due reminder of one review. While the review is open: reminders 1…N are thread replies shown
- * in the channel too, with the mention for the login's severity; the check after the last one marks
- * it `unanswered` and escalates. A review answered meanwhile gets nothing. Each reminder is claimed
- * in the ledger (`remindersSent`) before it is posted, so a redelivered message never repeats one.
+ * One due reminder of one review. While the review is open, reminders 1…N are thread replies shown
+ * in the channel too, with the mention for the login's severity; the deadline check (`N + 1`,
+ * queued when the review opened) marks it `unanswered` and escalates. A review answered meanwhile
+ * gets nothing.
+ *
+ * Slack being down never stops the loop: the next reminder is queued before this one is posted, a
+ * reminder Slack cannot take is queued again later (never failed back to SQS, whose redrive would
+ * end the chain in the dead-letter queue), and the escalation goes to SNS, not Slack. Each reminder
+ * is claimed in the ledger (`remindersSent`) before it is posted, so a redelivered message never
+ * repeats one.
  */
 
-export type ReminderResult = 'not-due' | 'answered' | 'reminded' | 'escalated' | 'unknown';
+export type ReminderResult = 'not-due' | 'answered' | 'reminded' | 'already-reminded' | 'retrying' | 'escalated' | 'unknown';
 
-export interface ReminderDeps extends PostDeps {
-  readonly scheduleReminder: (message: ReminderMessage) => Promise<void>;
+export interface ReminderDeps extends ReviewDeps {
   /** Records a reminder Slack refused for good (the escalation still follows). */
   readonly deadLetter: (reason: string, record: unknown) => Promise<void>;
 }
 
 export async function handleReminder(message: ReminderMessage, deps: ReminderDeps): Promise<ReminderResult> {
-  const now = deps.now();
-  const { reminders, reminderWaitSeconds } = deps.config.review;
   // A wait longer than SQS's 15-minute delay arrives early: send it on with what is left.
-  if (message.dueAt - now > 1000) {
-    await deps.scheduleReminder(message);
+  if (message.dueAt - deps.now() > 1000) {
+    await deps.enqueue(message);
     return 'not-due';
   }
   const item = await deps.store.get(message.alertId);
   if (!item) return 'unknown';
-  if (item.status === 'unanswered') {
-    // Escalated by an earlier attempt whose publish failed: publish it now (same id).
-    await escalate(item, 'unanswered', { reminders: item.remindersSent }, deps);
-    return 'escalated';
-  }
+  if (message.reminder > deps.config.review.reminders) return deadline(message, item, deps);
   if (item.status !== 'open') return 'answered';
-
-  if (message.reminder <= reminders) {
-    const sent = item.remindersSent ?? 0;
-    const mine = sent < message.reminder
-      && await deps.store.update(message.alertId, { remindersSent: message.reminder }, '#status = :open AND #remindersSent < :n', { ':open': 'open', ':n': message.reminder });
-    if (mine) await postReminder(item, message, sent, deps);
-    // A redelivered message does not start a second chain; one whose scheduling failed does resume it.
-    if (mine || (item.scheduledUpTo ?? 1) <= message.reminder) {
-      await deps.scheduleReminder({ ...message, reminder: message.reminder + 1, dueAt: now + reminderWaitSeconds * 1000 });
-      await deps.store.update(message.alertId, { scheduledUpTo: message.reminder + 1 });
-    }
-    return 'reminded';
-  }
-
-  const answeredAt = new Date(now).toISOString();
-  if (!(await deps.store.transition(message.alertId, ['open'], 'unanswered', { answeredAt }))) {
-    const current = await deps.store.get(message.alertId);
-    if (current?.status !== 'unanswered') return 'answered';
-    await escalate(current, 'unanswered', { reminders: current.remindersSent }, deps);
-    return 'escalated';
-  }
-  deps.metrics?.count('ReviewsUnanswered', 1);
-  const unanswered: ReviewItem = { ...item, status: 'unanswered', answeredAt };
-  await escalate(unanswered, 'unanswered', { reminders: item.remindersSent }, deps);
-  await redraw(unanswered, deps);
-  return 'escalated';
+  await queueNext(message, item, deps);
+  return remind(message, item, deps);
 }
 
-async function postReminder(item: ReviewItem, message: ReminderMessage, sentBefore: number, deps: ReminderDeps): Promise<void> {
+/** Queues the next step of the chain once, whatever happens to this reminder's post. */
+async function queueNext(message: ReminderMessage, item: ReviewItem, deps: ReminderDeps): Promise<void> {
+  const { reminders, reminderWaitSeconds } = deps.config.review;
+  const next = message.reminder + 1;
+  // The deadline is queued with reminder 1; a review opened by an earlier version chains it here.
+  if ((item.scheduledUpTo ?? 1) >= next || (next > reminders && item.deadlineQueued)) return;
+  await deps.enqueue({ type: 'login-review-reminder', alertId: item.alertId, reminder: next, dueAt: message.dueAt + reminderWaitSeconds * 1000 });
+  await deps.store.update(item.alertId, { scheduledUpTo: next });
+}
+
+async function remind(message: ReminderMessage, item: ReviewItem, deps: ReminderDeps): Promise<ReminderResult> {
+  const sent = item.remindersSent ?? 0;
+  const mine = sent < message.reminder
+    && await deps.store.update(item.alertId, { remindersSent: message.reminder }, '#status = :open AND #remindersSent < :n', { ':open': 'open', ':n': message.reminder });
+  if (!mine) return 'already-reminded';
+
   const login = JSON.parse(item.alert!) as Alert;
   const client = await deps.slack();
   const text = reminderText(message.reminder, deps.config.review.reminders, item.asked, deps.config.render.mentions[login.severity]);
@@ -74,14 +63,36 @@ async function postReminder(item: ReviewItem, message: ReminderMessage, sentBefo
   }), deps.budget);
   if (posted.ok) {
     deps.metrics?.count('RemindersSent', 1);
-    return;
+    return 'reminded';
   }
   if (posted.failure.kind === 'permanent') {
     deps.logger.error('Slack refused a reminder, sent to the dead-letter queue; the review still escalates', { alertId: item.alertId, reason: posted.failure.reason });
     await deps.deadLetter(posted.failure.reason, message);
-    return;
+    return 'reminded';
   }
-  // Give the reminder back, so the queue's retry of this message posts it.
-  await deps.store.update(item.alertId, { remindersSent: sentBefore }, '#remindersSent = :n', { ':n': message.reminder });
-  throw new Error(`reminder not posted, will be retried: ${posted.failure.reason}`);
+  // Give the reminder back and try it again later: posted once Slack is back, if still open then.
+  await deps.store.update(item.alertId, { remindersSent: sent }, '#remindersSent = :n', { ':n': message.reminder });
+  const attempt = (message.attempt ?? 0) + 1;
+  await deps.enqueue({ ...message, attempt, dueAt: deps.now() + retryDelayMs(attempt, deps.config.review.retrySeconds) });
+  deps.metrics?.count('RemindersFailed', 1);
+  deps.logger.warn('reminder not posted, queued again', { alertId: item.alertId, reminder: message.reminder, attempt, reason: posted.failure.reason });
+  return 'retrying';
+}
+
+/** After the last reminder's wait: nobody answered, so it is `unanswered` and escalates (SNS, not Slack). */
+async function deadline(message: ReminderMessage, item: ReviewItem, deps: ReminderDeps): Promise<ReminderResult> {
+  if (item.status === 'open') {
+    if (await deps.store.transition(item.alertId, ['open'], 'unanswered', { answeredAt: new Date(deps.now()).toISOString() })) {
+      deps.metrics?.count('ReviewsUnanswered', 1);
+    }
+  } else if (item.status !== 'unanswered') {
+    return 'answered';
+  } else if (!owedEscalation(item)) {
+    // A redelivered deadline: escalated and drawn already (a failed redraw has its own retry queued).
+    return 'escalated';
+  }
+  // Also publishes an escalation an earlier attempt claimed but could not publish.
+  await settleReview(message.alertId, deps);
+  const after = await deps.store.get(message.alertId);
+  return after?.status === 'unanswered' ? 'escalated' : 'answered';
 }

@@ -1,4 +1,5 @@
 import type { KnownBlock, MessageAttachment } from '@slack/types';
+import { CONFIRM_ACTION, DISPUTE_ACTION } from './review-queue';
 import type { Asked, ReviewItem } from './review-store';
 import type { Alert } from '../shared/alert';
 import { escapeAndFit, mention } from '../slack/mrkdwn';
@@ -10,8 +11,7 @@ import { LIMITS, renderAlert, type SlackRenderOptions } from '../slack/render';
  * not. Pure: the same item always draws the same message, so both copies can be redrawn on an answer.
  */
 
-export const CONFIRM_ACTION = 'login_alert_confirm';
-export const DISPUTE_ACTION = 'login_alert_dispute';
+export { CONFIRM_ACTION, DISPUTE_ACTION };
 
 export interface SlackMessage {
   readonly text: string;
@@ -20,7 +20,7 @@ export interface SlackMessage {
   readonly unfurl_media: false;
 }
 
-export type ReviewView = Pick<ReviewItem, 'status' | 'asked' | 'answeredBy' | 'answeredAt' | 'remindersSent'>;
+export type ReviewView = Pick<ReviewItem, 'status' | 'asked' | 'answeredBy' | 'answeredRole' | 'answeredAt' | 'remindersSent' | 'escalated'>;
 
 /** The alert with its review, for the channel (`forPerson` false) or the person's direct message. */
 export function reviewMessage(alert: Alert, review: ReviewView | undefined, options: SlackRenderOptions, forPerson = false): SlackMessage {
@@ -61,12 +61,25 @@ function reviewBlocks(alert: Alert, review: ReviewView, forPerson: boolean): Kno
     case 'confirmed':
       return [context(`:white_check_mark: Confirmed by ${mention(review.answeredBy)}${at}`)];
     case 'disputed':
-      return [context(`:rotating_light: Disputed by ${mention(review.answeredBy)}${at}: escalated`)];
+      return [context(`:rotating_light: Disputed by ${mention(review.answeredBy)}${roleNote(review.answeredRole)}${at}: ${escalationState(review, 'disputed')}`)];
     case 'unanswered':
-      return [context(`:alarm_clock: Not confirmed after ${review.remindersSent ?? 0} reminder(s): escalated${at}`)];
+      return [context(`:alarm_clock: Not confirmed after ${review.remindersSent ?? 0} reminder(s): ${escalationState(review, 'unanswered')}${at}`)];
     default:
       return [];
   }
+}
+
+/** Whether who answered was the person asked: a bystander's dispute never reads as the owner's. */
+export function roleNote(role: ReviewView['answeredRole']): string {
+  if (role === 'asked') return ' (the person asked)';
+  if (role === 'approver') return ' (an approver)';
+  if (role === 'other') return ' (not the person asked)';
+  return '';
+}
+
+/** "escalated" only once the escalation is published; before, the truth. */
+function escalationState(review: ReviewView, reason: 'disputed' | 'unanswered'): string {
+  return review.escalated?.[reason] ? 'escalated' : 'escalating (not published yet, retrying)';
 }
 
 /** "Asked @jane to confirm", or why nobody could be: the channel sees who owes an answer. */

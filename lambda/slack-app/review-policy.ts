@@ -1,4 +1,5 @@
 import type { ReviewSettings } from './config';
+import type { AnswerRole } from './review-store';
 import { type Alert, SEVERITIES } from '../shared/alert';
 
 /**
@@ -14,11 +15,14 @@ export function asksForReview(alert: Alert, settings: Pick<ReviewSettings, 'minS
 }
 
 /**
- * May this Slack user confirm the login: the person asked, or an approver. The approver group's
- * members are read only when neither answers it.
+ * Who this Slack user is to the review: the person asked, an approver (by id, or a member of the
+ * approver group), or someone else. Only the first two may confirm; anyone may dispute. The
+ * approver group's members are read only when neither of the others answers it.
  */
-export async function mayConfirm(
+export async function answerRole(
   userId: string, askedUserId: string | undefined, approvers: readonly string[], groupMembers: () => Promise<readonly string[]>,
-): Promise<boolean> {
-  return userId === askedUserId || approvers.includes(userId) || (await groupMembers()).includes(userId);
+): Promise<AnswerRole> {
+  if (userId === askedUserId) return 'asked';
+  if (approvers.includes(userId) || (await groupMembers()).includes(userId)) return 'approver';
+  return 'other';
 }

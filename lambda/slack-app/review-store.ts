@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ledgerKey } from '../ingest/ledger-key';
+import type { Escalation } from '../shared/alert';
 
 /**
  * Where each alert went in Slack and how its review stands, one ledger item per alert id:
@@ -11,15 +12,21 @@ import { ledgerKey } from '../ingest/ledger-key';
  *   channel  {id, ts} of the channel message (a repeat's or escalation's: its thread reply);
  *   dm       {id, ts} of the direct message; asked {userId?, name?, reason?}: who was asked, or why nobody
  *   alert    the alert as JSON, to redraw both messages and to copy into an escalation
- *   remindersSent, reminderQueued, scheduledUpTo, answeredBy, answeredAt, escalated {reason: escalation id}
+ *   remindersSent, reminderQueued, deadlineQueued, scheduledUpTo, answeredBy, answeredRole, answeredAt
+ *   escalated {reason: escalation id}: published; `<reason>ClaimedAt`: being published since (epoch ms)
  *
- * Every change is a conditional write on `status` (or `remindersSent`): a double click, Slack's or
- * Lambda's retries and an SQS redelivery find the item already moved and do nothing twice. The
+ * Every change is a conditional write on `status` (or `remindersSent`, or the escalation claim): a
+ * double click, presses in two containers, Slack's or Lambda's retries and an SQS redelivery find
+ * the item already moved and do nothing twice. An escalation is published only by whoever claimed
+ * it (`claimEscalation`), and the claim is released when the publish fails, so exactly one publish
+ * happens however many presses, retries and containers race. The
  * functions may read and write only `review#` items (IAM `dynamodb:LeadingKeys`). Kept 35 days.
  */
 
 export type ReviewStatus = 'posting' | 'shown' | 'open' | 'confirmed' | 'disputed' | 'unanswered';
 export type EscalationReason = 'disputed' | 'unanswered';
+/** Who answered: the person asked, an approver, or someone else (who may dispute, never confirm). */
+export type AnswerRole = NonNullable<Escalation['byRole']>;
 
 export interface MessageRef {
   readonly id: string;
@@ -46,12 +53,17 @@ export interface ReviewItem {
   readonly dmDone?: boolean;
   readonly asked?: Asked;
   readonly reminderQueued?: boolean;
+  /** The deadline check (`reminders + 1`) is queued: it escalates an unanswered review whatever Slack does. */
+  readonly deadlineQueued?: boolean;
   /** The last reminder message queued (the first is queued with the post). */
   readonly scheduledUpTo?: number;
   readonly remindersSent?: number;
   readonly answeredBy?: string;
+  readonly answeredRole?: AnswerRole;
   readonly answeredAt?: string;
   readonly escalated?: Partial<Record<EscalationReason, string>>;
+  readonly disputedClaimedAt?: number;
+  readonly unansweredClaimedAt?: number;
   readonly expiresAt: number;
 }
 
@@ -110,13 +122,41 @@ export class ReviewStore {
     return this.update(alertId, { ...fields, status: to }, `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`, values);
   }
 
-  /** Records that the escalation for `reason` was published (its alert id), once. */
+  /**
+   * Claims the publishing of the escalation for `reason`: true for exactly one caller while it is
+   * unpublished and unclaimed. A claim older than `staleBefore` was left by an invocation that died
+   * (its message comes back): it is taken over.
+   */
+  async claimEscalation(alertId: string, reason: EscalationReason, now: number, staleBefore: number): Promise<boolean> {
+    return this.conditional(new UpdateCommand({
+      TableName: this.tableName,
+      Key: reviewKey(alertId),
+      UpdateExpression: 'SET #claim = :now',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#escalated.#reason) AND (attribute_not_exists(#claim) OR #claim < :stale)',
+      ExpressionAttributeNames: { '#claim': claimAttribute(reason), '#escalated': 'escalated', '#reason': reason },
+      ExpressionAttributeValues: { ':now': now, ':stale': staleBefore },
+    }));
+  }
+
+  /** Gives a claim back after a failed publish, so the next attempt (anyone's) may publish. */
+  async releaseEscalation(alertId: string, reason: EscalationReason, claimedAt: number): Promise<void> {
+    await this.conditional(new UpdateCommand({
+      TableName: this.tableName,
+      Key: reviewKey(alertId),
+      UpdateExpression: 'REMOVE #claim',
+      ConditionExpression: '#claim = :mine',
+      ExpressionAttributeNames: { '#claim': claimAttribute(reason) },
+      ExpressionAttributeValues: { ':mine': claimedAt },
+    }));
+  }
+
+  /** Records that the escalation for `reason` was published (its alert id), and ends the claim. */
   async markEscalated(alertId: string, reason: EscalationReason, escalationId: string): Promise<void> {
     await this.db.send(new UpdateCommand({
       TableName: this.tableName,
       Key: reviewKey(alertId),
-      UpdateExpression: 'SET #escalated.#reason = :id',
-      ExpressionAttributeNames: { '#escalated': 'escalated', '#reason': reason },
+      UpdateExpression: 'SET #escalated.#reason = :id REMOVE #claim',
+      ExpressionAttributeNames: { '#escalated': 'escalated', '#reason': reason, '#claim': claimAttribute(reason) },
       ExpressionAttributeValues: { ':id': escalationId },
     }));
   }
@@ -130,4 +170,8 @@ export class ReviewStore {
       throw error;
     }
   }
+}
+
+function claimAttribute(reason: EscalationReason): 'disputedClaimedAt' | 'unansweredClaimedAt' {
+  return `${reason}ClaimedAt`;
 }

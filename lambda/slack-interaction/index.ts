@@ -1,13 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { answer, type AnswerDeps } from './answer';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { PayloadError, parseButtonPress } from './payload';
 import { verifySlackSignature } from './signature';
 import { CachedSecret } from '../shared/cached-secret';
 import { PipelineMetrics } from '../shared/metrics';
+import { redactor } from '../shared/redact';
 import { checkSigningSecret } from '../shared/secret-shapes';
-import { slackAppRuntime, type SlackAppRuntime } from '../slack-app/runtime';
-import { callSlack } from '../slack-app/slack-api';
+import { reviewQueueSender } from '../slack-app/review-queue';
+import { required } from '../slack/config';
 
 /**
  * The Slack app's interaction endpoint: the buttons' answers. It sits behind a Lambda Function URL
@@ -17,40 +19,53 @@ import { callSlack } from '../slack-app/slack-api';
  *
  * Every request is checked before anything is read from it: POST only, at most 256 KiB, a valid
  * Slack v0 signature with a fresh timestamp (`signature.ts`). A rejected request gets its status and
- * a log line with the reason and size, never the body. It answers well within Slack's 3 seconds:
- * a few DynamoDB and Slack calls with a short timeout.
+ * a log line with the reason and size, never the body.
+ *
+ * A press that passes is queued on the review queue and answered at once: the delivery function
+ * decides what it does (confirm, refuse, dispute and escalate), redraws the messages and answers
+ * the presser. Why not decide here: Slack shows its user an error after three seconds, and
+ * deciding can take Slack calls (the approver group) and DynamoDB writes that a slow Slack or a
+ * throttled table stretch past that; one SQS write bounded by a short timeout does not. It also
+ * keeps this public endpoint small: it holds no bot token and cannot touch the ledger or the topic.
+ * Settings: SLACK_SIGNING_SECRET_ARN, SLACK_SIGNING_SECRET_FIELD, REMINDER_QUEUE_URL.
  */
 
 export const MAX_BODY_BYTES = 256 * 1024;
-/** What the work may take, leaving Slack's three seconds room for the round trip and a cold start. */
-const BUDGET_MS = 2500;
+
+/** The log line of a refused request: a metric filter counts it, and an alarm watches for floods. */
+export const REJECTED_LOG = 'request rejected';
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-slack-interaction' });
 // The same `service` as the delivery function's: one set of review metrics for the dashboard.
 const metrics = new PipelineMetrics('slackapp');
-let state: { runtime: SlackAppRuntime; signingSecret: CachedSecret; groupMembers?: { users: string[]; until: number } } | undefined;
+let state: { signingSecret: CachedSecret; enqueue: ReturnType<typeof reviewQueueSender>; redact: (text: string) => string } | undefined;
+
+// Short timeouts and one retry: a request that cannot be queued fails well inside Slack's three seconds.
+const FAST = { maxAttempts: 2, requestHandler: { connectionTimeout: 500, requestTimeout: 1000 } };
 
 function init() {
   if (!state) {
-    let signingSecret: CachedSecret | undefined;
-    const runtime = slackAppRuntime(process.env, () => signingSecret?.knownValues() ?? []);
-    const location = runtime.config.signingSecret;
-    if (!location) throw new Error('SLACK_SIGNING_SECRET_ARN is not set');
-    signingSecret = new CachedSecret(runtime.secrets, location.arn, location.field, checkSigningSecret);
-    state = { runtime, signingSecret };
+    const signingSecret = new CachedSecret(
+      new SecretsManagerClient(FAST), required(process.env, 'SLACK_SIGNING_SECRET_ARN'), process.env.SLACK_SIGNING_SECRET_FIELD || undefined, checkSigningSecret,
+    );
+    state = {
+      signingSecret,
+      enqueue: reviewQueueSender(new SQSClient(FAST), required(process.env, 'REMINDER_QUEUE_URL')),
+      redact: redactor(() => signingSecret.knownValues()),
+    };
   }
   return state;
 }
 
-export async function handler(event: LambdaFunctionURLEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<LambdaFunctionURLResult> {
+export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
   try {
-    return await handle(event, context);
+    return await handle(event);
   } finally {
     metrics.flush();
   }
 }
 
-async function handle(event: LambdaFunctionURLEvent, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<LambdaFunctionURLResult> {
+async function handle(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
   const started = Date.now();
   const s = init();
   const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -58,7 +73,7 @@ async function handle(event: LambdaFunctionURLEvent, context?: Pick<Context, 'ge
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? '';
   const bytes = Buffer.byteLength(raw);
   const reject = (statusCode: number, reason: string): LambdaFunctionURLResult => {
-    logger.warn('request rejected', { statusCode, reason, bodyBytes: bytes, sourceIp: event.requestContext?.http?.sourceIp, retryNum });
+    logger.warn(REJECTED_LOG, { statusCode, reason, bodyBytes: bytes, sourceIp: event.requestContext?.http?.sourceIp, retryNum });
     metrics.count('InteractionsRejected', 1);
     return { statusCode, body: statusCode === 401 ? 'invalid signature' : 'bad request' };
   };
@@ -74,32 +89,16 @@ async function handle(event: LambdaFunctionURLEvent, context?: Pick<Context, 'ge
     if (error instanceof PayloadError) return reject(400, `malformed payload: ${error.message}`);
     throw error;
   }
-  const remainingMs = () => Math.min(context?.getRemainingTimeInMillis() ?? BUDGET_MS, BUDGET_MS - (Date.now() - started));
-  const deps: AnswerDeps = { ...s.runtime.deps(logger, remainingMs, metrics), approverGroupMembers: () => approverGroupMembers(s, deps) };
   try {
-    const result = await answer(press, deps);
-    logger.info('button answered', { alertId: press.alertId, userId: press.userId, answer: press.answer, result, retryNum, ms: Date.now() - started });
-    return { statusCode: 200, body: '' };
+    // Slack's retries of one press (X-Slack-Retry-Num) queue it again: the review's conditional writes make that harmless.
+    await s.enqueue({ type: 'login-review-answer', press, pressedAt: started });
   } catch (error) {
-    // Slack shows the presser an error and they may press again: every step is safe to repeat.
+    // Slack shows the presser an error and they may press again: queueing twice is harmless.
     // Thrown on (without secrets) so the function's Errors metric and its alarm see it.
-    const reason = s.runtime.redact((error as Error).message);
-    logger.error('button press failed', { alertId: press.alertId, answer: press.answer, reason });
-    throw new Error(`button press failed: ${reason}`);
+    const reason = s.redact((error as Error).message);
+    logger.error('button press not queued', { alertId: press.alertId, answer: press.answer, reason });
+    throw new Error(`button press not queued: ${reason}`);
   }
-}
-
-/** The approver group's members (usergroups.users.list, scope `usergroups:read`), cached five minutes. */
-async function approverGroupMembers(s: NonNullable<typeof state>, deps: AnswerDeps): Promise<string[]> {
-  const group = s.runtime.config.review.approverGroup;
-  if (!group) return [];
-  if (s.groupMembers && s.groupMembers.until > Date.now()) return s.groupMembers.users;
-  const client = await deps.slack();
-  const listed = await callSlack('usergroups.users.list', () => client.usergroups.users.list({ usergroup: group }), deps.budget);
-  if (!listed.ok) {
-    deps.logger.error('could not read the approver group', { group, reason: listed.failure.reason });
-    return [];
-  }
-  s.groupMembers = { users: listed.value.users ?? [], until: Date.now() + 5 * 60_000 };
-  return s.groupMembers.users;
+  logger.info('button press queued', { alertId: press.alertId, userId: press.userId, answer: press.answer, retryNum, ms: Date.now() - started });
+  return { statusCode: 200, body: '' };
 }

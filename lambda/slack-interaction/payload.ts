@@ -1,17 +1,7 @@
 import { isObject, nonEmptyString } from '../shared/values';
-import { CONFIRM_ACTION, DISPUTE_ACTION } from '../slack-app/review-message';
+import { type ButtonPress, CONFIRM_ACTION, DISPUTE_ACTION } from '../slack-app/review-queue';
 
-/**
- * A button press, from Slack's `block_actions` payload (form field `payload`, JSON). Only what the
- * review needs is read; anything else about the request is ignored.
- */
-export interface ButtonPress {
-  readonly answer: 'confirm' | 'dispute';
-  readonly alertId: string;
-  readonly userId: string;
-  /** Where it was pressed: for an ephemeral answer to the presser. */
-  readonly channelId?: string;
-}
+export type { ButtonPress };
 
 export class PayloadError extends Error {
   constructor(reason: string) {
@@ -20,6 +10,10 @@ export class PayloadError extends Error {
   }
 }
 
+/**
+ * A button press, from Slack's `block_actions` payload (form field `payload`, JSON). Only what the
+ * review needs is read; anything else about the request is ignored.
+ */
 export function parseButtonPress(rawBody: string): ButtonPress {
   const payload = new URLSearchParams(rawBody).get('payload');
   if (payload === null) throw new PayloadError('no payload form field');

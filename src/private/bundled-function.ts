@@ -21,6 +21,8 @@ export interface BundledFunctionProps {
   readonly onFailure?: lambda.IDestination;
   /** A fixed role name, where a policy elsewhere must recognise the role by name. */
   readonly roleName?: string;
+  /** A concurrency ceiling (the public interaction endpoint). */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 export function bundledFunction(scope: Construct, id: string, props: BundledFunctionProps): { fn: lambda.Function; logGroup: logs.LogGroup } {
@@ -46,6 +48,7 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
     retryAttempts: props.retryAttempts,
     maxEventAge: props.maxEventAge,
     onFailure: props.onFailure,
+    reservedConcurrentExecutions: props.reservedConcurrentExecutions,
   });
   acknowledgeNag(fn, {
     id: 'AwsSolutions-L1',

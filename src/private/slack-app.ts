@@ -1,4 +1,5 @@
 import { CfnOutput, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,6 +10,7 @@ import type { Construct } from 'constructs';
 import { SEVERITY_ORDER } from '../alert-types';
 import type { DestinationContext } from '../destinations';
 import type { SlackAppDestinationOptions } from '../slack-app-options';
+import { atLeastOnce, countLogLines, interactionErrorsAlarm } from './alarms';
 import { bundledFunction } from './bundled-function';
 import { grantDeadLetterWrite } from './dead-letter-queue';
 import { grantReviewItems } from './login-ledger';
@@ -22,9 +24,15 @@ export interface SlackAppParts {
   readonly interactionLogGroup: logs.ILogGroup;
   readonly interactionUrl: string;
   readonly reminderQueue: sqs.Queue;
-  /** Both functions publish escalations to the topic: its policy must allow them. */
+  /** The delivery function publishes escalations to the topic: its policy must allow it. */
   readonly topicPublishers: iam.IRole[];
+  /** The endpoint failing or flooded, and escalations not published yet. */
+  readonly alarms: cloudwatch.Alarm[];
 }
+
+/** Log lines the functions write and metric filters here count (lambda/slack-interaction/index.ts, lambda/slack-app/review-actions.ts). */
+export const INTERACTION_REJECTED_LOG = 'request rejected';
+export const ESCALATION_FAILED_LOG = 'escalation not published yet, retrying';
 
 /** The functions' settings (names in `lambda/slack-app/config.ts`), checked here so a mistake fails at synth. */
 export function slackAppEnvironment(options: SlackAppDestinationOptions): Record<string, string> {
@@ -48,6 +56,8 @@ export function slackAppEnvironment(options: SlackAppDestinationOptions): Record
     throw new Error(`slackApp ${prop('slackApiUrl')} must be an https URL ending in /api/, got ${o.slackApiUrl}`);
   }
   if (o.reviewMinSeverity !== undefined && !SEVERITY_ORDER.includes(o.reviewMinSeverity)) throw new Error(`slackApp ${prop('reviewMinSeverity')} is not a Severity`);
+  wholeInRange('interactionConcurrency', o.interactionConcurrency, 1, 1000);
+  wholeInRange('rejectedRequestsAlarmThreshold', o.rejectedRequestsAlarmThreshold, 1, 1_000_000);
   return {
     SLACK_CHANNEL: o.channel,
     REVIEW_MIN_SEVERITY: o.reviewMinSeverity ?? 'medium',
@@ -63,6 +73,12 @@ export function slackAppEnvironment(options: SlackAppDestinationOptions): Record
   };
 }
 
+function wholeInRange(name: string, value: number | undefined, min: number, max: number): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < min || value > max)) {
+    throw new Error(`slackApp ${prop(name)} must be a whole number from ${min} to ${max}, got ${value}`);
+  }
+}
+
 /**
  * The reminder queue feeding the delivery function, the interaction function behind its Function
  * URL (a stack output: the app's Request URL), and their grants on the ledger's review items.
@@ -70,14 +86,13 @@ export function slackAppEnvironment(options: SlackAppDestinationOptions): Record
 export function addSlackAppParts(
   scope: Construct,
   context: DestinationContext,
-  delivery: { fn: lambda.Function; deadLetterQueue: sqs.IQueue; environment: Record<string, string> },
+  delivery: { fn: lambda.Function; logGroup: logs.ILogGroup; deadLetterQueue: sqs.IQueue },
   options: SlackAppDestinationOptions,
 ): SlackAppParts {
   const ledger: dynamodb.ITable | undefined = context.ledgerTable;
   if (!ledger) throw new Error('AlertDestination.slackApp keeps each message and review in the login ledger: leave the LoginAlerts\' ledger on');
-  const shared = { LEDGER_TABLE_NAME: ledger.tableName, ALERT_TOPIC_ARN: context.topic.topicArn };
 
-  // Delayed messages, one per open review (see lambda/slack-app/reminder-queue.ts for why not a schedule).
+  // Delayed messages: reminders, queued presses, retries (see lambda/slack-app/review-queue.ts for why not a schedule).
   const reminderQueue = new sqs.Queue(scope, 'ReminderQueue', {
     encryption: sqs.QueueEncryption.KMS,
     encryptionMasterKey: context.deadLetterKey,
@@ -87,7 +102,14 @@ export function addSlackAppParts(
     deadLetterQueue: { queue: delivery.deadLetterQueue, maxReceiveCount: 5 },
   });
   const { fn } = delivery;
-  for (const [name, value] of Object.entries({ ...shared, REMINDER_QUEUE_URL: reminderQueue.queueUrl })) fn.addEnvironment(name, value);
+  const deliveryEnvironment = {
+    LEDGER_TABLE_NAME: ledger.tableName,
+    ALERT_TOPIC_ARN: context.topic.topicArn,
+    REMINDER_QUEUE_URL: reminderQueue.queueUrl,
+    // Escalations carry the same tag.<key> attributes as the logins: tag-filtered destinations get them.
+    ...(context.routingTagKeys?.length && { ROUTING_TAG_KEYS: context.routingTagKeys.join(',') }),
+  };
+  for (const [name, value] of Object.entries(deliveryEnvironment)) fn.addEnvironment(name, value);
   grantDeadLetterWrite(reminderQueue, context.deadLetterKey, fn);
   fn.addEventSource(new SqsEventSource(reminderQueue, { batchSize: 10, reportBatchItemFailures: true }));
   grantReviewItems(ledger, fn);
@@ -95,34 +117,56 @@ export function addSlackAppParts(
   const { fn: interaction, logGroup } = bundledFunction(scope, 'InteractionFunction', {
     bundle: 'slack-interaction',
     description: 'cdk-login-alerts: answers the Slack app\'s "This was me" / "This wasn\'t me" buttons',
+    // It checks the signature and queues the press: no bot token, no ledger, no topic.
     environment: {
-      ...delivery.environment,
-      ...shared,
       ...metricsEnvironment(context.deploymentName),
       SLACK_SIGNING_SECRET_ARN: options.signingSecret.secret.secretArn,
       ...(options.signingSecret.field !== undefined && { SLACK_SIGNING_SECRET_FIELD: options.signingSecret.field }),
-      // Slack waits three seconds for the answer.
-      SLACK_TIMEOUT_MS: '2000',
+      REMINDER_QUEUE_URL: reminderQueue.queueUrl,
     },
     logRetention: context.logRetention,
     timeout: Duration.seconds(10),
     // More memory is more CPU: a faster cold start inside Slack's three seconds.
     memorySize: 512,
+    // A ceiling for the public endpoint: a flood of junk requests cannot take the account's
+    // concurrency that ingest needs. Each press takes a few milliseconds.
+    reservedConcurrentExecutions: options.interactionConcurrency ?? 5,
   });
-  options.botToken.secret.grantRead(interaction);
   options.signingSecret.secret.grantRead(interaction);
-  grantReviewItems(ledger, interaction);
+  grantDeadLetterWrite(reminderQueue, context.deadLetterKey, interaction);
   // Slack cannot sign AWS requests: the endpoint is public and the Slack signature is its authentication.
   const url = interaction.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
   new CfnOutput(scope, 'InteractionUrl', {
     value: url.url,
     description: 'The Slack app\'s Request URL (Interactivity & Shortcuts): where Slack sends button presses',
   });
+  const rejected = countLogLines(scope, 'InteractionRejectedMetric', logGroup, INTERACTION_REJECTED_LOG, 'InteractionsRejected');
+  const unpublished = countLogLines(scope, 'EscalationFailedMetric', delivery.logGroup, ESCALATION_FAILED_LOG, 'EscalationsFailed');
+  const threshold = options.rejectedRequestsAlarmThreshold ?? 20;
+  const alarms = [
+    interactionErrorsAlarm(scope, interaction),
+    rejected.metric({ period: Duration.minutes(5), statistic: 'Sum' }).createAlarm(scope, 'InteractionRejectedAlarm', {
+      alarmDescription: `cdk-login-alerts: the Slack app's interaction endpoint refused ${threshold} or more requests in 5 minutes (unsigned, forged, replayed or malformed). A flood of them is someone probing the public URL; a few after rotating the signing secret are Slack using the old one. Its log says why, per request.`,
+      threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }),
+    interaction.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }).createAlarm(scope, 'InteractionThrottlesAlarm', {
+      alarmDescription: 'cdk-login-alerts: the Slack app\'s interaction endpoint reached its reserved concurrency (interactionConcurrency) and refused requests: a flood, or more presses at once than it allows. Slack showed those pressers an error; pressing again is safe.',
+      ...atLeastOnce,
+    }),
+    unpublished.metric({ period: Duration.minutes(1), statistic: 'Sum' }).createAlarm(scope, 'EscalationFailuresAlarm', {
+      alarmDescription: 'cdk-login-alerts: an escalation could not be published to the alert topic (topic policy, KMS key, throttling). It is retried until it is published, and the Slack messages say it is not yet; the Slack app\'s log says why.',
+      ...atLeastOnce,
+    }),
+  ];
   return {
     interactionFunction: interaction,
     interactionLogGroup: logGroup,
     interactionUrl: url.url,
     reminderQueue,
-    topicPublishers: [fn.role!, interaction.role!],
+    topicPublishers: [fn.role!],
+    alarms,
   };
 }

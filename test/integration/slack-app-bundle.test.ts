@@ -65,8 +65,12 @@ test('a login that asks for review: one channel post saying who was asked, one D
   });
   expect(JSON.parse(item!.alert!)).toEqual(alert);
 
-  const reminders = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id);
+  const reminders = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 10, (m) => m.reminder === 1);
   expect(reminders.Records.map((r) => JSON.parse(r.body))).toEqual([expect.objectContaining({ type: 'login-review-reminder', alertId: alert.id, reminder: 1 })]);
+  // The deadline check is queued with it, two waits later: it escalates whatever happens to the reminders.
+  const deadline = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 10);
+  expect(deadline.Records.map((r) => JSON.parse(r.body))).toEqual([expect.objectContaining({ alertId: alert.id, reminder: 3 })]);
+  expect(JSON.parse(deadline.Records[0].body).dueAt - JSON.parse(reminders.Records[0].body).dueAt).toBe(2000);
 });
 
 test('the same alert delivered again (SNS or Lambda retrying) is never posted twice', async () => {
@@ -164,7 +168,7 @@ test('reminders: thread replies shown in the channel with the severity\'s mentio
   estate.slack.reset();
 
   for (const reminder of [1, 2]) {
-    const event = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id);
+    const event = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 10, (m) => m.reminder === reminder);
     expect(event.Records.map((r) => JSON.parse(r.body).reminder)).toEqual([reminder]);
     const run = await invokeBundle('slack-app', [event, event], estate.env());
     expect(run.invocations.map((i) => i.result)).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
@@ -174,7 +178,8 @@ test('reminders: thread replies shown in the channel with the severity\'s mentio
   expect(replies[0].args.text).toBe('<!here> :hourglass: Reminder 1 of 2: <@U0ALICE1> has not confirmed this login yet.');
   expect(replies[1].args.text).toContain('Reminder 2 of 2');
 
-  const last = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id);
+  // The deadline check was queued with reminder 1, not by reminder 2.
+  const last = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 10);
   expect(last.Records.map((r) => JSON.parse(r.body).reminder)).toEqual([3]);
   const escalated = await invokeBundle('slack-app', [last, last], estate.env());
   expect(escalated.invocations.every((i) => !i.error)).toBe(true);
@@ -207,10 +212,12 @@ test('a review answered before its reminder is due: the reminder sends nothing',
   expect((await deliver([alert])).errors).toEqual([]);
   await estate.store.transition(alert.id, ['open'], 'confirmed', { answeredBy: 'U0ALICE1', answeredAt: new Date().toISOString() });
   estate.slack.reset();
-  const event = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id);
-  const run = await invokeBundle('slack-app', [event], estate.env());
-  expect(run.invocations[0].result).toEqual({ batchItemFailures: [] });
-  expect(run.logs).toContain('"result":"answered"');
+  for (const reminder of [1, 3]) {
+    const event = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 10, (m) => m.reminder === reminder);
+    const run = await invokeBundle('slack-app', [event], estate.env());
+    expect(run.invocations[0].result).toEqual({ batchItemFailures: [] });
+    expect(run.logs).toContain('"result":"answered"');
+  }
   expect(estate.slack.calls).toEqual([]);
   expect((await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 2)).Records).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { escalationAlert } from '../../lambda/slack-app/escalation';
-import { reminderSender } from '../../lambda/slack-app/reminder-queue';
+import { parseReviewQueueMessage, retryDelayMs, reviewQueueSender } from '../../lambda/slack-app/review-queue';
 import { handleReminder, type ReminderDeps } from '../../lambda/slack-app/reminders';
 import { asksForReview } from '../../lambda/slack-app/review-policy';
 import { parseButtonPress, PayloadError } from '../../lambda/slack-interaction/payload';
@@ -54,10 +54,33 @@ test('an escalation carries the login\'s fields, a stable id, and is a valid v1 
     origin: login.origin,
     escalation: { loginAlertId: 'l1', reason: 'disputed', by: 'U0BOB123' },
   });
-  expect(escalation.reasons[0]).toBe('escalated: the person asked said it was not them (Slack user U0BOB123)');
+  expect(escalation.reasons[0]).toBe('escalated: Slack user U0BOB123 said it was not them');
   expect(escalationAlert(login, 'disputed', { by: 'U0BOB123' }).id).toBe(escalation.id);
+  expect(alertSchemaErrors(escalationAlert(login, 'disputed', { by: 'U0BOB123', byRole: 'other' }))).toEqual([]);
   expect(escalationAlert(login, 'unanswered', { reminders: 2 }).reasons[0]).toBe('escalated: nobody confirmed it after 2 reminder(s)');
   expect(alertSchemaErrors(escalation)).toEqual([]);
+});
+
+test.each([
+  ['asked', 'escalated: the person asked (Slack user U0BOB123) said it was not them'],
+  ['approver', 'escalated: an approver (Slack user U0BOB123), not the person asked, said it was not them'],
+  ['other', 'escalated: Slack user U0BOB123, neither the person asked nor an approver, said it was not them'],
+] as const)('a dispute by %s says who pressed and what they are to the login', (byRole, reason) => {
+  const escalation = escalationAlert(sshAlert(), 'disputed', { by: 'U0BOB123', byRole });
+  expect(escalation.reasons[0]).toBe(reason);
+  expect(escalation.escalation).toEqual({ loginAlertId: 'l1', reason: 'disputed', by: 'U0BOB123', byRole });
+});
+
+test('a step that failed is tried again later and later, never given up, at most 15 minutes apart', () => {
+  expect([1, 2, 3, 4, 5, 6, 20].map((attempt) => retryDelayMs(attempt, 30) / 1000)).toEqual([30, 60, 120, 240, 480, 900, 900]);
+});
+
+test('review queue messages are read strictly: anything else goes to the dead-letter queue with the reason', () => {
+  const press = { answer: 'dispute', alertId: 'l1', userId: 'U0ALICE1' };
+  expect(parseReviewQueueMessage(JSON.stringify({ type: 'login-review-answer', press, pressedAt: 1 }))).toMatchObject({ press });
+  expect(() => parseReviewQueueMessage(JSON.stringify({ type: 'login-review-answer', press: { ...press, answer: 'approve' }, pressedAt: 1 }))).toThrow(/not a login review message \(login-review-answer\)/);
+  expect(() => parseReviewQueueMessage(JSON.stringify({ type: 'login-review-sync', alertId: 'l1', dueAt: 1 }))).toThrow(/not a login review message/);
+  expect(() => parseReviewQueueMessage('{"type":7}')).toThrow(/not a login review message \(number\)/);
 });
 
 test('a wait longer than SQS\'s 15-minute delay travels as a chain: each hop delayed at most 900 s, re-sent while not due', async () => {
@@ -65,14 +88,14 @@ test('a wait longer than SQS\'s 15-minute delay travels as a chain: each hop del
   const send = async (command: { input: { DelaySeconds?: number; MessageBody?: string } }) => { sent.push(command.input); };
   const client = { send } as unknown as SQSClient;
   let now = 0;
-  const schedule = reminderSender(client, 'https://sqs/reminders', () => now);
+  const schedule = reviewQueueSender(client, 'https://sqs/reminders', () => now);
   const message = { type: 'login-review-reminder' as const, alertId: 'l1', reminder: 1, dueAt: 40 * 60_000 };
   await schedule(message);
   expect(sent.map((m) => m.DelaySeconds)).toEqual([900]);
 
   now = 15 * 60_000;
   const config = { review: { reminders: 2, reminderWaitSeconds: 2400 } };
-  const deps = { now: () => now, scheduleReminder: schedule, config } as unknown as ReminderDeps;
+  const deps = { now: () => now, enqueue: schedule, config } as unknown as ReminderDeps;
   expect(await handleReminder(message, deps)).toBe('not-due');
   now = 30 * 60_000;
   expect(await handleReminder(message, deps)).toBe('not-due');

@@ -14,6 +14,8 @@ export interface SlackCall {
   readonly method: string;
   readonly args: Record<string, any>;
   readonly token?: string;
+  /** Answered 503: Slack was down. */
+  readonly refused?: boolean;
 }
 
 export interface SlackFailure {
@@ -37,6 +39,10 @@ export class FakeSlack {
   readonly users = new Map<string, string>();
   /** user group id → member ids, for usergroups.users.list. */
   readonly groups = new Map<string, string[]>();
+  /** How long every answer waits (a slow Slack). */
+  delayMs = 0;
+  /** Slack unavailable: every call is answered HTTP 503 (and recorded) until this is set false again. */
+  down = false;
   private readonly failures: Array<{ method: string; failure: SlackFailure; times: number }> = [];
   private ts = 0;
   private readonly server: Server;
@@ -49,7 +55,12 @@ export class FakeSlack {
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
         const args = decodeForm(body);
         const token = req.headers.authorization?.replace(/^Bearer /, '');
-        this.calls.push({ method, args, token });
+        this.calls.push({ method, args, token, ...(this.down && { refused: true }) });
+        if (this.down) {
+          res.writeHead(503, { 'content-type': 'text/plain' });
+          res.end('Service Unavailable');
+          return;
+        }
         const failure = this.takeFailure(method, args);
         if (failure?.retryAfterSeconds !== undefined) {
           res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(failure.retryAfterSeconds) });
@@ -57,8 +68,10 @@ export class FakeSlack {
           return;
         }
         const answer = failure?.error ? { ok: false, error: failure.error } : this.answer(method, args);
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(answer));
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(answer));
+        }, this.delayMs);
       });
     });
   }
@@ -73,13 +86,16 @@ export class FakeSlack {
     this.failures.push({ method, failure, times });
   }
 
+  /** The calls of `method` Slack took (not refused while down). */
   callsOf(method: string): SlackCall[] {
-    return this.calls.filter((c) => c.method === method);
+    return this.calls.filter((c) => c.method === method && !c.refused);
   }
 
   reset(): void {
     this.calls.length = 0;
     this.failures.length = 0;
+    this.delayMs = 0;
+    this.down = false;
   }
 
   async stop(): Promise<void> {

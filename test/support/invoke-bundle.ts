@@ -43,6 +43,11 @@ export interface InvokeOptions {
   readonly functionArn?: string;
   /** Record each invocation's duration in `ms` (handler time only, without process start). */
   readonly timed?: boolean;
+  /**
+   * Wait, with the module loaded, until this epoch millisecond before the first invocation: a
+   * barrier, so invocations in several processes (containers) start together and really race.
+   */
+  readonly startAt?: number;
 }
 
 /**
@@ -54,10 +59,11 @@ export interface InvokeOptions {
 export function invokeBundle(name: string, events: unknown[], env: Record<string, string>, options: InvokeOptions = {}): Promise<BundleRun> {
   const script = `
     const { handler } = require(${JSON.stringify(bundlePath(name))});
-    const { concurrency, asyncRetries, timeoutMs, timed, retryDelaysMs, remainingTimesMs, functionArn } = ${JSON.stringify({ concurrency: 1, asyncRetries: 0, retryDelaysMs: [], ...options })};
+    const { concurrency, asyncRetries, timeoutMs, timed, retryDelaysMs, remainingTimesMs, functionArn, startAt } = ${JSON.stringify({ concurrency: 1, asyncRetries: 0, retryDelaysMs: [], ...options })};
     let input = '';
     process.stdin.on('data', (c) => input += c).on('end', async () => {
       const events = JSON.parse(input);
+      if (startAt) await new Promise((resolve) => setTimeout(resolve, Math.max(0, startAt - Date.now())));
       const out = new Array(events.length);
       let next = 0;
       async function invoke(event) {

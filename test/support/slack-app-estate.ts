@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -25,12 +25,19 @@ export function slackAppFilterPolicy(): string {
   return JSON.stringify(subscription.Properties.FilterPolicy);
 }
 
+/** What a review queue message is about: its alert id (a press carries it in `press`). */
+export function reviewMessageAlertId(body: string): string | undefined {
+  const message = JSON.parse(body);
+  return message.alertId ?? message.press?.alertId;
+}
+
 /**
- * Waits for the next reminder messages of one alert on the queue (long polling, so delayed messages
- * arrive when due; other alerts' are set aside) and returns them as the SQS event Lambda's event
- * source mapping would give the function. Empty if none came within `waitSeconds`.
+ * Waits for the next review queue messages of one alert that `match` accepts (long polling, so
+ * delayed messages arrive when due; every other message is put back at once) and returns them as
+ * the SQS event Lambda's event source mapping would give the function, and deletes them, as the
+ * mapping does after a successful batch. Empty if none came within `waitSeconds`.
  */
-export async function nextSqsEvent(endpoint: string, queueUrl: string, alertId: string, waitSeconds = 5) {
+export async function nextSqsEvent(endpoint: string, queueUrl: string, alertId: string, waitSeconds = 5, match: (message: any) => boolean = () => true) {
   const sqs = new SQSClient(awsConfig(endpoint));
   const deadline = Date.now() + waitSeconds * 1000;
   const records = [];
@@ -38,17 +45,25 @@ export async function nextSqsEvent(endpoint: string, queueUrl: string, alertId: 
     const wait = Math.max(1, Math.min(20, Math.ceil((deadline - Date.now()) / 1000)));
     const receive = new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait, VisibilityTimeout: 600 });
     const { Messages = [] } = await sqs.send(receive);
-    records.push(...Messages.filter((m) => JSON.parse(m.Body!).alertId === alertId).map((m) => ({
-      messageId: m.MessageId!,
-      receiptHandle: m.ReceiptHandle!,
-      body: m.Body!,
-      attributes: {},
-      messageAttributes: {},
-      md5OfBody: m.MD5OfBody!,
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:reminders',
-      awsRegion: 'eu-west-1',
-    })));
+    for (const m of Messages) {
+      const mine = reviewMessageAlertId(m.Body!) === alertId && match(JSON.parse(m.Body!));
+      if (!mine) {
+        await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+        continue;
+      }
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
+      records.push({
+        messageId: m.MessageId!,
+        receiptHandle: m.ReceiptHandle!,
+        body: m.Body!,
+        attributes: {},
+        messageAttributes: {},
+        md5OfBody: m.MD5OfBody!,
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:reminders',
+        awsRegion: 'eu-west-1',
+      });
+    }
   }
   return { Records: records };
 }
@@ -65,7 +80,7 @@ export interface SlackAppEstate {
   readonly store: ReviewStore;
   /** The functions' environment: secrets, channel, ledger, topic, queues, the fake Slack, quick reminders. */
   env(extra?: Record<string, string>): Record<string, string>;
-  /** The interaction function's: the same plus the signing secret. */
+  /** The interaction function's: the signing secret and the review queue. */
   interactionEnv(extra?: Record<string, string>): Record<string, string>;
   stop(): Promise<void>;
 }
@@ -92,6 +107,7 @@ export async function startSlackAppEstate(): Promise<SlackAppEstate> {
     REMINDER_QUEUE_URL: reminderQueueUrl,
     REMINDER_WAIT_SECONDS: '1',
     REMINDERS: '2',
+    REVIEW_RETRY_SECONDS: '1',
     SLACK_TIMEOUT_MS: '1500',
     ...extra,
   });
@@ -104,7 +120,14 @@ export async function startSlackAppEstate(): Promise<SlackAppEstate> {
     deadLetterQueueUrl,
     secretArn,
     env,
-    interactionEnv: (extra = {}) => env({ SLACK_SIGNING_SECRET_ARN: secretArn, SLACK_SIGNING_SECRET_FIELD: 'signingSecret', ...extra }),
+    interactionEnv: (extra = {}) => ({
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: 'eu-west-1',
+      SLACK_SIGNING_SECRET_ARN: secretArn,
+      SLACK_SIGNING_SECRET_FIELD: 'signingSecret',
+      REMINDER_QUEUE_URL: reminderQueueUrl,
+      ...extra,
+    }),
     store: new ReviewStore('ledger', new DynamoDBClient(awsConfig(moto.endpoint))),
     async stop() {
       await slack.stop();
