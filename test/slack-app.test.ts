@@ -121,7 +121,10 @@ test('the endpoint\'s ceiling and its alarms: rejected requests over the thresho
     FilterPattern: `{ $.message = "${ESCALATION_FAILED_LOG_IN_LAMBDA}" }`,
   });
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-    MetricName: Match.stringLikeRegexp('^InteractionsRejected-'), Statistic: 'Sum', Period: 300, Threshold: 50,
+    MetricName: Match.stringLikeRegexp('^InteractionsRejected-'),
+    Statistic: 'Sum',
+    Period: 300,
+    Threshold: 50,
     AlarmActions: Match.arrayWith([{ Ref: Match.stringLikeRegexp('PipelineAlarmTopic') }]),
   });
   template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: Match.stringLikeRegexp('^EscalationsFailed-'), Threshold: 1 });

@@ -1,7 +1,7 @@
-import type { AnswerMessage, ButtonPress } from './review-queue';
 import { owedEscalation, settleReview, type ReviewDeps } from './review-actions';
 import { roleNote } from './review-message';
 import { answerRole } from './review-policy';
+import type { AnswerMessage, ButtonPress } from './review-queue';
 import type { ReviewItem } from './review-store';
 import { callSlack } from './slack-api';
 import { mention } from '../slack/mrkdwn';

@@ -59,7 +59,7 @@ function reviewBlocks(alert: Alert, review: ReviewView, forPerson: boolean): Kno
         },
       ];
     case 'confirmed':
-      return [context(`:white_check_mark: Confirmed by ${mention(review.answeredBy)}${at}`)];
+      return [context(`:white_check_mark: Confirmed by ${mention(review.answeredBy)}${roleNote(review.answeredRole)}${at}`)];
     case 'disputed':
       return [context(`:rotating_light: Disputed by ${mention(review.answeredBy)}${roleNote(review.answeredRole)}${at}: ${escalationState(review, 'disputed')}`)];
     case 'unanswered':

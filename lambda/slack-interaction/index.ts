@@ -8,8 +8,8 @@ import { CachedSecret } from '../shared/cached-secret';
 import { PipelineMetrics } from '../shared/metrics';
 import { redactor } from '../shared/redact';
 import { checkSigningSecret } from '../shared/secret-shapes';
-import { reviewQueueSender } from '../slack-app/review-queue';
 import { required } from '../slack/config';
+import { reviewQueueSender } from '../slack-app/review-queue';
 
 /**
  * The Slack app's interaction endpoint: the buttons' answers. It sits behind a Lambda Function URL

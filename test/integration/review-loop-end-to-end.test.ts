@@ -1,11 +1,19 @@
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Alert } from '../../lambda/shared/alert';
+import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, SlackBotToken, SlackSigningSecret } from '../../src';
+import { snsEvent, sshAlert } from '../support/alerts';
+import { AwsProxy } from '../support/aws-proxy';
 import { awsConfig, createQueue, createSecret, lambdaEventFromNotification, pagerDutyFilterPolicy, receiveBodies } from '../support/estate';
+import type { SlackCall } from '../support/fake-slack';
 import { logsDelivery } from '../support/fixtures';
 import { HttpReceiver } from '../support/http-receiver';
 import { invokeBundle } from '../support/invoke-bundle';
-import { CHANNEL, SIGNING_SECRET, slackAppFilterPolicy, startSlackAppEstate, type SlackAppEstate } from '../support/slack-app-estate';
-import { buttonPayload, signedRequest } from '../support/slack-requests';
+import { CHANNEL, nextSqsEvent, SIGNING_SECRET, slackAppFilterPolicy, startSlackAppEstate, type SlackAppEstate } from '../support/slack-app-estate';
+import { buttonPayload, type Press, signedRequest } from '../support/slack-requests';
 
 /**
  * The whole review loop, each hop a real bundle and a real API call: an SSH login becomes an alert
@@ -64,6 +72,10 @@ test('ingest → topic → Slack app (channel + DM) → "This wasn\'t me" → le
   const request = signedRequest(SIGNING_SECRET, buttonPayload({ alertId: login.id, userId: 'U0ALICE1', answer: 'dispute', channelId: 'D0ALICE1' }), { base64: true });
   const pressed = await invokeBundle('slack-interaction', [request], estate.interactionEnv(), { timeoutMs: 10_000 });
   expect(pressed.invocations[0].result).toEqual({ statusCode: 200, body: '' });
+  // The endpoint queued the press; the delivery function takes it from the review queue.
+  const queued = await nextSqsEvent(moto.endpoint, estate.reminderQueueUrl, login.id, 10, (m) => m.type === 'login-review-answer');
+  const answered = await invokeBundle('slack-app', [queued], estate.env(), { timeoutMs: 60_000 });
+  expect(answered.invocations[0].result).toEqual({ batchItemFailures: [] });
   expect(await estate.store.get(login.id)).toMatchObject({ status: 'disputed', answeredBy: 'U0ALICE1', escalated: { disputed: `escalation-disputed-${login.id}` } });
   expect(slack.callsOf('chat.update').map((c) => c.args.channel).sort()).toEqual([CHANNEL, 'D0ALICE1']);
 
@@ -81,7 +93,7 @@ test('ingest → topic → Slack app (channel + DM) → "This wasn\'t me" → le
   expect(pagerDuty.requests[0].json).toMatchObject({
     event_action: 'trigger',
     dedup_key: `escalation-disputed-${login.id}`,
-    payload: { severity: 'critical', custom_details: { kind: 'escalation', escalation: { loginAlertId: login.id, reason: 'disputed', by: 'U0ALICE1' } } },
+    payload: { severity: 'critical', custom_details: { kind: 'escalation', escalation: { loginAlertId: login.id, reason: 'disputed', by: 'U0ALICE1', byRole: 'asked' } } },
   });
 
   // 5. ...and the Slack app shows it in the login's thread, with the critical mention, asking nobody.
@@ -95,3 +107,165 @@ test('ingest → topic → Slack app (channel + DM) → "This wasn\'t me" → le
   expect(reply.args.text).toMatch(/^<!channel> Escalated \(disputed\): /);
   expect(JSON.stringify(reply.args.attachments)).not.toContain('login_alert_confirm');
 }, 120_000);
+
+// ---------------------------------------------------------------------------------------------
+// Races, outages and a slow Slack: the same bundles, driven harder.
+// ---------------------------------------------------------------------------------------------
+
+let login = 0;
+const QUIET = { REMINDER_WAIT_SECONDS: '600' };
+
+/** A login attributed to Alice, posted by the delivery function with `env`: channel message, DM, review open. */
+async function postedLogin(env: Record<string, string> = {}, overrides: Partial<Alert> = {}): Promise<Alert> {
+  const alert = sshAlert({ id: `e2e-${++login}`, user: 'root', actor: { name: 'Alice Doe', slackUserId: 'U0ALICE1', via: 'key-owner' }, ...overrides });
+  const run = await invokeBundle('slack-app', [snsEvent(JSON.stringify(alert))], estate.env({ ...QUIET, ...env }), { timeoutMs: 60_000 });
+  expect(run.invocations[0].result).toEqual({ delivered: 1, deadLettered: 0 });
+  estate.slack.reset();
+  return alert;
+}
+
+/** Presses through the endpoint; returns the queued presses as SQS records, in the order queued. */
+async function queuedPresses(alertId: string, presses: Press[]) {
+  const requests = presses.map((p) => signedRequest(SIGNING_SECRET, buttonPayload(p)));
+  const pressed = await invokeBundle('slack-interaction', requests, estate.interactionEnv(), { timeoutMs: 10_000 });
+  expect(pressed.invocations.map((i) => (i.result as { statusCode: number }).statusCode)).toEqual(presses.map(() => 200));
+  const records = [];
+  while (records.length < presses.length) {
+    const event = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alertId, 10, (m) => m.type === 'login-review-answer');
+    if (event.Records.length === 0) throw new Error(`only ${records.length} of ${presses.length} presses were queued`);
+    records.push(...event.Records);
+  }
+  return records;
+}
+
+const onTopic = async () => (await receiveBodies(estate.moto.endpoint, estate.topicQueueUrl)).map((b) => JSON.parse(JSON.parse(b).Message));
+const contextLines = (calls: SlackCall[]) => calls.map((u) => u.args.attachments[0].blocks.filter((b: any) => b.type === 'context').map((b: any) => b.elements[0].text).join('\n'));
+
+describe('under races, outages and a slow Slack', () => {
+  let proxy: AwsProxy;
+  beforeAll(async () => { proxy = await AwsProxy.start(estate.moto.endpoint); });
+  afterAll(async () => { await proxy?.stop(); });
+  beforeEach(async () => {
+    proxy.reset();
+    estate.slack.reset();
+    await receiveBodies(estate.moto.endpoint, estate.topicQueueUrl);
+  });
+
+  test('four "This wasn\'t me" presses handled at once in four containers (DM, channel, double clicks): exactly one escalation is published', async () => {
+    const alert = await postedLogin();
+    const records = await queuedPresses(alert.id, [
+      { alertId: alert.id, userId: 'U0ALICE1', answer: 'dispute', channelId: 'D0ALICE1' },
+      { alertId: alert.id, userId: 'U0ALICE1', answer: 'dispute', channelId: 'D0ALICE1' },
+      { alertId: alert.id, userId: 'U0BOB123', answer: 'dispute' },
+      { alertId: alert.id, userId: 'U0BOB123', answer: 'dispute' },
+    ]);
+    // DynamoDB serializes conditional writes (the proxy, as the real one does); a slow publish
+    // widens the window between "not escalated yet" and "escalated" that racing containers share.
+    proxy.slowDown('PublishBatch', 1500);
+    const startAt = Date.now() + 3000;
+    const env = estate.env({ ...QUIET, AWS_ENDPOINT_URL: proxy.endpoint });
+    const runs = await Promise.all(records.map((record) => invokeBundle('slack-app', [{ Records: [record] }], env, { timeoutMs: 60_000, startAt })));
+    expect(runs.map((r) => r.invocations[0].error?.message ?? r.invocations[0].result)).toEqual(records.map(() => ({ batchItemFailures: [] })));
+
+    expect(proxy.count('PublishBatch')).toBe(1);
+    const escalations = await onTopic();
+    expect(escalations.map((e) => e.id)).toEqual([`escalation-disputed-${alert.id}`]);
+    const item = await estate.store.get(alert.id);
+    // Whoever won the dispute is who the escalation names, with what they are to the login.
+    expect(escalations[0].escalation).toEqual({ loginAlertId: alert.id, reason: 'disputed', by: item!.answeredBy, byRole: item!.answeredBy === 'U0ALICE1' ? 'asked' : 'other' });
+    expect(item).toMatchObject({ status: 'disputed', escalated: { disputed: escalations[0].id } });
+    expect(item).not.toHaveProperty('disputedClaimedAt');
+  }, 120_000);
+
+  test('a dispute whose publish fails: nobody is told "escalated", the messages say it is not published yet, and it is retried by itself until it is', async () => {
+    const alert = await postedLogin();
+    const [record] = await queuedPresses(alert.id, [{ alertId: alert.id, userId: 'U0ALICE1', answer: 'dispute', channelId: 'D0ALICE1' }]);
+    const env = estate.env({ ...QUIET, AWS_ENDPOINT_URL: proxy.endpoint });
+    // The topic refuses the publisher (a policy or key mistake) until it is mended.
+    proxy.refuse('PublishBatch');
+    const first = await invokeBundle('slack-app', [{ Records: [record] }], env, { timeoutMs: 60_000 });
+    // Handled, not failed back to SQS: the retry is its own message, so the queue's redrive never ends it.
+    expect(first.invocations[0].result).toEqual({ batchItemFailures: [] });
+    expect(first.logs).toContain('"message":"escalation not published yet, retrying"');
+    expect(first.logs).toMatch(/"EscalationsFailed":1\b/);
+    expect(await onTopic()).toEqual([]);
+    expect(await estate.store.get(alert.id)).toMatchObject({ status: 'disputed', escalated: {} });
+    expect(contextLines(estate.slack.callsOf('chat.update'))).toEqual([
+      expect.stringContaining(':rotating_light: Disputed by <@U0ALICE1> (the person asked)'),
+      expect.stringContaining(':rotating_light: Disputed by <@U0ALICE1> (the person asked)'),
+    ]);
+    for (const line of contextLines(estate.slack.callsOf('chat.update'))) expect(line).toMatch(/: escalating \(not published yet, retrying\)$/);
+
+    // A later "This was me" is told the truth: not "it is escalated".
+    estate.slack.reset();
+    const [confirm] = await queuedPresses(alert.id, [{ alertId: alert.id, userId: 'U0ALICE1', answer: 'confirm', channelId: 'D0ALICE1' }]);
+    await invokeBundle('slack-app', [{ Records: [confirm] }], env, { timeoutMs: 60_000 });
+    expect(estate.slack.callsOf('chat.postEphemeral').map((c) => c.args.text)).toEqual([
+      '<@U0ALICE1> (the person asked) already said this was not them; its escalation is being published.',
+    ]);
+
+    // The queued retries: the first is refused again; the topic is mended; the next publishes, and the messages are redrawn.
+    const outcomes = [];
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      if (attempt === 2) proxy.allow('PublishBatch');
+      estate.slack.reset();
+      const retry = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 15, (m) => m.type === 'login-review-sync');
+      expect(retry.Records.map((r) => JSON.parse(r.body))).toEqual([expect.objectContaining({ attempt, reason: 'disputed' })]);
+      const run = await invokeBundle('slack-app', [retry], env, { timeoutMs: 60_000 });
+      outcomes.push(/"result":"(\w+)"/.exec(run.logs)?.[1]);
+    }
+    expect(outcomes).toEqual(['retrying', 'settled']);
+    expect((await onTopic()).map((e) => e.id)).toEqual([`escalation-disputed-${alert.id}`]);
+    for (const line of contextLines(estate.slack.callsOf('chat.update'))) expect(line).toMatch(/\(the person asked\) <!date\^\d+\^[^>]+>: escalated$/);
+    expect((await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 3, (m) => m.type === 'login-review-sync')).Records).toEqual([]);
+  }, 120_000);
+
+  test('Slack answering after 2.5 s: the endpoint never waits on it (no Slack call), and the delivery function still records, escalates and redraws', async () => {
+    const alert = await postedLogin();
+    estate.slack.delayMs = 2500;
+    const records = await queuedPresses(alert.id, [{ alertId: alert.id, userId: 'U0MALLORY1', answer: 'dispute' }]);
+    // The endpoint made no Slack call: what it answers cannot wait on Slack (its timing: the bench).
+    expect(estate.slack.calls).toEqual([]);
+    const run = await invokeBundle('slack-app', [{ Records: records }], estate.env({ ...QUIET, SLACK_TIMEOUT_MS: '5000' }), { timeoutMs: 60_000 });
+    expect(run.invocations[0].result).toEqual({ batchItemFailures: [] });
+    expect((await onTopic()).map((e) => e.escalation)).toEqual([{ loginAlertId: alert.id, reason: 'disputed', by: 'U0MALLORY1', byRole: 'other' }]);
+    expect(estate.slack.callsOf('chat.update')).toHaveLength(2);
+  }, 60_000);
+
+  test('a PagerDuty destination filtered on an instance tag gets the escalation of a login it routes, with the same tag attributes', async () => {
+    const { moto, topicArn } = estate;
+    const { pagerDutyPolicy, slackAppRouting } = routedDeployment();
+    expect(slackAppRouting).toBe('Team');
+    const queue = await createQueue(moto.endpoint, `pagerduty-payments-${login}`);
+    await new SNSClient(awsConfig(moto.endpoint)).send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, Attributes: { FilterPolicy: pagerDutyPolicy } }));
+    // Env as synthesized: ROUTING_TAG_KEYS comes from the template, not from this test.
+    const env = { ...QUIET, ROUTING_TAG_KEYS: slackAppRouting };
+    const payments = await postedLogin(env, { host: { ...sshAlert().host!, tags: { Team: 'payments' } } });
+    const web = await postedLogin(env, { host: { ...sshAlert().host!, tags: { Team: 'web' } } });
+    for (const alert of [payments, web]) {
+      const records = await queuedPresses(alert.id, [{ alertId: alert.id, userId: 'U0ALICE1', answer: 'dispute' }]);
+      await invokeBundle('slack-app', [{ Records: records }], estate.env(env), { timeoutMs: 60_000 });
+    }
+    const paged = (await receiveBodies(moto.endpoint, queue.url)).map((b) => JSON.parse(b));
+    expect(paged.map((n) => JSON.parse(n.Message).id)).toEqual([`escalation-disputed-${payments.id}`]);
+    expect(paged[0].MessageAttributes['tag.Team']).toEqual({ Type: 'String', Value: 'payments' });
+  }, 60_000);
+});
+
+/** A deployment with routingTagKeys ['Team'], a Slack app and a PagerDuty destination for Team=payments only. */
+function routedDeployment() {
+  const stack = new Stack(new App(), 'Routed', { env: { account: '123456789012', region: 'us-east-1' } });
+  const secret = secretsmanager.Secret.fromSecretNameV2(stack, 'S', 'secrets');
+  new LoginAlerts(stack, 'LoginAlerts', {
+    routingTagKeys: ['Team'],
+    destinations: [
+      AlertDestination.slackApp({ botToken: SlackBotToken.fromSecret(secret, 'botToken'), signingSecret: SlackSigningSecret.fromSecret(secret, 'signingSecret'), channel: CHANNEL }),
+      AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secret), instanceTagFilters: [{ key: 'Team', values: ['payments'] }] }),
+    ],
+  });
+  const template = Template.fromStack(stack);
+  const [subscription] = Object.values(template.findResources('AWS::SNS::Subscription', { Properties: { Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('PagerDuty'), 'Arn'] } } }));
+  const slackAppFunction = { Description: Match.stringLikeRegexp('posts login alerts with a Slack app') };
+  const [slackApp] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: slackAppFunction }));
+  return { pagerDutyPolicy: JSON.stringify(subscription.Properties.FilterPolicy), slackAppRouting: slackApp.Properties.Environment.Variables.ROUTING_TAG_KEYS as string };
+}

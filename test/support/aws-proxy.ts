@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
  *   promise, and a race test on it could pass or fail by luck.
  * - `slowDown(action, ms)` holds an API action's answer (for example SNS `PublishBatch`), widening
  *   the window in which racing invocations overlap.
- * - `refuse(action, times)` answers an action with a 403 error, as SNS does when a topic policy
- *   or KMS key refuses the publisher.
+ * - `refuse(action)` answers an action with a 403 error, as SNS does when a topic policy or KMS
+ *   key refuses the publisher, until `allow(action)`.
  *
  * Everything else passes through untouched.
  */
@@ -25,7 +25,7 @@ export class AwsProxy {
   /** Every action that passed, in order of arrival (`DynamoDB_20120810.UpdateItem`, `PublishBatch`…). */
   readonly actions: string[] = [];
   private readonly delays = new Map<string, number>();
-  private readonly refusals = new Map<string, number>();
+  private readonly refused = new Set<string>();
   private dynamoQueue: Promise<void> = Promise.resolve();
   private readonly server: Server;
 
@@ -37,9 +37,7 @@ export class AwsProxy {
         const body = Buffer.concat(chunks);
         const action = actionOf(req.headers['x-amz-target'], body);
         this.actions.push(action);
-        const refusalsLeft = this.refusals.get(action) ?? 0;
-        if (refusalsLeft > 0) {
-          this.refusals.set(action, refusalsLeft - 1);
+        if (this.refused.has(action)) {
           res.writeHead(403, { 'content-type': 'text/xml' });
           res.end('<ErrorResponse><Error><Type>Sender</Type><Code>AuthorizationError</Code><Message>refused by the test proxy</Message></Error><RequestId>proxy</RequestId></ErrorResponse>');
           return;
@@ -82,8 +80,12 @@ export class AwsProxy {
     this.delays.set(action, ms);
   }
 
-  refuse(action: string, times: number): void {
-    this.refusals.set(action, times);
+  refuse(action: string): void {
+    this.refused.add(action);
+  }
+
+  allow(action: string): void {
+    this.refused.delete(action);
   }
 
   count(action: string): number {
@@ -93,7 +95,7 @@ export class AwsProxy {
   reset(): void {
     this.actions.length = 0;
     this.delays.clear();
-    this.refusals.clear();
+    this.refused.clear();
   }
 
   async stop(): Promise<void> {

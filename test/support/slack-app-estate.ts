@@ -37,7 +37,9 @@ export function reviewMessageAlertId(body: string): string | undefined {
  * the SQS event Lambda's event source mapping would give the function, and deletes them, as the
  * mapping does after a successful batch. Empty if none came within `waitSeconds`.
  */
-export async function nextSqsEvent(endpoint: string, queueUrl: string, alertId: string, waitSeconds = 5, match: (message: any) => boolean = () => true) {
+export async function nextSqsEvent(
+  endpoint: string, queueUrl: string, alertId: string, waitSeconds = 5, match: (message: any) => boolean = () => true,
+) {
   const sqs = new SQSClient(awsConfig(endpoint));
   const deadline = Date.now() + waitSeconds * 1000;
   const records = [];
