@@ -267,5 +267,8 @@ function routedDeployment() {
   const [subscription] = Object.values(template.findResources('AWS::SNS::Subscription', { Properties: { Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('PagerDuty'), 'Arn'] } } }));
   const slackAppFunction = { Description: Match.stringLikeRegexp('posts login alerts with a Slack app') };
   const [slackApp] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: slackAppFunction }));
-  return { pagerDutyPolicy: JSON.stringify(subscription.Properties.FilterPolicy), slackAppRouting: slackApp.Properties.Environment.Variables.ROUTING_TAG_KEYS as string };
+  return {
+    pagerDutyPolicy: JSON.stringify(subscription.Properties.FilterPolicy),
+    slackAppRouting: slackApp.Properties.Environment.Variables.ROUTING_TAG_KEYS as string,
+  };
 }
