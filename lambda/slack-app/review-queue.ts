@@ -66,6 +66,8 @@ export interface SyncMessage {
 export type ReviewQueueMessage = ReminderMessage | AnswerMessage | SyncMessage;
 
 export const MAX_SQS_DELAY_SECONDS = 900;
+/** The longest wait between two tries of a failed step: once Slack or SNS is back, it is done within five minutes. */
+export const MAX_RETRY_SECONDS = 300;
 
 /** Sends a message, delayed until its `dueAt` (at most SQS's 15 minutes: an early one is re-sent). */
 export function reviewQueueSender(client: SQSClient, queueUrl: string, now: () => number = Date.now) {
@@ -78,11 +80,12 @@ export function reviewQueueSender(client: SQSClient, queueUrl: string, now: () =
 
 /**
  * When a step that failed (Slack or SNS unavailable) is tried again: `baseSeconds` (REVIEW_RETRY_SECONDS,
- * 30 by default), doubling with each attempt, at most 15 minutes. Never given up: a review's
- * escalation and messages are retried until they are done (or the review expires, 35 days).
+ * 30 by default), doubling with each attempt, at most 5 minutes. Never given up: a review's
+ * escalation, reminders and messages are retried until they are done or moot (or the review
+ * expires, 35 days).
  */
 export function retryDelayMs(attempt: number, baseSeconds: number): number {
-  return Math.min(MAX_SQS_DELAY_SECONDS, baseSeconds * 2 ** Math.min(Math.max(attempt - 1, 0), 10)) * 1000;
+  return Math.min(MAX_RETRY_SECONDS, baseSeconds * 2 ** Math.min(Math.max(attempt - 1, 0), 10)) * 1000;
 }
 
 export function parseReviewQueueMessage(body: string): ReviewQueueMessage {

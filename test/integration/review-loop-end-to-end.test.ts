@@ -1,9 +1,13 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Alert } from '../../lambda/shared/alert';
+import { postAlert } from '../../lambda/slack-app/post-alert';
+import { handleReviewQueue, type ReviewQueueDeps } from '../../lambda/slack-app/review-queue-handler';
+import { slackAppRuntime } from '../../lambda/slack-app/runtime';
 import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, SlackBotToken, SlackSigningSecret } from '../../src';
 import { snsEvent, sshAlert } from '../support/alerts';
 import { AwsProxy } from '../support/aws-proxy';
@@ -14,6 +18,7 @@ import { HttpReceiver } from '../support/http-receiver';
 import { invokeBundle } from '../support/invoke-bundle';
 import { CHANNEL, nextSqsEvent, SIGNING_SECRET, slackAppFilterPolicy, startSlackAppEstate, type SlackAppEstate } from '../support/slack-app-estate';
 import { buttonPayload, type Press, signedRequest } from '../support/slack-requests';
+import { VirtualReviewQueue } from '../support/virtual-review-queue';
 
 /**
  * The whole review loop, each hop a real bundle and a real API call: an SSH login becomes an alert
@@ -272,3 +277,103 @@ function routedDeployment() {
     slackAppRouting: slackApp.Properties.Environment.Variables.ROUTING_TAG_KEYS as string,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// A Slack outage of half an hour and more, on a virtual clock: the delivery function's own code
+// (posting, the review queue handler) with moto's ledger, topic and secrets and the fake Slack,
+// and the review queue in virtual time (test/support/virtual-review-queue.ts, which says why).
+// ---------------------------------------------------------------------------------------------
+
+describe('a Slack outage, on a virtual clock', () => {
+  const MINUTE = 60_000;
+  const T0 = Date.UTC(2026, 11, 2, 9, 0, 0);
+  const saved = { ...process.env };
+  beforeAll(() => {
+    // The SDK clients of the in-process runtime find moto as the bundles do.
+    Object.assign(process.env, { AWS_ENDPOINT_URL: estate.moto.endpoint, AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+  });
+  afterAll(() => { process.env = saved; });
+  beforeEach(async () => {
+    estate.slack.reset();
+    await receiveBodies(estate.moto.endpoint, estate.topicQueueUrl);
+  });
+
+  /** The delivery function's code with production's waits: 15 minutes, 2 reminders, retries from 30 s. */
+  function deliveryFunction() {
+    const queue = new VirtualReviewQueue(T0);
+    const runtime = slackAppRuntime(estate.env({ REMINDER_WAIT_SECONDS: '900', REMINDERS: '2', REVIEW_RETRY_SECONDS: '30' }));
+    const logger = new Logger({ serviceName: 'outage-test', logLevel: 'SILENT' });
+    const deps: ReviewQueueDeps = {
+      ...runtime.deps(logger, () => 60_000),
+      now: () => queue.now,
+      enqueue: queue.send,
+      deadLetter: async () => { throw new Error('nothing should be dead-lettered'); },
+      approverGroupMembers: async () => [],
+      redact: runtime.redact,
+    };
+    const runUntil = (minute: number) => queue.runUntil(T0 + minute * MINUTE, (records) => handleReviewQueue(records, deps));
+    return { queue, deps, runUntil };
+  }
+
+  const reminderPosts = () => estate.slack.callsOf('chat.postMessage').filter((c) => /:hourglass: Reminder/.test(c.args.text ?? ''));
+
+  test('Slack down from minute 10 to 40: both reminders are posted once it is back, and the review still escalates as unanswered at minute 45', async () => {
+    const { queue, deps, runUntil } = deliveryFunction();
+    const alert = sshAlert({ id: `outage-${++login}`, user: 'root', actor: { name: 'Alice Doe', slackUserId: 'U0ALICE1', via: 'key-owner' } });
+    expect(await postAlert(alert, deps)).toEqual({ kind: 'delivered' });
+
+    await runUntil(10);
+    estate.slack.down = true;
+    await runUntil(40);
+    // Reminders 1 (minute 15) and 2 (minute 30) were tried again and again, and refused.
+    expect(estate.slack.calls.filter((c) => c.refused && c.method === 'chat.postMessage').length).toBeGreaterThanOrEqual(10);
+    expect(reminderPosts()).toEqual([]);
+    expect(await estate.store.get(alert.id)).toMatchObject({ status: 'open', remindersSent: 0 });
+
+    estate.slack.down = false;
+    await runUntil(44);
+    expect(reminderPosts().map((c) => c.args.text)).toEqual([
+      ':hourglass: Reminder 1 of 2: <@U0ALICE1> has not confirmed this login yet.',
+      ':hourglass: Reminder 2 of 2: <@U0ALICE1> has not confirmed this login yet. Unanswered, it is escalated at the next check.',
+    ]);
+    expect(await onTopic()).toEqual([]);
+
+    await runUntil(46);
+    const escalations = await onTopic();
+    expect(escalations.map((e) => [e.id, e.escalation])).toEqual([[`escalation-unanswered-${alert.id}`, { loginAlertId: alert.id, reason: 'unanswered' }]]);
+    expect(await estate.store.get(alert.id)).toMatchObject({ status: 'unanswered', remindersSent: 2, escalated: { unanswered: escalations[0].id } });
+    expect(contextLines(estate.slack.callsOf('chat.update'))).toEqual([
+      expect.stringMatching(/:alarm_clock: Not confirmed after 2 reminder\(s\): escalated/),
+      expect.stringMatching(/:alarm_clock: Not confirmed after 2 reminder\(s\): escalated/),
+    ]);
+    expect(queue.deadLetters).toEqual([]);
+    expect(queue.pending()).toEqual([]);
+  }, 120_000);
+
+  test('Slack down from minute 10 to 70: the unanswered escalation is published at minute 45 all the same, and both messages show it once Slack is back', async () => {
+    const { queue, deps, runUntil } = deliveryFunction();
+    const alert = sshAlert({ id: `outage-${++login}`, user: 'root', actor: { name: 'Alice Doe', slackUserId: 'U0ALICE1', via: 'key-owner' } });
+    expect(await postAlert(alert, deps)).toEqual({ kind: 'delivered' });
+    await runUntil(10);
+    estate.slack.down = true;
+    await runUntil(44);
+    expect(await onTopic()).toEqual([]);
+    await runUntil(46);
+    // SNS, not Slack: published while Slack is still down.
+    expect((await onTopic()).map((e) => e.id)).toEqual([`escalation-unanswered-${alert.id}`]);
+    expect(estate.slack.callsOf('chat.update')).toEqual([]);
+
+    await runUntil(70);
+    estate.slack.down = false;
+    await runUntil(76);
+    expect(contextLines(estate.slack.callsOf('chat.update'))).toEqual([
+      expect.stringMatching(/Not confirmed after 0 reminder\(s\): escalated/),
+      expect.stringMatching(/Not confirmed after 0 reminder\(s\): escalated/),
+    ]);
+    // Reminders asking to confirm a login already escalated would mislead: they are dropped.
+    expect(reminderPosts()).toEqual([]);
+    expect(await onTopic()).toEqual([]);
+    expect(queue.deadLetters).toEqual([]);
+    expect(queue.pending()).toEqual([]);
+  }, 120_000);
+});
