@@ -504,9 +504,10 @@ async function reconciliation(): Promise<void> {
 
 /**
  * 8. The review loop: the Slack Web API calls one reviewed login costs from post to answer (fake
- * Slack over HTTP, moto for the ledger, topic and reminder queue), and how long the interaction
- * function takes to answer a press, cold (first press in a fresh process: secrets read, clients
- * built) and warm, against Slack's three seconds.
+ * Slack over HTTP, moto for the ledger, topic and review queue), and how long the interaction
+ * endpoint takes to answer a press, cold (first press in a fresh process: secret read, client
+ * built) and warm, with Slack answering after 2.5 s, against Slack's three seconds; and how long
+ * the delivery function then takes to handle the queued press with that slow Slack.
  */
 async function reviewLoop(): Promise<void> {
   const estate = await startSlackAppEstate();
@@ -536,9 +537,14 @@ async function reviewLoop(): Promise<void> {
       if (answer) {
         const userId = actor === alice ? 'U0ALICE1' : 'U0BOB123';
         await invokeBundle('slack-interaction', [signedRequest(SIGNING_SECRET, buttonPayload({ alertId: alert.id, userId, answer }))], estate.interactionEnv(), { timeoutMs: 10_000 });
+        const queued = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 10, (m) => m.type === 'login-review-answer');
+        await invokeBundle('slack-app', [queued], estate.env(), { timeoutMs: 60_000 });
       } else {
-        for (let reminder = 1; reminder <= 3; reminder++) {
-          await invokeBundle('slack-app', [await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id)], estate.env());
+        // Reminder 1, reminder 2 and the deadline check, as they come due.
+        for (let handled = 0; handled < 3;) {
+          const event = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 10, (m) => m.type === 'login-review-reminder');
+          await invokeBundle('slack-app', [event], estate.env());
+          handled += event.Records.length;
         }
       }
       const after = methods();
@@ -558,18 +564,30 @@ async function reviewLoop(): Promise<void> {
 
     const presses = QUICK ? 3 : 20;
     const times: number[][] = [];
+    const handling: number[] = [];
     for (let run = 0; run < (QUICK ? 1 : 5); run++) {
       const alerts = Array.from({ length: presses }, () => sshAlert({ id: `bench-press-${++n}`, user: 'root', actor: alice }));
-      await invokeBundle('slack-app', alerts.map((a) => snsEvent(JSON.stringify(a))), estate.env(), { timeoutMs: 60_000 });
+      estate.slack.delayMs = 0;
+      await invokeBundle('slack-app', alerts.map((a) => snsEvent(JSON.stringify(a))), estate.env({ REMINDER_WAIT_SECONDS: '600' }), { timeoutMs: 60_000 });
+      // Slack answering after 2.5 s: the endpoint must still answer inside Slack's three seconds.
+      estate.slack.delayMs = 2500;
       const pressed = await invokeBundle('slack-interaction', alerts.map((a) => signedRequest(SIGNING_SECRET, buttonPayload({ alertId: a.id, userId: 'U0ALICE1', answer: 'confirm' }))),
         estate.interactionEnv(), { timeoutMs: 10_000, timed: true });
       times.push(pressed.invocations.map((i) => i.ms!));
+      const first = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alerts[0].id, 10, (m) => m.type === 'login-review-answer');
+      const handled = await invokeBundle('slack-app', [first], estate.env({ SLACK_TIMEOUT_MS: '5000', REMINDER_WAIT_SECONDS: '600' }), { timeoutMs: 60_000, timed: true });
+      handling.push(handled.invocations[0].ms!);
+      estate.slack.delayMs = 0;
+      await receiveBodies(estate.moto.endpoint, estate.reminderQueueUrl);
     }
-    table(`8a. Answering a press ("This was me": signature, ledger read and write, two chat.update), handler time on loopback, median of ${times.length} processes`, [
-      { 'press': 'first in a fresh process (reads both secrets, builds the clients)', 'time (ms)': fmt(median(times.map((t) => t[0])), 1) },
+    table(`8a. Answering a press with Slack answering after 2.5 s (signature, one SQS write; no Slack, no ledger), handler time on loopback, ${times.length} process(es)`, [
+      { 'press': 'first in a fresh process (reads the signing secret, builds the client), median', 'time (ms)': fmt(median(times.map((t) => t[0])), 1) },
       { 'press': `warm (median of the next ${presses - 1})`, 'time (ms)': fmt(median(times.map((t) => median(t.slice(1)))), 1) },
+      { 'press': 'slowest answer of all', 'time (ms)': fmt(Math.max(...times.flat()), 1) },
+      { 'press': 'then: the delivery function handling it (ledger, two chat.update at 2.5 s each, in parallel), median', 'time (ms)': fmt(median(handling), 1) },
     ]);
-    console.log('\nSlack allows three seconds; module load (table 2) comes on top of the first press. Against real AWS and Slack each call adds its network round trip (tens of ms).');
+    console.log('\nSlack allows three seconds for the answer; module load (table 2) comes on top of the first press. The decision, the ledger write and'
+      + ' the Slack calls happen after the answer, in the delivery function, which has a minute. Against real AWS each call adds its round trip (tens of ms).');
   } finally {
     await estate.stop();
   }

@@ -86,6 +86,6 @@ test('with the Slack app: a row of review metrics, exactly the ones its two func
   const counted = ['slack-app', 'slack-interaction'].flatMap((dir) => readdirSync(join(__dirname, '..', 'lambda', dir))
     .flatMap((file) => [...readFileSync(join(__dirname, '..', 'lambda', dir, file), 'utf8').matchAll(/metrics\??\.count\('(\w+)', 1\)/g)].map((m) => m[1])));
   expect(graphed.sort()).toEqual([...new Set(counted)].sort());
-  expect(graphed.length).toBe(8);
+  expect(graphed.length).toBe(10);
   expect(text).toContain(`["cdk-login-alerts","Delivered","Deployment","${[...names][0]}","Destination","slackapp","service","slackapp"`);
 });

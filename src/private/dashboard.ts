@@ -17,6 +17,7 @@ const PERIOD = Duration.minutes(5);
 const REVIEW_METRICS = [
   ['ReviewsAsked', 'asked'], ['ReviewsConfirmed', 'confirmed'], ['ReviewsDisputed', 'disputed'], ['ReviewsUnanswered', 'unanswered'],
   ['RemindersSent', 'reminders'], ['Escalations', 'escalations'], ['DirectMessagesFailed', 'DMs failed'], ['InteractionsRejected', 'requests refused'],
+  ['RemindersFailed', 'reminders Slack refused (retried)'], ['EscalationsFailed', 'escalations not published yet (retried)'],
 ];
 
 export interface DashboardOptions {
