@@ -3,7 +3,7 @@ import { snsEvent, sshAlert } from '../support/alerts';
 import { receiveBodies } from '../support/estate';
 import { invokeBundle } from '../support/invoke-bundle';
 import { alertSchemaErrors } from '../support/schema';
-import { BOT_TOKEN, CHANNEL, nextSqsEvent, SIGNING_SECRET, startSlackAppEstate, type SlackAppEstate } from '../support/slack-app-estate';
+import { BOT_TOKEN, CHANNEL, queuedPresses, SIGNING_SECRET, startSlackAppEstate, type SlackAppEstate } from '../support/slack-app-estate';
 import { buttonPayload, type Press, signedRequest } from '../support/slack-requests';
 
 /**
@@ -37,14 +37,7 @@ async function postedLogin(overrides: Partial<Alert> = {}): Promise<Alert> {
 
 /** Presses the buttons (signed as Slack signs), then lets the delivery function handle what was queued, in order. */
 async function pressAll(alertId: string, presses: Array<ReturnType<typeof signedRequest>>, env: Record<string, string> = {}) {
-  const pressed = await invokeBundle('slack-interaction', presses, estate.interactionEnv(), { timeoutMs: 10_000 });
-  expect(pressed.invocations.map((i) => (i.result as { statusCode: number }).statusCode)).toEqual(presses.map(() => 200));
-  const records = [];
-  while (records.length < presses.length) {
-    const event = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alertId, 10, (m) => m.type === 'login-review-answer');
-    if (event.Records.length === 0) throw new Error(`only ${records.length} of ${presses.length} presses were queued`);
-    records.push(...event.Records);
-  }
+  const records = await queuedPresses(estate, alertId, presses);
   const handled = await invokeBundle('slack-app', records.map((r) => ({ Records: [r] })), estate.env({ ...QUIET, ...env }), { timeoutMs: 60_000 });
   expect(handled.invocations.map((i) => i.error?.message ?? i.result)).toEqual(records.map(() => ({ batchItemFailures: [] })));
   return handled;
@@ -134,4 +127,29 @@ test('the person\'s own dispute says so, in the escalation and the messages', as
   expect(escalation.escalation).toEqual({ loginAlertId: alert.id, reason: 'disputed', by: ALICE, byRole: 'asked' });
   expect(escalation.reasons[0]).toBe(`escalated: the person asked (Slack user ${ALICE}) said it was not them`);
   for (const text of contextTexts()) expect(text).toContain(`:rotating_light: Disputed by <@${ALICE}> (the person asked)`);
+});
+
+test('the escalation claim (moto DynamoDB): one holder at a time, given back on a failed publish, taken over only when stale, gone once published', async () => {
+  const alert = await postedLogin();
+  const { store } = estate;
+  const t = 1_800_000_000_000;
+  const stale = (now: number) => now - 2 * 60_000;
+  expect(await store.claimEscalation(alert.id, 'disputed', t, stale(t))).toBe(true);
+  // Another container a second later: held.
+  expect(await store.claimEscalation(alert.id, 'disputed', t + 1000, stale(t + 1000))).toBe(false);
+  // The other reason is its own claim.
+  expect(await store.claimEscalation(alert.id, 'unanswered', t + 1000, stale(t + 1000))).toBe(true);
+  // Given back only by its holder.
+  await store.releaseEscalation(alert.id, 'disputed', t + 1);
+  expect(await store.claimEscalation(alert.id, 'disputed', t + 2000, stale(t + 2000))).toBe(false);
+  await store.releaseEscalation(alert.id, 'disputed', t);
+  expect(await store.claimEscalation(alert.id, 'disputed', t + 3000, stale(t + 3000))).toBe(true);
+  // Its holder died: taken over after two minutes, not before.
+  expect(await store.claimEscalation(alert.id, 'disputed', t + 3000 + 119_000, stale(t + 3000 + 119_000))).toBe(false);
+  expect(await store.claimEscalation(alert.id, 'disputed', t + 3000 + 121_000, stale(t + 3000 + 121_000))).toBe(true);
+  await store.markEscalated(alert.id, 'disputed', `escalation-disputed-${alert.id}`);
+  expect(await store.get(alert.id)).toMatchObject({ escalated: { disputed: `escalation-disputed-${alert.id}` } });
+  expect(await store.get(alert.id)).not.toHaveProperty('disputedClaimedAt');
+  // Published: nobody claims it again, however stale.
+  expect(await store.claimEscalation(alert.id, 'disputed', t + 10 * 60_000, t + 10 * 60_000)).toBe(false);
 });

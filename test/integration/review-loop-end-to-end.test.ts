@@ -10,13 +10,13 @@ import { handleReviewQueue, type ReviewQueueDeps } from '../../lambda/slack-app/
 import { slackAppRuntime } from '../../lambda/slack-app/runtime';
 import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, SlackBotToken, SlackSigningSecret } from '../../src';
 import { snsEvent, sshAlert } from '../support/alerts';
-import { AwsProxy } from '../support/aws-proxy';
+import { AwsCallCounter } from '../support/aws-call-counter';
 import { awsConfig, createQueue, createSecret, lambdaEventFromNotification, pagerDutyFilterPolicy, receiveBodies } from '../support/estate';
 import type { SlackCall } from '../support/fake-slack';
 import { logsDelivery } from '../support/fixtures';
 import { HttpReceiver } from '../support/http-receiver';
 import { invokeBundle } from '../support/invoke-bundle';
-import { CHANNEL, nextSqsEvent, SIGNING_SECRET, slackAppFilterPolicy, startSlackAppEstate, type SlackAppEstate } from '../support/slack-app-estate';
+import { CHANNEL, nextSqsEvent, queuedPresses, SIGNING_SECRET, slackAppFilterPolicy, startSlackAppEstate, type SlackAppEstate } from '../support/slack-app-estate';
 import { buttonPayload, type Press, signedRequest } from '../support/slack-requests';
 import { VirtualReviewQueue } from '../support/virtual-review-queue';
 
@@ -129,26 +129,15 @@ async function postedLogin(env: Record<string, string> = {}, overrides: Partial<
   return alert;
 }
 
-/** Presses through the endpoint; returns the queued presses as SQS records, in the order queued. */
-async function queuedPresses(alertId: string, presses: Press[]) {
-  const requests = presses.map((p) => signedRequest(SIGNING_SECRET, buttonPayload(p)));
-  const pressed = await invokeBundle('slack-interaction', requests, estate.interactionEnv(), { timeoutMs: 10_000 });
-  expect(pressed.invocations.map((i) => (i.result as { statusCode: number }).statusCode)).toEqual(presses.map(() => 200));
-  const records = [];
-  while (records.length < presses.length) {
-    const event = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alertId, 10, (m) => m.type === 'login-review-answer');
-    if (event.Records.length === 0) throw new Error(`only ${records.length} of ${presses.length} presses were queued`);
-    records.push(...event.Records);
-  }
-  return records;
-}
-
+/** Presses through the endpoint; the queued presses as SQS records. */
+const pressThrough = (alertId: string, presses: Press[]) =>
+  queuedPresses(estate, alertId, presses.map((p) => signedRequest(SIGNING_SECRET, buttonPayload(p))));
 const onTopic = async () => (await receiveBodies(estate.moto.endpoint, estate.topicQueueUrl)).map((b) => JSON.parse(JSON.parse(b).Message));
 const contextLines = (calls: SlackCall[]) => calls.map((u) => u.args.attachments[0].blocks.filter((b: any) => b.type === 'context').map((b: any) => b.elements[0].text).join('\n'));
 
 describe('under races, outages and a slow Slack', () => {
-  let proxy: AwsProxy;
-  beforeAll(async () => { proxy = await AwsProxy.start(estate.moto.endpoint); });
+  let proxy: AwsCallCounter;
+  beforeAll(async () => { proxy = await AwsCallCounter.start(estate.moto.endpoint); });
   afterAll(async () => { await proxy?.stop(); });
   beforeEach(async () => {
     proxy.reset();
@@ -158,7 +147,7 @@ describe('under races, outages and a slow Slack', () => {
 
   test('four "This wasn\'t me" presses handled at once in four containers (DM, channel, double clicks): exactly one escalation is published', async () => {
     const alert = await postedLogin();
-    const records = await queuedPresses(alert.id, [
+    const records = await pressThrough(alert.id, [
       { alertId: alert.id, userId: 'U0ALICE1', answer: 'dispute', channelId: 'D0ALICE1' },
       { alertId: alert.id, userId: 'U0ALICE1', answer: 'dispute', channelId: 'D0ALICE1' },
       { alertId: alert.id, userId: 'U0BOB123', answer: 'dispute' },
@@ -166,7 +155,8 @@ describe('under races, outages and a slow Slack', () => {
     ]);
     // DynamoDB serializes conditional writes (the proxy, as the real one does); a slow publish
     // widens the window between "not escalated yet" and "escalated" that racing containers share.
-    proxy.slowDown('PublishBatch', 1500);
+    proxy.serializeDynamoDb = true;
+    proxy.slowActions.set('PublishBatch', 1500);
     const startAt = Date.now() + 3000;
     const env = estate.env({ ...QUIET, AWS_ENDPOINT_URL: proxy.endpoint });
     const runs = await Promise.all(records.map((record) => invokeBundle('slack-app', [{ Records: [record] }], env, { timeoutMs: 60_000, startAt })));
@@ -184,10 +174,10 @@ describe('under races, outages and a slow Slack', () => {
 
   test('a dispute whose publish fails: nobody is told "escalated", the messages say it is not published yet, and it is retried by itself until it is', async () => {
     const alert = await postedLogin();
-    const [record] = await queuedPresses(alert.id, [{ alertId: alert.id, userId: 'U0ALICE1', answer: 'dispute', channelId: 'D0ALICE1' }]);
+    const [record] = await pressThrough(alert.id, [{ alertId: alert.id, userId: 'U0ALICE1', answer: 'dispute', channelId: 'D0ALICE1' }]);
     const env = estate.env({ ...QUIET, AWS_ENDPOINT_URL: proxy.endpoint });
-    // The topic refuses the publisher (a policy or key mistake) until it is mended.
-    proxy.refuse('PublishBatch');
+    // SNS fails every publish (an outage; a topic policy or key mistake fails alike) until it is mended.
+    proxy.failing.add('PublishBatch');
     const first = await invokeBundle('slack-app', [{ Records: [record] }], env, { timeoutMs: 60_000 });
     // Handled, not failed back to SQS: the retry is its own message, so the queue's redrive never ends it.
     expect(first.invocations[0].result).toEqual({ batchItemFailures: [] });
@@ -203,7 +193,7 @@ describe('under races, outages and a slow Slack', () => {
 
     // A later "This was me" is told the truth: not "it is escalated".
     estate.slack.reset();
-    const [confirm] = await queuedPresses(alert.id, [{ alertId: alert.id, userId: 'U0ALICE1', answer: 'confirm', channelId: 'D0ALICE1' }]);
+    const [confirm] = await pressThrough(alert.id, [{ alertId: alert.id, userId: 'U0ALICE1', answer: 'confirm', channelId: 'D0ALICE1' }]);
     await invokeBundle('slack-app', [{ Records: [confirm] }], env, { timeoutMs: 60_000 });
     expect(estate.slack.callsOf('chat.postEphemeral').map((c) => c.args.text)).toEqual([
       '<@U0ALICE1> (the person asked) already said this was not them; its escalation is being published.',
@@ -212,7 +202,7 @@ describe('under races, outages and a slow Slack', () => {
     // The queued retries: the first is refused again; the topic is mended; the next publishes, and the messages are redrawn.
     const outcomes = [];
     for (let attempt = 1; attempt <= 2; attempt++) {
-      if (attempt === 2) proxy.allow('PublishBatch');
+      if (attempt === 2) proxy.failing.delete('PublishBatch');
       estate.slack.reset();
       const retry = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alert.id, 15, (m) => m.type === 'login-review-sync');
       expect(retry.Records.map((r) => JSON.parse(r.body))).toEqual([expect.objectContaining({ attempt, reason: 'disputed' })]);
@@ -228,7 +218,7 @@ describe('under races, outages and a slow Slack', () => {
   test('Slack answering after 2.5 s: the endpoint never waits on it (no Slack call), and the delivery function still records, escalates and redraws', async () => {
     const alert = await postedLogin();
     estate.slack.delayMs = 2500;
-    const records = await queuedPresses(alert.id, [{ alertId: alert.id, userId: 'U0MALLORY1', answer: 'dispute' }]);
+    const records = await pressThrough(alert.id, [{ alertId: alert.id, userId: 'U0MALLORY1', answer: 'dispute' }]);
     // The endpoint made no Slack call: what it answers cannot wait on Slack (its timing: the bench).
     expect(estate.slack.calls).toEqual([]);
     const run = await invokeBundle('slack-app', [{ Records: records }], estate.env({ ...QUIET, SLACK_TIMEOUT_MS: '5000' }), { timeoutMs: 60_000 });
@@ -248,7 +238,7 @@ describe('under races, outages and a slow Slack', () => {
     const payments = await postedLogin(env, { host: { ...sshAlert().host!, tags: { Team: 'payments' } } });
     const web = await postedLogin(env, { host: { ...sshAlert().host!, tags: { Team: 'web' } } });
     for (const alert of [payments, web]) {
-      const records = await queuedPresses(alert.id, [{ alertId: alert.id, userId: 'U0ALICE1', answer: 'dispute' }]);
+      const records = await pressThrough(alert.id, [{ alertId: alert.id, userId: 'U0ALICE1', answer: 'dispute' }]);
       await invokeBundle('slack-app', [{ Records: records }], estate.env(env), { timeoutMs: 60_000 });
     }
     const paged = (await receiveBodies(moto.endpoint, queue.url)).map((b) => JSON.parse(b));

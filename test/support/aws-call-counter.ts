@@ -6,6 +6,11 @@ import { startMoto, type Moto } from './moto';
  * A loopback HTTP proxy in front of moto that counts the AWS API calls passing through it (by
  * `Action=` in query-protocol bodies or the `X-Amz-Target` header) and can fail chosen actions.
  * Point a function's AWS_ENDPOINT_URL at it to see exactly what the function asked AWS.
+ *
+ * For race tests: with `serializeDynamoDb`, DynamoDB requests are handled one at a time. Real
+ * DynamoDB serializes the writes to an item, so of two conditional writes racing on it exactly one
+ * wins; moto's threaded server makes no such promise, and a race test on it could pass by luck.
+ * `slowActions` holds chosen answers back, widening the window in which racing invocations overlap.
  */
 export class AwsCallCounter {
   static async start(target: string): Promise<AwsCallCounter> {
@@ -25,6 +30,11 @@ export class AwsCallCounter {
   failingBodyText?: string;
   /** Added before forwarding each call: models the network round trip to a real AWS endpoint. */
   latencyMs = 0;
+  /** DynamoDB requests one at a time, as DynamoDB serializes the writes to an item. */
+  serializeDynamoDb = false;
+  /** Actions whose answer is held back this many milliseconds (a slow SNS publish). */
+  readonly slowActions = new Map<string, number>();
+  private dynamoDbQueue: Promise<void> = Promise.resolve();
   private readonly server: Server;
 
   private constructor(private readonly target: string) {
@@ -48,15 +58,28 @@ export class AwsCallCounter {
           res.end('<Response><Errors><Error><Code>InternalError</Code><Message>injected failure</Message></Error></Errors></Response>');
           return;
         }
-        const forward = () => {
+        const hold = this.slowActions.get(action) ?? 0;
+        const forward = () => new Promise<void>((done) => {
           const upstream = request(new URL(req.url ?? '/', this.target), { method: req.method, headers: req.headers }, (up) => {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
+            const answer: Buffer[] = [];
+            up.on('data', (c: Buffer) => answer.push(c));
+            up.on('end', () => setTimeout(() => {
+              res.writeHead(up.statusCode ?? 502, up.headers);
+              res.end(Buffer.concat(answer));
+              done();
+            }, hold));
           });
-          upstream.on('error', (error) => { res.writeHead(502); res.end(String(error)); });
+          upstream.on('error', (error) => { res.writeHead(502); res.end(String(error)); done(); });
           upstream.end(body);
+        });
+        const send = () => {
+          if (this.serializeDynamoDb && String(req.headers['x-amz-target'] ?? '').startsWith('DynamoDB_')) {
+            this.dynamoDbQueue = this.dynamoDbQueue.then(forward);
+          } else {
+            void forward();
+          }
         };
-        if (this.latencyMs > 0) setTimeout(forward, this.latencyMs); else forward();
+        if (this.latencyMs > 0) setTimeout(send, this.latencyMs); else send();
       });
     });
   }
@@ -76,6 +99,8 @@ export class AwsCallCounter {
     this.throttled.clear();
     this.failingBodyText = undefined;
     this.latencyMs = 0;
+    this.serializeDynamoDb = false;
+    this.slowActions.clear();
   }
 
   stop(): Promise<void> {

@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { awsConfig, createLedgerTable, createQueue, createSecret, createTopicWithQueue } from './estate';
 import { FakeSlack } from './fake-slack';
+import { invokeBundle } from './invoke-bundle';
 import { startMoto, type Moto } from './moto';
 import { ReviewStore } from '../../lambda/slack-app/review-store';
 import { AlertDestination, LoginAlerts, SlackBotToken, SlackSigningSecret } from '../../src';
@@ -68,6 +69,23 @@ export async function nextSqsEvent(
     }
   }
   return { Records: records };
+}
+
+/**
+ * Sends signed requests to the interaction endpoint (the built bundle), expects each answered 200,
+ * and returns the presses it queued, as SQS records of the review queue, in the order queued.
+ */
+export async function queuedPresses(estate: SlackAppEstate, alertId: string, requests: unknown[]) {
+  const pressed = await invokeBundle('slack-interaction', requests, estate.interactionEnv(), { timeoutMs: 10_000 });
+  const statuses = pressed.invocations.map((i) => (i.result as { statusCode: number } | undefined)?.statusCode ?? i.error?.message);
+  expect(statuses).toEqual(requests.map(() => 200));
+  const records = [];
+  while (records.length < requests.length) {
+    const event = await nextSqsEvent(estate.moto.endpoint, estate.reminderQueueUrl, alertId, 10, (m) => m.type === 'login-review-answer');
+    if (event.Records.length === 0) throw new Error(`only ${records.length} of ${requests.length} presses were queued`);
+    records.push(...event.Records);
+  }
+  return records;
 }
 
 export interface SlackAppEstate {
