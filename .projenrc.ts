@@ -184,4 +184,29 @@ project.addTask('bench', {
   ],
 });
 
+// The layering rule: the functions and the CLI take from src/ only the contract (src/contract/:
+// what both sides must agree on), and the contract takes nothing from construct code or the CDK.
+project.eslint?.addOverride({
+  files: ['lambda/**/*.ts', 'cli/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{
+        group: ['**/src/*', '!**/src/contract'],
+        message: 'Functions and the CLI import from src/ only src/contract/ (what both sides agree on); construct code stays out of the bundles.',
+      }],
+    }],
+  },
+});
+project.eslint?.addOverride({
+  files: ['src/contract/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{
+        group: ['aws-cdk-lib', 'aws-cdk-lib/**', 'constructs', '../**'],
+        message: 'src/contract/ is shared with the functions: plain TypeScript, importing only within the folder (and node:*).',
+      }],
+    }],
+  },
+});
+
 project.synth();

@@ -7,8 +7,8 @@ import { applyLedger } from '../lambda/ingest/ledger-step';
 import { applyPeople } from '../lambda/ingest/people-step';
 import { AlertRules } from '../lambda/ingest/rules';
 import { PeopleDirectory } from '../lambda/shared/people';
-import { isRoleNamePattern } from '../src/private/aws-ids';
-import { parseCidr } from '../src/private/cidr';
+import { isRoleNamePattern } from '../src/contract/aws-ids';
+import { parseCidr } from '../src/contract/cidr';
 
 /**
  * `cdk-login-alerts replay`. Exit codes: 0 done (with or without alerts); 2 bad usage or input.

@@ -1,5 +1,5 @@
 import { LoginKind, LoginOutcome, Severity } from './alert-types';
-import { checkRule, type RuleAction, type RuleSpec } from './private/rule-spec';
+import { checkRule, type RuleAction, type RuleSpec } from './contract/rule-spec';
 import { prop } from './private/synth-checks';
 
 /**

@@ -1,3 +1,5 @@
+import { SEVERITIES } from './contract/alert-values';
+
 /**
  * Severity of an alert, from least to most urgent. The value is the `severity` field of the alert
  * and its SNS message attribute.
@@ -16,7 +18,7 @@ export enum Severity {
 }
 
 /** All severities in order, least urgent first. */
-export const SEVERITY_ORDER: Severity[] = [Severity.INFO, Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL];
+export const SEVERITY_ORDER: Severity[] = SEVERITIES.map((value) => value as Severity);
 
 /**
  * What kind of login an alert is about (the `kind` field and message attribute).

@@ -8,9 +8,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CONSOLE_LOGIN_PATTERN, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './contract/event-patterns';
 import { deadLetterAlarm, ruleAlarms } from './private/alarms';
 import { deadLetterQueue as createDeadLetterQueue } from './private/dead-letter-queue';
-import { CONSOLE_LOGIN_PATTERN, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './private/event-patterns';
 import { isRegionName, prop } from './private/synth-checks';
 
 /**

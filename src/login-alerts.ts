@@ -10,6 +10,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SESSION_EVENT_NAMES } from './contract/event-patterns';
+import { ledgerKeyPattern } from './contract/ledger-keys';
+import { metricsEnvironment } from './contract/metrics';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
 import type { LoginAlertsProps } from './login-alerts-props';
 import { deadLetterAlarm, functionAlarms, topicRedriveAlarm } from './private/alarms';
@@ -19,9 +22,7 @@ import { bundledFunction } from './private/bundled-function';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
 import { PipelineDashboard } from './private/dashboard';
 import { createDeadLetterKey, deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
-import { SESSION_EVENT_NAMES } from './private/event-patterns';
 import { createLoginLedger, ledgerSettings, ledgerUnavailableAlarm } from './private/login-ledger';
-import { metricsEnvironment } from './private/pipeline-metrics';
 import { Reconciler } from './private/reconciler';
 import { SshLogGroupSubscriptions } from './private/ssh-log-groups';
 import { checkProps, requireASource, topicKeyToGrant } from './private/synth-checks';
@@ -221,7 +222,7 @@ export class LoginAlerts extends Construct {
         allLogGroups: props.allLogGroups ?? false,
         excludedLogGroups: () => this.ownLogGroups().map((g) => g.logGroupName).concat(props.excludeLogGroups ?? []),
       });
-      configureAlertMaker(this.reconciler, this.reconciler.fn, maker, ['repeat#*', 'alert#*', 'reconcile#*']);
+      configureAlertMaker(this.reconciler, this.reconciler.fn, maker, (['repeat', 'alert', 'reconcile'] as const).map(ledgerKeyPattern));
       this.reconcileFunction = this.reconciler.fn;
       this.watch(this.reconciler.alarms);
     }

@@ -7,7 +7,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { isSlackUserId } from './private/slack-ids';
+import { isSlackUserId } from './contract/slack-ids';
 
 /**
  * A person of the people directory, with the identities that map to them.

@@ -4,9 +4,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { parse } from 'yaml';
-import { ESCALATION_FAILED_LOG as ESCALATION_FAILED_LOG_IN_LAMBDA } from '../lambda/slack-app/review-actions';
-import { REJECTED_LOG as INTERACTION_REJECTED_LOG_IN_LAMBDA } from '../lambda/slack-interaction/index';
 import { AlertDestination, LoginAlerts, type LoginAlertsProps, Severity, SlackBotToken, SlackSigningSecret, type SlackAppDestinationOptions } from '../src';
+import { ESCALATION_FAILED_LOG, INTERACTION_REJECTED_LOG } from '../src/contract/log-lines';
 
 /** The Slack app destination as synthesized: what it deploys, what it may do, and what it refuses. */
 
@@ -114,11 +113,11 @@ test('the endpoint\'s ceiling and its alarms: rejected requests over the thresho
   template.hasResourceProperties('AWS::Lambda::Function', { ...interactionFunction, ReservedConcurrentExecutions: 3 });
   template.hasResourceProperties('AWS::Logs::MetricFilter', {
     LogGroupName: { Ref: Match.stringLikeRegexp('SlackAppInteractionFunctionLogGroup') },
-    FilterPattern: `{ $.message = "${INTERACTION_REJECTED_LOG_IN_LAMBDA}" }`,
+    FilterPattern: `{ $.message = "${INTERACTION_REJECTED_LOG}" }`,
   });
   template.hasResourceProperties('AWS::Logs::MetricFilter', {
     LogGroupName: { Ref: Match.stringLikeRegexp('SlackAppFunctionLogGroup') },
-    FilterPattern: `{ $.message = "${ESCALATION_FAILED_LOG_IN_LAMBDA}" }`,
+    FilterPattern: `{ $.message = "${ESCALATION_FAILED_LOG}" }`,
   });
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
     MetricName: Match.stringLikeRegexp('^InteractionsRejected-'),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readIdentity, recordAccount, type Identity } from './cloudtrail-identity';
 import type { EnvelopeFacts } from './console-login';
 import { normaliseIp } from './ssh-line';
+import type { SessionEventName } from '../../src/contract/event-patterns';
 import type { SessionInfo } from '../shared/alert';
 import { isObject, nonEmptyString as str, toIsoUtc } from '../shared/values';
 
@@ -18,18 +19,16 @@ import { isObject, nonEmptyString as str, toIsoUtc } from '../shared/values';
  * no OS user (the session runs as ssm-user or the RunAs user).
  */
 
-export type ApiEventName = 'StartSession' | 'ResumeSession' | 'SendSSHPublicKey' | 'SendSerialConsoleSSHPublicKey' | 'OpenTunnel';
+/** The session event names the construct's rules match (one list, in the contract). */
+export type ApiEventName = SessionEventName;
 
-const API_EVENTS: Record<string, { source: string; kind: 'ssm-session' | 'instance-connect' }> = {
+const API_EVENTS: Record<ApiEventName, { source: string; kind: 'ssm-session' | 'instance-connect' }> = {
   StartSession: { source: 'ssm.amazonaws.com', kind: 'ssm-session' },
   ResumeSession: { source: 'ssm.amazonaws.com', kind: 'ssm-session' },
   SendSSHPublicKey: { source: 'ec2-instance-connect.amazonaws.com', kind: 'instance-connect' },
   SendSerialConsoleSSHPublicKey: { source: 'ec2-instance-connect.amazonaws.com', kind: 'instance-connect' },
   OpenTunnel: { source: 'ec2-instance-connect.amazonaws.com', kind: 'instance-connect' },
 };
-
-/** The event sources and names the construct's rules match (kept beside the parser that reads them). */
-export const API_EVENT_NAMES = Object.keys(API_EVENTS) as ApiEventName[];
 
 export interface ApiLogin {
   readonly kind: 'ssm-session' | 'instance-connect';
@@ -60,7 +59,8 @@ export interface ApiLogin {
 
 export function isApiLogin(detail: unknown): boolean {
   if (!isObject(detail) || typeof detail.eventName !== 'string') return false;
-  const known = API_EVENTS[detail.eventName];
+  // Own keys only: an event named `toString` is not a session event.
+  const known = Object.hasOwn(API_EVENTS, detail.eventName) ? API_EVENTS[detail.eventName as ApiEventName] : undefined;
   return known !== undefined && (detail.eventSource === undefined || detail.eventSource === known.source);
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ledgerPrefix, type LedgerKind } from '../../src/contract/ledger-keys';
 
 /**
  * A login ledger key: the item's kind as a readable prefix (`push#`, `source#`, … : what the
@@ -6,6 +7,6 @@ import { createHash } from 'node:crypto';
  * from logs and events, whose text anyone may have shaped; hashed, a key is 40-odd bytes whatever
  * they hold (DynamoDB refuses keys over 2,048 bytes, and with one such item the whole batch).
  */
-export function ledgerKey(kind: string, ...parts: string[]): string {
-  return `${kind}#${createHash('sha256').update(parts.join('\u0000')).digest('base64url')}`;
+export function ledgerKey(kind: LedgerKind, ...parts: string[]): string {
+  return `${ledgerPrefix(kind)}${createHash('sha256').update(parts.join('\u0000')).digest('base64url')}`;
 }

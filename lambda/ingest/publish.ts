@@ -1,6 +1,6 @@
 import type { BatchResultErrorEntry, PublishBatchRequestEntry, PublishBatchResultEntry } from '@aws-sdk/client-sns';
 import type { PublishedIds } from './published-ids';
-import { TAG_EMPTY, tagAttributeName } from '../../src/private/routing';
+import { TAG_EMPTY, tagAttributeName } from '../../src/contract/routing';
 import type { Alert } from '../shared/alert';
 import { emailText } from '../shared/alert-text';
 

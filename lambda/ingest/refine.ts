@@ -5,6 +5,7 @@ import { applyPeople } from './people-step';
 import { publishedItems, type PublishedItem } from './published-records';
 import { applyRules } from './rules-step';
 import type { AlertSources } from './sources';
+import { LEDGER_UNAVAILABLE_LOG } from '../../src/contract/log-lines';
 import type { Alert } from '../shared/alert';
 
 /**
@@ -25,8 +26,8 @@ export async function refineAlerts(
   let current = alerts;
   if (sources.ledger && current.length > 0) {
     const linked = await applyLedger(current, sources.ledger, Date.now(), { historyDays: config.historyDays, repeatWindowMs: config.repeatWindowMs });
-    if (linked.readError) logger.error('login ledger unavailable', { reason: linked.readError, alerts: linked.alerts.length });
-    if (linked.writeError) logger.error('login ledger unavailable', { reason: `write failed: ${linked.writeError}`, items: linked.writes });
+    if (linked.readError) logger.error(LEDGER_UNAVAILABLE_LOG, { reason: linked.readError, alerts: linked.alerts.length });
+    if (linked.writeError) logger.error(LEDGER_UNAVAILABLE_LOG, { reason: `write failed: ${linked.writeError}`, items: linked.writes });
     problems.ledger = Boolean(linked.readError ?? linked.writeError);
     current = linked.alerts;
   }
@@ -58,7 +59,7 @@ export async function recordPublished(
     await sources.ledger.put(publishedItems(recordIds, Date.now(), by));
     return true;
   } catch (error) {
-    logger.error('login ledger unavailable', { reason: `published alerts not recorded: ${(error as Error).message}`, records: recordIds.length });
+    logger.error(LEDGER_UNAVAILABLE_LOG, { reason: `published alerts not recorded: ${(error as Error).message}`, records: recordIds.length });
     return false;
   }
 }

@@ -1,5 +1,5 @@
 import { lowerFor, raiseFor } from './severity';
-import { checkRules, type RuleSpec } from '../../src/private/rule-spec';
+import { checkRules, type RuleSpec } from '../../src/contract/rule-spec';
 import type { Alert, Severity } from '../shared/alert';
 import { summarise } from '../shared/alert-text';
 import { NetworkSet } from '../shared/networks';

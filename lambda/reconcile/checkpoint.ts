@@ -1,4 +1,5 @@
 import type { Cursor, Source, Window } from './records';
+import { ledgerPrefix } from '../../src/contract/ledger-keys';
 import type { Ledger } from '../ingest/ledger';
 import type { CheckpointItem } from '../ingest/ledger-links';
 import { isObject } from '../shared/values';
@@ -11,7 +12,7 @@ import { isObject } from '../shared/values';
  * A run with a pending window finishes it first; the next window starts `overlap` before `through`.
  */
 
-export const CHECKPOINT_KEY = { pk: 'reconcile#checkpoint', sk: 'checkpoint' } as const;
+export const CHECKPOINT_KEY = { pk: `${ledgerPrefix('reconcile')}checkpoint`, sk: 'checkpoint' } as const;
 /** A reconciler switched off for longer starts afresh. */
 const CHECKPOINT_TTL_SECONDS = 90 * 24 * 60 * 60;
 /** However long since the last run, one window reaches back at most this far (the ledger keeps 35 days). */

@@ -9,6 +9,7 @@ import type { Cursor, LogGroupSource, Source, SourceRecord, TrailSource } from '
 import { isLoginLine, recoverAlerts, trailDetail } from './recover';
 import { reconcile, type PageOutcome, type RunSummary } from './run';
 import { Pacer, readTrailPage } from './trail-pages';
+import { RECONCILE_PROBLEM_LOG, RECOVERED_LOG } from '../../src/contract/log-lines';
 import { readConfig, type IngestConfig } from '../ingest/config';
 import { errorText } from '../ingest/enrich';
 import { publishAlerts } from '../ingest/publish';
@@ -126,7 +127,7 @@ async function recoverPage(s: State, records: SourceRecord[], account: string, l
   const candidates = records.filter((record) => {
     if (record.kind === 'logs') return isLoginLine(record.message);
     const read = trailDetail(record);
-    if ('problem' in read) logger.error('reconciliation problem', { problem: 'record unreadable', recordId: record.id, region: record.region, reason: read.problem });
+    if ('problem' in read) logger.error(RECONCILE_PROBLEM_LOG, { problem: 'record unreadable', recordId: record.id, region: record.region, reason: read.problem });
     return !('problem' in read);
   });
   const unreadable = records.filter((r) => r.kind === 'cloudtrail').length - candidates.filter((r) => r.kind === 'cloudtrail').length;
@@ -151,7 +152,7 @@ async function recoverPage(s: State, records: SourceRecord[], account: string, l
   await recordPublished(s.sources, ids, 'reconcile', logger);
   for (const alert of recovered.alerts) {
     // The exact message is what the construct's recovery alarm counts: keep it.
-    logger.warn('login recovered by reconciliation', {
+    logger.warn(RECOVERED_LOG, {
       alertId: alert.id, kind: alert.kind, severity: alert.severity, user: alert.user, time: alert.time, summary: alert.summary, origin: alert.origin,
     });
   }

@@ -1,6 +1,6 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Cursor, LogGroupSource, Page, Window } from './records';
-import { AUTH_LOG_FILTER_PATTERN } from '../../src/private/event-patterns';
+import { AUTH_LOG_FILTER_PATTERN } from '../../src/contract/event-patterns';
 
 /**
  * One page of an SSH log group's window with FilterLogEvents and the subscription filter's own

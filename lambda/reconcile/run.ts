@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { nextWindow, readCheckpoint, writeCheckpoint, type ReconcileState, type WindowOptions } from './checkpoint';
 import { describeSource, type Cursor, type Page, type Source, type SourceRecord, type Window } from './records';
+import { RECONCILE_PROBLEM_LOG } from '../../src/contract/log-lines';
 import type { Ledger } from '../ingest/ledger';
 
 /**
@@ -60,7 +61,7 @@ export async function reconcile(deps: RunDeps): Promise<RunSummary> {
   const counts: Counts = { pages: 0, recordsRead: 0, candidates: 0, alerted: 0, recovered: 0, heldElsewhere: 0, problems: 0 };
   const problem = (what: string, details: Record<string, unknown>) => {
     counts.problems++;
-    logger.error('reconciliation problem', { problem: what, ...details });
+    logger.error(RECONCILE_PROBLEM_LOG, { problem: what, ...details });
   };
   if (checkpoint.problem) problem('checkpoint unreadable', { reason: checkpoint.problem });
 

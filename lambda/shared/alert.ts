@@ -1,3 +1,5 @@
+import { LOGIN_KINDS, SEVERITIES, type SeverityValue } from '../../src/contract/alert-values';
+
 /**
  * The alert: the contract between the ingest function and every subscriber of the topic.
  *
@@ -7,15 +9,15 @@
 
 export const ALERT_SCHEMA_VERSION = 1;
 
-/** Severities from least to most urgent; the order is what `minSeverity` filters and trusted-CIDR lowering use. */
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+/** Severities from least to most urgent (one list, in the contract); the order is what `minSeverity` filters and trusted-CIDR lowering use. */
+export { SEVERITIES };
+export type Severity = SeverityValue;
 
 /**
  * `ssh` and `console` from the first release; `ssm-session` (Session Manager), `instance-connect`
  * (a key push or Endpoint tunnel with no SSH login seen with it) and `escalation` were added later.
  */
-export type AlertKind = 'ssh' | 'console' | 'ssm-session' | 'instance-connect' | 'escalation';
+export type AlertKind = (typeof LOGIN_KINDS)[number];
 export type Outcome = 'success' | 'failure';
 
 /** Where an SSH alert came from: the raw line is always kept. */

@@ -1,5 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRICS_NAMESPACE } from '../../src/private/pipeline-metrics';
+import { METRICS_NAMESPACE } from '../../src/contract/metrics';
 
 /**
  * The pipeline's numbers, as CloudWatch embedded metric format (EMF) lines in the function's log

@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import { parseCidr } from '../../src/private/cidr';
+import { parseCidr } from '../../src/contract/cidr';
 
 /** A set of CIDR ranges, IPv4 and IPv6, answering "is this address inside?". */
 export class NetworkSet {

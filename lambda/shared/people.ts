@@ -1,5 +1,5 @@
 import { isObject } from './values';
-import { isSlackUserId } from '../../src/private/slack-ids';
+import { isSlackUserId } from '../../src/contract/slack-ids';
 
 /**
  * The people directory: who is behind the identities that appear in logins. Its JSON form (a file

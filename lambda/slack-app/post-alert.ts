@@ -4,7 +4,7 @@ import { reviewMessage } from './review-message';
 import { asksForReview } from './review-policy';
 import type { Asked, MessageRef, ReviewItem } from './review-store';
 import { callSlack } from './slack-api';
-import { isSlackUserId } from '../../src/private/slack-ids';
+import { isSlackUserId } from '../../src/contract/slack-ids';
 import type { Alert } from '../shared/alert';
 import type { DeliveryOutcome } from '../shared/delivery';
 

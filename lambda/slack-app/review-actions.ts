@@ -6,6 +6,7 @@ import { reviewMessage } from './review-message';
 import { retryDelayMs, type ReviewQueueMessage } from './review-queue';
 import type { EscalationReason, ReviewItem, ReviewStore } from './review-store';
 import { callSlack } from './slack-api';
+import { ESCALATION_FAILED_LOG } from '../../src/contract/log-lines';
 import type { Alert } from '../shared/alert';
 import type { RetryBudget } from '../shared/delivery';
 import type { PipelineMetrics } from '../shared/metrics';
@@ -37,8 +38,6 @@ export const STALE_ESCALATION_CLAIM_MS = 2 * 60_000;
 /** What `escalate` did: published it now, found it published, found someone else publishing it, or failed. */
 export type EscalationOutcome = 'published' | 'already' | 'in-progress' | 'failed';
 
-/** The log line of a failed escalation publish: counted by a metric filter that alarms on it. */
-export const ESCALATION_FAILED_LOG = 'escalation not published yet, retrying';
 
 /**
  * Publishes the review's escalation for `reason` if nobody has, and only after claiming it in the

@@ -4,6 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { PayloadError, parseButtonPress } from './payload';
 import { verifySlackSignature } from './signature';
+import { INTERACTION_REJECTED_LOG } from '../../src/contract/log-lines';
 import { CachedSecret } from '../shared/cached-secret';
 import { PipelineMetrics } from '../shared/metrics';
 import { redactor } from '../shared/redact';
@@ -32,8 +33,6 @@ import { reviewQueueSender } from '../slack-app/review-queue';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
-/** The log line of a refused request: a metric filter counts it, and an alarm watches for floods. */
-export const REJECTED_LOG = 'request rejected';
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-slack-interaction' });
 // The same `service` as the delivery function's: one set of review metrics for the dashboard.
@@ -73,7 +72,7 @@ async function handle(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLR
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : event.body ?? '';
   const bytes = Buffer.byteLength(raw);
   const reject = (statusCode: number, reason: string): LambdaFunctionURLResult => {
-    logger.warn(REJECTED_LOG, { statusCode, reason, bodyBytes: bytes, sourceIp: event.requestContext?.http?.sourceIp, retryNum });
+    logger.warn(INTERACTION_REJECTED_LOG, { statusCode, reason, bodyBytes: bytes, sourceIp: event.requestContext?.http?.sourceIp, retryNum });
     metrics.count('InteractionsRejected', 1);
     return { statusCode, body: statusCode === 401 ? 'invalid signature' : 'bad request' };
   };

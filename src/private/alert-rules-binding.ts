@@ -6,9 +6,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';
-import { checkRules } from './rule-spec';
 import { prop } from './synth-checks';
 import type { AlertRule } from '../alert-rules';
+import { checkRules } from '../contract/rule-spec';
 
 /**
  * Up to this many bytes of rules travel in the ingest function's environment (`ALERT_RULES`, JSON);

@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from './pipeline-metrics';
 import { LoginKind, SEVERITY_ORDER } from '../alert-types';
+import { METRICS_NAMESPACE } from '../contract/metrics';
 
 /**
  * One CloudWatch dashboard for a LoginAlerts: what was alerted (logins by kind and severity), what

@@ -1,9 +1,9 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Severity, SEVERITY_ORDER } from '../alert-types';
-import type { DestinationFilterOptions } from '../destinations';
-import { isAccountId } from './aws-ids';
-import { tagAttributeName } from './routing';
 import { prop } from './synth-checks';
+import { isAccountId } from '../contract/aws-ids';
+import { tagAttributeName } from '../contract/routing';
+import type { DestinationFilterOptions } from '../destinations';
 
 /**
  * The destination's filter on the alert topic's message attributes. Pipeline alarms never come this

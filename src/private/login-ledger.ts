@@ -6,6 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { atLeastOnce, countLogLines } from './alarms';
+import { LEDGER_BATCH_KINDS, ledgerKeyPattern, ledgerPrefix } from '../contract/ledger-keys';
+import { LEDGER_UNAVAILABLE_LOG } from '../contract/log-lines';
 import type { LoginAlertsProps } from '../login-alerts-props';
 
 /**
@@ -28,13 +30,8 @@ export function createLoginLedger(scope: Construct): { table: dynamodb.Table; ke
   return { table, key };
 }
 
-/**
- * The key prefixes the ingest function and the reconciler write in batches (BatchWriteItem): links
- * (`push#`, `login#`), history (`source#`, `person#`) and what was published (`alert#`). Item shapes
- * in `lambda/ingest/ledger-links.ts`, `history.ts` and `published-records.ts`; a test writes through
- * the ledger step and checks every key it wrote starts with one of these.
- */
-export const LEDGER_BATCH_WRITE_PREFIXES = ['push#', 'login#', 'source#', 'person#', 'alert#'];
+/** The key prefixes the ingest function and the reconciler write in batches (src/contract/ledger-keys.ts). */
+export const LEDGER_BATCH_WRITE_PREFIXES = LEDGER_BATCH_KINDS.map(ledgerPrefix);
 
 /**
  * Batch reads and writes on the table, and the key operations they need; nothing else. Every
@@ -44,7 +41,7 @@ export const LEDGER_BATCH_WRITE_PREFIXES = ['push#', 'login#', 'source#', 'perso
  * through TransactWriteItems, whose Put needs dynamodb:PutItem: granted only there, and only on
  * items whose keys start so.
  */
-export function grantLedgerReadWrite(table: dynamodb.ITable, key: kms.IKey, grantee: iam.IGrantable, conditionalKeys = ['repeat#*']): void {
+export function grantLedgerReadWrite(table: dynamodb.ITable, key: kms.IKey, grantee: iam.IGrantable, conditionalKeys = [ledgerKeyPattern('repeat')]): void {
   const batchKeys = LEDGER_BATCH_WRITE_PREFIXES.map((prefix) => `${prefix}*`);
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'LoginLedgerBatchRead',
@@ -83,7 +80,7 @@ export function grantReviewItems(table: dynamodb.ITable, grantee: iam.IGrantable
     sid: 'LoginLedgerReviewItems',
     actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     resources: [table.tableArn],
-    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['review#*'] } },
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [ledgerKeyPattern('review')] } },
   }));
   if (table.encryptionKey) {
     grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -99,7 +96,7 @@ export function grantReviewItems(table: dynamodb.ITable, grantee: iam.IGrantable
  * the ledger's links) and alarms on the first.
  */
 export function ledgerUnavailableAlarm(scope: Construct, logGroup: logs.ILogGroup): cloudwatch.Alarm {
-  const filter = countLogLines(scope, 'LedgerUnavailableMetric', logGroup, 'login ledger unavailable', 'LedgerUnavailable');
+  const filter = countLogLines(scope, 'LedgerUnavailableMetric', logGroup, LEDGER_UNAVAILABLE_LOG, 'LedgerUnavailable');
   return filter.metric({ period: Duration.minutes(1), statistic: 'Sum' }).createAlarm(scope, 'LedgerUnavailableAlarm', {
     alarmDescription: 'cdk-login-alerts: the login ledger could not be read or written. Alerts still go out, without links across deliveries (Instance Connect attribution), login history or repeat counts; check the table, its key and DynamoDB throttling.',
     ...atLeastOnce,

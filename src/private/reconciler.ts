@@ -10,6 +10,7 @@ import { atLeastOnce, countLogLines } from './alarms';
 import { bundledFunction } from './bundled-function';
 import { acknowledgeNag } from './nag';
 import { isRegionName, prop } from './synth-checks';
+import { RECONCILE_PROBLEM_LOG, RECOVERED_LOG } from '../contract/log-lines';
 import type { ReconcileOptions } from '../reconcile-options';
 
 /**
@@ -100,14 +101,14 @@ export class Reconciler extends Construct {
     });
 
     const countLines = (name: string, message: string) => countLogLines(this, `${name}Metric`, logGroup, message, `Reconcile${name}`).metric({ statistic: 'Sum' });
-    this.recoveries = countLines('Recoveries', 'login recovered by reconciliation');
+    this.recoveries = countLines('Recoveries', RECOVERED_LOG);
     this.alarms = [
       this.recoveries.createAlarm(this, 'RecoveryAlarm', {
         alarmDescription: 'cdk-login-alerts: reconciliation found logins the real-time path never alerted, and published them ("recovered by reconciliation"). '
           + `Something upstream lost them: a subscription filter removed, a delivery or an event dropped. Read the "login recovered by reconciliation" lines in log group ${logGroup.logGroupName} for which logins, then check the subscription filters, the ingest function's errors and the EventBridge rules.`,
         ...atLeastOnce,
       }),
-      countLines('Problems', 'reconciliation problem').createAlarm(this, 'ProblemAlarm', {
+      countLines('Problems', RECONCILE_PROBLEM_LOG).createAlarm(this, 'ProblemAlarm', {
         alarmDescription: 'cdk-login-alerts: a reconciliation run could not read a source (a log group gone, access denied in a region) or a record; the rest of the run went on. '
           + `Its "reconciliation problem" lines in log group ${logGroup.logGroupName} say which and why; until it is fixed, that source is not checked.`,
         ...atLeastOnce,

@@ -14,9 +14,10 @@ import { atLeastOnce, countLogLines, interactionErrorsAlarm } from './alarms';
 import { bundledFunction } from './bundled-function';
 import { grantDeadLetterWrite } from './dead-letter-queue';
 import { grantReviewItems } from './login-ledger';
-import { metricsEnvironment } from './pipeline-metrics';
-import { isSlackChannelId, isSlackUserGroupId, isSlackUserId } from './slack-ids';
 import { prop } from './synth-checks';
+import { ESCALATION_FAILED_LOG, INTERACTION_REJECTED_LOG } from '../contract/log-lines';
+import { metricsEnvironment } from '../contract/metrics';
+import { isSlackChannelId, isSlackUserGroupId, isSlackUserId } from '../contract/slack-ids';
 
 /** What the Slack app adds beside its delivery function. */
 export interface SlackAppParts {
@@ -30,9 +31,6 @@ export interface SlackAppParts {
   readonly alarms: cloudwatch.Alarm[];
 }
 
-/** Log lines the functions write and metric filters here count (lambda/slack-interaction/index.ts, lambda/slack-app/review-actions.ts). */
-export const INTERACTION_REJECTED_LOG = 'request rejected';
-export const ESCALATION_FAILED_LOG = 'escalation not published yet, retrying';
 
 /** The functions' settings (names in `lambda/slack-app/config.ts`), checked here so a mistake fails at synth. */
 export function slackAppEnvironment(options: SlackAppDestinationOptions): Record<string, string> {

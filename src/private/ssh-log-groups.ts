@@ -4,8 +4,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import type { Construct } from 'constructs';
-import { AUTH_LOG_FILTER_PATTERN } from './event-patterns';
 import { claimOnce, prop } from './synth-checks';
+import { AUTH_LOG_FILTER_PATTERN } from '../contract/event-patterns';
 
 /**
  * The SSH source: subscription filters on the instances' auth log groups, or one account-level

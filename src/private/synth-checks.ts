@@ -1,9 +1,9 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IConstruct } from 'constructs';
-import { isAccountId, isRoleNamePattern } from './aws-ids';
-import { parseCidr } from './cidr';
-import { checkRoutingTagKeys } from './routing';
+import { isAccountId, isRoleNamePattern } from '../contract/aws-ids';
+import { parseCidr } from '../contract/cidr';
+import { checkRoutingTagKeys } from '../contract/routing';
 import type { LoginAlertsProps } from '../login-alerts-props';
 
 /**

@@ -1,5 +1,5 @@
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CONSOLE_LOGIN_PATTERN, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from '../../src/private/event-patterns';
+import { CONSOLE_LOGIN_PATTERN, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from '../../src/contract/event-patterns';
 import { awsConfig, createQueue, receiveBodies } from '../support/estate';
 import { cloudTrailEvent } from '../support/fixtures';
 import { startMoto, type Moto } from '../support/moto';

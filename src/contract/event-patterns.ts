@@ -1,10 +1,15 @@
-import type * as events from 'aws-cdk-lib/aws-events';
+/** The part of an EventBridge event pattern these use (structurally aws-events' EventPattern). */
+export interface EventPatternSpec {
+  readonly source?: string[];
+  readonly detailType?: string[];
+  readonly detail?: { [key: string]: unknown };
+}
 
 /**
  * CloudTrail `ConsoleLogin` records, matched on the record itself: the detail-type is spelled
  * differently across sources ("Sign In" / "Signin"), the record's fields are not.
  */
-export const CONSOLE_LOGIN_PATTERN: events.EventPattern = {
+export const CONSOLE_LOGIN_PATTERN: EventPatternSpec = {
   source: ['aws.signin'],
   detail: { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin'] },
 };
@@ -16,13 +21,14 @@ export const CONSOLE_LOGIN_PATTERN: events.EventPattern = {
  * EventBridge gives Instance Connect events is not documented. The two lists never combine into a
  * call that does not exist (no service logs another's event names).
  */
-export const SESSION_EVENT_NAMES = ['StartSession', 'ResumeSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'];
+export const SESSION_EVENT_NAMES = ['StartSession', 'ResumeSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'] as const;
+export type SessionEventName = (typeof SESSION_EVENT_NAMES)[number];
 
-export const SESSION_EVENTS_PATTERN: events.EventPattern = {
+export const SESSION_EVENTS_PATTERN: EventPatternSpec = {
   detailType: ['AWS API Call via CloudTrail'],
   detail: {
     eventSource: ['ssm.amazonaws.com', 'ec2-instance-connect.amazonaws.com'],
-    eventName: SESSION_EVENT_NAMES,
+    eventName: [...SESSION_EVENT_NAMES],
   },
 };
 

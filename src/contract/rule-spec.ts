@@ -1,6 +1,6 @@
+import { LOGIN_KINDS, LOGIN_OUTCOMES, SEVERITIES } from './alert-values';
 import { isAccountId } from './aws-ids';
 import { parseCidr } from './cidr';
-import { LoginKind, LoginOutcome, Severity, SEVERITY_ORDER } from '../alert-types';
 
 /**
  * Alert rules in the JSON form the construct writes into the ingest function's `ALERT_RULES` and
@@ -11,10 +11,10 @@ import { LoginKind, LoginOutcome, Severity, SEVERITY_ORDER } from '../alert-type
 export const RULE_ACTIONS = ['suppress', 'raise', 'lower', 'set'] as const;
 export type RuleAction = (typeof RULE_ACTIONS)[number];
 
-export const RULE_KINDS: readonly string[] = Object.values(LoginKind);
-export const RULE_OUTCOMES: readonly string[] = Object.values(LoginOutcome);
+export const RULE_KINDS: readonly string[] = LOGIN_KINDS;
+export const RULE_OUTCOMES: readonly string[] = LOGIN_OUTCOMES;
 /** What a rule may set: every severity but `info`, which only suppression gives. */
-export const RULE_SEVERITIES: readonly string[] = SEVERITY_ORDER.filter((s) => s !== Severity.INFO);
+export const RULE_SEVERITIES: readonly string[] = SEVERITIES.filter((s) => s !== 'info');
 
 /** Every condition given must hold; lists match when any value matches; `*` is a wildcard in text. */
 export interface RuleMatch {

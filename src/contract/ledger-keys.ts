@@ -1,0 +1,25 @@
+/**
+ * The login ledger's keys, as both sides must agree on them: every partition key starts with its
+ * item's kind and `#` (`push#<hash>`, `review#<hash>`, `reconcile#checkpoint`), and the functions'
+ * IAM statements grant by that prefix (`dynamodb:LeadingKeys`). Item shapes: the functions' code
+ * (lambda/ingest/ledger-links.ts, history.ts, published-records.ts, repeats.ts;
+ * lambda/slack-app/review-store.ts; lambda/reconcile/checkpoint.ts).
+ */
+export type LedgerKind = 'push' | 'login' | 'source' | 'person' | 'alert' | 'repeat' | 'review' | 'reconcile';
+
+/**
+ * What the ingest function and the reconciler write in batches (BatchWriteItem): links (`push`,
+ * `login`), history (`source`, `person`) and what was published (`alert`). A test writes through
+ * the ledger step and checks every key it wrote has one of these kinds.
+ */
+export const LEDGER_BATCH_KINDS: readonly LedgerKind[] = ['push', 'login', 'source', 'person', 'alert'];
+
+/** The start of every key of a kind: `push#`. */
+export function ledgerPrefix(kind: LedgerKind): string {
+  return `${kind}#`;
+}
+
+/** The `dynamodb:LeadingKeys` pattern of a kind: `push#*`. */
+export function ledgerKeyPattern(kind: LedgerKind): string {
+  return `${ledgerPrefix(kind)}*`;
+}

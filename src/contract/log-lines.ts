@@ -1,0 +1,16 @@
+/**
+ * Log lines (Powertools' `message`) that metric filters count and alarms watch: the functions
+ * write exactly these, the construct's filters match exactly these (`countLogLines`), so an alarm
+ * works whether or not the pipeline's metrics are on. Change one here and both sides follow.
+ */
+
+/** The ingest function (and the reconciler) could not read or write the login ledger. */
+export const LEDGER_UNAVAILABLE_LOG = 'login ledger unavailable';
+/** The reconciler published a login that had never been published. */
+export const RECOVERED_LOG = 'login recovered by reconciliation';
+/** The reconciler could not read something it must (a log group, a record, the checkpoint). */
+export const RECONCILE_PROBLEM_LOG = 'reconciliation problem';
+/** The Slack app's interaction endpoint refused a request (unsigned, forged, replayed, malformed). */
+export const INTERACTION_REJECTED_LOG = 'request rejected';
+/** The Slack app could not publish an escalation yet (it retries). */
+export const ESCALATION_FAILED_LOG = 'escalation not published yet, retrying';
