@@ -21,3 +21,10 @@ export function toIsoUtc(value: unknown): string | undefined {
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
+
+/** An environment variable the function cannot run without. */
+export function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}

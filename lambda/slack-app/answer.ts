@@ -4,7 +4,7 @@ import { answerRole } from './review-policy';
 import type { AnswerMessage, ButtonPress } from './review-queue';
 import type { ReviewItem } from './review-store';
 import { callSlack } from './slack-api';
-import { mention } from '../slack/mrkdwn';
+import { mention } from '../shared/slack/mrkdwn';
 
 /**
  * What a button press does to a review, once the endpoint has queued it. "This was me" from the

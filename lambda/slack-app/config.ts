@@ -1,14 +1,14 @@
 import { SEVERITIES, type Severity } from '../shared/alert';
-import { commaList } from '../shared/values';
-import { readRenderOptions, required } from '../slack/config';
-import type { SlackRenderOptions } from '../slack/render';
+import type { SlackRenderOptions } from '../shared/slack/render';
+import { readRenderOptions } from '../shared/slack/render-options';
+import { commaList, required } from '../shared/values';
 
 /**
- * The Slack app functions' settings (delivery and reminders in `slack-app`, buttons in
- * `slack-interaction`) from their environment. Variable names are a public interface:
+ * The Slack app delivery function's settings (posts, reminders, answers) from its environment; the
+ * interaction endpoint reads only its own three variables (`interaction.ts`). Variable names are a
+ * public interface:
  *
  * - SLACK_BOT_TOKEN_SECRET_ARN, SLACK_BOT_TOKEN_SECRET_FIELD: the bot token (xoxb-…), read at run time
- * - SLACK_SIGNING_SECRET_ARN, SLACK_SIGNING_SECRET_FIELD: the signing secret (interaction function only)
  * - SLACK_CHANNEL: the channel id alerts are posted to
  * - SLACK_API_URL: the Web API base URL (default `https://slack.com/api/`)
  * - LEDGER_TABLE_NAME: the login ledger, where each message's place and review state are kept
@@ -24,7 +24,6 @@ import type { SlackRenderOptions } from '../slack/render';
  */
 export interface SlackAppConfig {
   readonly botToken: SecretLocation;
-  readonly signingSecret?: SecretLocation;
   readonly channel: string;
   readonly apiUrl?: string;
   readonly ledgerTableName: string;
@@ -57,9 +56,6 @@ export function readSlackAppConfig(env: NodeJS.ProcessEnv): SlackAppConfig {
   if (!SEVERITIES.includes(minSeverity)) throw new Error(`REVIEW_MIN_SEVERITY must be one of ${SEVERITIES.join(', ')}`);
   return {
     botToken: { arn: required(env, 'SLACK_BOT_TOKEN_SECRET_ARN'), field: env.SLACK_BOT_TOKEN_SECRET_FIELD || undefined },
-    signingSecret: env.SLACK_SIGNING_SECRET_ARN
-      ? { arn: env.SLACK_SIGNING_SECRET_ARN, field: env.SLACK_SIGNING_SECRET_FIELD || undefined }
-      : undefined,
     channel: required(env, 'SLACK_CHANNEL'),
     apiUrl: env.SLACK_API_URL || undefined,
     ledgerTableName: required(env, 'LEDGER_TABLE_NAME'),

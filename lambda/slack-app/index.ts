@@ -8,11 +8,10 @@ import { callSlack } from './slack-api';
 import { sendToDeadLetterQueue } from '../shared/dead-letter';
 import type { DeliveryOutcome } from '../shared/delivery';
 import { PipelineMetrics } from '../shared/metrics';
+import { renderAlarm } from '../shared/slack/render';
 import { runSubscriber } from '../shared/subscriber';
 import { trustedAlarmTopics, type TopicMessage } from '../shared/topic-message';
-import { isObject } from '../shared/values';
-import { required } from '../slack/config';
-import { renderAlarm } from '../slack/render';
+import { isObject, required } from '../shared/values';
 
 /**
  * The Slack app destination (bot token): posts each alert on the topic to the channel and, when it

@@ -2,8 +2,8 @@ import type { KnownBlock, MessageAttachment } from '@slack/types';
 import { CONFIRM_ACTION, DISPUTE_ACTION } from './review-queue';
 import type { Asked, ReviewItem } from './review-store';
 import type { Alert } from '../shared/alert';
-import { escapeAndFit, mention } from '../slack/mrkdwn';
-import { LIMITS, renderAlert, type SlackRenderOptions } from '../slack/render';
+import { escapeAndFit, mention } from '../shared/slack/mrkdwn';
+import { LIMITS, renderAlert, type SlackRenderOptions } from '../shared/slack/render';
 
 /**
  * The Slack app's messages: the webhook destination's Block Kit rendering of the alert, followed by

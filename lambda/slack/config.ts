@@ -1,7 +1,6 @@
-import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, type SlackRenderOptions } from './render';
-import type { Severity } from '../shared/alert';
-import { SEVERITIES } from '../shared/alert';
-import { commaList } from '../shared/values';
+import type { SlackRenderOptions } from '../shared/slack/render';
+import { readRenderOptions } from '../shared/slack/render-options';
+import { required } from '../shared/values';
 
 /**
  * The Slack function's settings from its environment. Variable names are a public interface:
@@ -26,29 +25,4 @@ export function readSlackConfig(env: NodeJS.ProcessEnv): SlackConfig {
     render: readRenderOptions(env),
     timeoutMs: Number(env.SLACK_TIMEOUT_MS ?? 10_000),
   };
-}
-
-/** SLACK_MENTIONS and SLACK_TAG_KEYS, shared by the webhook and the Slack app functions. */
-export function readRenderOptions(env: NodeJS.ProcessEnv): SlackRenderOptions {
-  return {
-    mentions: env.SLACK_MENTIONS ? parseMentions(env.SLACK_MENTIONS) : DEFAULT_MENTIONS,
-    tagKeys: env.SLACK_TAG_KEYS !== undefined ? commaList(env.SLACK_TAG_KEYS) : DEFAULT_TAG_KEYS,
-  };
-}
-
-export function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
-
-export function parseMentions(json: string): Partial<Record<Severity, string>> {
-  const parsed: unknown = JSON.parse(json);
-  if (typeof parsed !== 'object' || parsed === null) throw new Error('SLACK_MENTIONS is not a JSON object');
-  const mentions: Partial<Record<Severity, string>> = {};
-  for (const [severity, mention] of Object.entries(parsed)) {
-    if (!SEVERITIES.includes(severity as Severity) || typeof mention !== 'string') throw new Error(`SLACK_MENTIONS: bad entry ${severity}`);
-    if (mention !== '') mentions[severity as Severity] = mention;
-  }
-  return mentions;
 }

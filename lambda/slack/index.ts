@@ -2,13 +2,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { readSlackConfig } from './config';
-import { renderAlarm, renderAlert } from './render';
 import { postToSlack } from './send';
 import { CachedSecret } from '../shared/cached-secret';
 import type { DeliveryOutcome } from '../shared/delivery';
 import { PipelineMetrics } from '../shared/metrics';
 import { redactor } from '../shared/redact';
 import { checkSlackWebhookUrl } from '../shared/secret-shapes';
+import { renderAlarm, renderAlert } from '../shared/slack/render';
 import { runSubscriber } from '../shared/subscriber';
 import { trustedAlarmTopics, type TopicMessage } from '../shared/topic-message';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { alarmEvent, alertEvent } from '../../lambda/pagerduty/event';
 import type { Alert } from '../../lambda/shared/alert';
+import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, LIMITS, renderAlarm, renderAlert } from '../../lambda/shared/slack/render';
 import { readSnsEvent } from '../../lambda/shared/topic-message';
-import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, LIMITS, renderAlarm, renderAlert } from '../../lambda/slack/render';
 import { fixtureAlerts, snsEvent } from '../support/alerts';
 
 /**

@@ -1,9 +1,9 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { parseButtonPress, PayloadError } from '../../lambda/slack-app/button-payload';
 import { escalationAlert } from '../../lambda/slack-app/escalation';
 import { handleReminder, type ReminderDeps } from '../../lambda/slack-app/reminders';
 import { asksForReview } from '../../lambda/slack-app/review-policy';
 import { parseReviewQueueMessage, retryDelayMs, reviewQueueSender } from '../../lambda/slack-app/review-queue';
-import { parseButtonPress, PayloadError } from '../../lambda/slack-interaction/payload';
 import { sshAlert } from '../support/alerts';
 import { alertSchemaErrors } from '../support/schema';
 import { buttonPayload } from '../support/slack-requests';

@@ -1,4 +1,4 @@
-import { verifySlackSignature } from '../../lambda/slack-interaction/signature';
+import { verifySlackSignature } from '../../lambda/slack-app/slack-signature';
 import { slackSignature } from '../support/slack-requests';
 
 /**

@@ -1,5 +1,5 @@
 import type { Alert } from '../../lambda/shared/alert';
-import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, LIMITS, renderAlarm, renderAlert, SEVERITY_COLOURS } from '../../lambda/slack/render';
+import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, LIMITS, renderAlarm, renderAlert, SEVERITY_COLOURS } from '../../lambda/shared/slack/render';
 import { fixtureAlerts } from '../support/alerts';
 
 const options = { mentions: DEFAULT_MENTIONS, tagKeys: DEFAULT_TAG_KEYS };

@@ -12,7 +12,7 @@
  * Mrkdwn has no backslash escape; look-alikes are the only way to show these characters literally.
  */
 
-import { isSlackUserId } from '../../src/contract/slack-ids';
+import { isSlackUserId } from '../../../src/contract/slack-ids';
 
 const LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/g;
 /** Controls (Cc), format characters (Cf: bidi overrides and isolates, zero-width, soft hyphen, tags). */

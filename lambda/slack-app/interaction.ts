@@ -2,15 +2,15 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { PayloadError, parseButtonPress } from './payload';
-import { verifySlackSignature } from './signature';
+import { PayloadError, parseButtonPress } from './button-payload';
+import { reviewQueueSender } from './review-queue';
+import { verifySlackSignature } from './slack-signature';
 import { INTERACTION_REJECTED_LOG } from '../../src/contract/log-lines';
 import { CachedSecret } from '../shared/cached-secret';
 import { PipelineMetrics } from '../shared/metrics';
 import { redactor } from '../shared/redact';
 import { checkSigningSecret } from '../shared/secret-shapes';
-import { required } from '../slack/config';
-import { reviewQueueSender } from '../slack-app/review-queue';
+import { required } from '../shared/values';
 
 /**
  * The Slack app's interaction endpoint: the buttons' answers. It sits behind a Lambda Function URL

@@ -1,5 +1,5 @@
+import { type ButtonPress, CONFIRM_ACTION, DISPUTE_ACTION } from './review-queue';
 import { isObject, nonEmptyString } from '../shared/values';
-import { type ButtonPress, CONFIRM_ACTION, DISPUTE_ACTION } from '../slack-app/review-queue';
 
 export type { ButtonPress };
 

@@ -1,9 +1,9 @@
 import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import { codeSpan, escapeAndFit, escapeMrkdwn, fit, plainText } from './mrkdwn';
-import { type Alert, type Severity, UNKNOWN_USER } from '../shared/alert';
-import { accessHeadline, hostLabel, isUnparsedLine } from '../shared/alert-text';
-import type { AlarmNotification } from '../shared/topic-message';
+import { type Alert, type Severity, UNKNOWN_USER } from '../alert';
+import { accessHeadline, hostLabel, isUnparsedLine } from '../alert-text';
+import type { AlarmNotification } from '../topic-message';
 
 /**
  * Block Kit messages for Slack, within Slack's limits (≤ 50 blocks, section text ≤ 3000, header ≤ 150,
