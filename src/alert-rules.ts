@@ -1,6 +1,6 @@
 import { LoginKind, LoginOutcome, Severity } from './alert-types';
 import { checkRule, type RuleAction, type RuleSpec } from './contract/rule-spec';
-import { prop } from './private/synth-checks';
+import { prop } from './private/prop-names';
 
 /**
  * Which logins a rule applies to. Every condition given must hold; a list matches when any of its

@@ -11,7 +11,8 @@ import { Construct } from 'constructs';
 import { CONSOLE_LOGIN_PATTERN, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './contract/event-patterns';
 import { deadLetterAlarm, ruleAlarms } from './private/alarms';
 import { deadLetterQueue as createDeadLetterQueue } from './private/dead-letter-queue';
-import { isRegionName, prop } from './private/synth-checks';
+import { prop } from './private/prop-names';
+import { isRegionName } from './private/synth-checks';
 
 /**
  * Properties of {@link ConsoleLoginForwarder}.

@@ -6,5 +6,4 @@ export * from './login-alerts';
 export * from './login-alerts-props';
 export * from './people-directory';
 export * from './secrets';
-export * from './slack-app-options';
 export * from './reconcile-options';

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';
-import { prop } from './synth-checks';
+import { prop } from './prop-names';
 import type { AlertRule } from '../alert-rules';
 import { checkRules } from '../contract/rule-spec';
 

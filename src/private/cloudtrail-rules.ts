@@ -7,7 +7,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ruleAlarms } from './alarms';
-import { claimOnce, prop } from './synth-checks';
+import { prop } from './prop-names';
+import { claimOnce } from './synth-checks';
 import { CONSOLE_LOGIN_PATTERN, FORWARDED_EVENT_SOURCES, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from '../contract/event-patterns';
 
 /**

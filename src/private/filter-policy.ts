@@ -1,6 +1,6 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Severity, SEVERITY_ORDER } from '../alert-types';
-import { prop } from './synth-checks';
+import { prop } from './prop-names';
 import { isAccountId } from '../contract/aws-ids';
 import { tagAttributeName } from '../contract/routing';
 import type { DestinationFilterOptions } from '../destinations';

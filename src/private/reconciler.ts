@@ -9,7 +9,8 @@ import { Construct } from 'constructs';
 import { atLeastOnce, countLogLines } from './alarms';
 import { bundledFunction } from './bundled-function';
 import { acknowledgeNag } from './nag';
-import { isRegionName, prop } from './synth-checks';
+import { prop } from './prop-names';
+import { isRegionName } from './synth-checks';
 import { RECONCILE_PROBLEM_LOG, RECOVERED_LOG } from '../contract/log-lines';
 import type { ReconcileOptions } from '../reconcile-options';
 

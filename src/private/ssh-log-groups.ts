@@ -4,7 +4,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import type { Construct } from 'constructs';
-import { claimOnce, prop } from './synth-checks';
+import { prop } from './prop-names';
+import { claimOnce } from './synth-checks';
 import { AUTH_LOG_FILTER_PATTERN } from '../contract/event-patterns';
 
 /**

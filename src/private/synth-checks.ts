@@ -1,6 +1,7 @@
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct, IConstruct } from 'constructs';
+import { prop } from './prop-names';
 import { isAccountId, isRoleNamePattern } from '../contract/aws-ids';
 import { parseCidr } from '../contract/cidr';
 import { checkRoutingTagKeys } from '../contract/routing';
@@ -11,11 +12,6 @@ import type { LoginAlertsProps } from '../login-alerts-props';
  * names the property as TypeScript/Java and Python write it.
  */
 
-/** `sshLogGroups` → "sshLogGroups (ssh_log_groups in Python)", so the message reads in any language. */
-export function prop(name: string): string {
-  const snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  return snake === name ? name : `${name} (${snake} in Python)`;
-}
 
 export interface SourceCounts {
   readonly sshLogGroups: () => number;
