@@ -2,7 +2,7 @@ import type { ChatPostMessageArguments } from '@slack/web-api';
 import { settleReview, type ReviewDeps } from './review-actions';
 import { reviewMessage } from './review-message';
 import { asksForReview } from './review-policy';
-import type { Asked, MessageRef, ReviewItem } from './review-store';
+import { type Asked, type MessageRef, type ReviewItem, STALE_CLAIM_MS } from './review-store';
 import { callSlack } from './slack-api';
 import { isSlackUserId } from '../../src/contract/slack-ids';
 import type { Alert } from '../shared/alert';
@@ -20,8 +20,6 @@ import type { DeliveryOutcome } from '../shared/delivery';
  */
 
 export type PostDeps = ReviewDeps;
-
-const STALE_CLAIM_MS = 2 * 60_000;
 
 export async function postAlert(alert: Alert, deps: PostDeps): Promise<DeliveryOutcome> {
   const { store } = deps;

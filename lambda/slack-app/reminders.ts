@@ -1,6 +1,6 @@
 import { owedEscalation, settleReview, type ReviewDeps } from './review-actions';
 import { reminderText } from './review-message';
-import { retryDelayMs, type ReminderMessage } from './review-queue';
+import { retryDelayMs, sendOnIfEarly, type ReminderMessage } from './review-queue';
 import type { ReviewItem } from './review-store';
 import { callSlack } from './slack-api';
 import type { Alert } from '../shared/alert';
@@ -26,11 +26,7 @@ export interface ReminderDeps extends ReviewDeps {
 }
 
 export async function handleReminder(message: ReminderMessage, deps: ReminderDeps): Promise<ReminderResult> {
-  // A wait longer than SQS's 15-minute delay arrives early: send it on with what is left.
-  if (message.dueAt - deps.now() > 1000) {
-    await deps.enqueue(message);
-    return 'not-due';
-  }
+  if (await sendOnIfEarly(message, deps.enqueue, deps.now())) return 'not-due';
   const item = await deps.store.get(message.alertId);
   if (!item) return 'unknown';
   if (message.reminder > deps.config.review.reminders) return deadline(message, item, deps);

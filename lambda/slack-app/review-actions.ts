@@ -4,7 +4,7 @@ import type { SlackAppConfig } from './config';
 import { escalationAlert } from './escalation';
 import { reviewMessage } from './review-message';
 import { retryDelayMs, type ReviewQueueMessage } from './review-queue';
-import type { EscalationReason, ReviewItem, ReviewStore } from './review-store';
+import { type EscalationReason, type ReviewItem, type ReviewStore, STALE_CLAIM_MS } from './review-store';
 import { callSlack } from './slack-api';
 import { ESCALATION_FAILED_LOG } from '../../src/contract/log-lines';
 import type { Alert } from '../shared/alert';
@@ -32,12 +32,8 @@ export interface ReviewDeps {
   readonly metrics?: PipelineMetrics;
 }
 
-/** An invocation that claimed an escalation and died is taken over after this (twice the function's timeout). */
-export const STALE_ESCALATION_CLAIM_MS = 2 * 60_000;
-
 /** What `escalate` did: published it now, found it published, found someone else publishing it, or failed. */
 export type EscalationOutcome = 'published' | 'already' | 'in-progress' | 'failed';
-
 
 /**
  * Publishes the review's escalation for `reason` if nobody has, and only after claiming it in the
@@ -48,7 +44,7 @@ export type EscalationOutcome = 'published' | 'already' | 'in-progress' | 'faile
 export async function escalate(item: ReviewItem, reason: EscalationReason, deps: ReviewDeps): Promise<EscalationOutcome> {
   if (item.escalated?.[reason] || !item.alert) return 'already';
   const now = deps.now();
-  if (!(await deps.store.claimEscalation(item.alertId, reason, now, now - STALE_ESCALATION_CLAIM_MS))) {
+  if (!(await deps.store.claimEscalation(item.alertId, reason, now, now - STALE_CLAIM_MS))) {
     return (await deps.store.get(item.alertId))?.escalated?.[reason] ? 'already' : 'in-progress';
   }
   const escalation = escalationAlert(JSON.parse(item.alert) as Alert, reason, {

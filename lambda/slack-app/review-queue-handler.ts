@@ -2,7 +2,7 @@ import type { SQSBatchResponse } from 'aws-lambda';
 import { answer, type AnswerDeps } from './answer';
 import { handleReminder, type ReminderDeps } from './reminders';
 import { settleReview } from './review-actions';
-import { parseReviewQueueMessage, type ReviewQueueMessage } from './review-queue';
+import { parseReviewQueueMessage, sendOnIfEarly, type ReviewQueueMessage } from './review-queue';
 
 /** An SQS record as the event source mapping hands it over (what is read of it). */
 export interface SqsRecord {
@@ -51,10 +51,7 @@ async function handle(message: ReviewQueueMessage, deps: ReviewQueueDeps): Promi
     case 'login-review-answer':
       return answer(message, deps);
     case 'login-review-sync':
-      if (message.dueAt - deps.now() > 1000) {
-        await deps.enqueue(message);
-        return 'not-due';
-      }
+      if (await sendOnIfEarly(message, deps.enqueue, deps.now())) return 'not-due';
       return settleReview(message.alertId, deps, message.attempt);
   }
 }

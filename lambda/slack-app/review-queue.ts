@@ -88,6 +88,18 @@ export function retryDelayMs(attempt: number, baseSeconds: number): number {
   return Math.min(MAX_RETRY_SECONDS, baseSeconds * 2 ** Math.min(Math.max(attempt - 1, 0), 10)) * 1000;
 }
 
+/**
+ * A delayed message that came early (a wait longer than SQS's 15-minute delay): sent on with what
+ * is left, true. False when it is due (within a second) and should be handled now.
+ */
+export async function sendOnIfEarly(
+  message: ReminderMessage | SyncMessage, enqueue: (message: ReviewQueueMessage) => Promise<void>, now: number,
+): Promise<boolean> {
+  if (message.dueAt - now <= 1000) return false;
+  await enqueue(message);
+  return true;
+}
+
 export function parseReviewQueueMessage(body: string): ReviewQueueMessage {
   const parsed = JSON.parse(body) as Record<string, unknown>;
   const text = (v: unknown) => typeof v === 'string' && v.length > 0;

@@ -69,6 +69,9 @@ export interface ReviewItem {
 
 export const REVIEW_TTL_SECONDS = 35 * 24 * 60 * 60;
 
+/** A claim (to post an alert, or to publish an escalation) older than this was left by an invocation that died: twice the function's timeout. */
+export const STALE_CLAIM_MS = 2 * 60_000;
+
 export function reviewKey(alertId: string): { pk: string; sk: 'review' } {
   return { pk: ledgerKey('review', alertId), sk: 'review' };
 }

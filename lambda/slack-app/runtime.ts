@@ -21,7 +21,6 @@ import { checkSlackBotToken } from '../shared/secret-shapes';
  */
 export interface SlackAppRuntime {
   readonly config: SlackAppConfig;
-  readonly secrets: SecretsManagerClient;
   readonly botToken: CachedSecret;
   readonly redact: (text: string) => string;
   deps(logger: Logger, remainingMs: () => number, metrics?: PipelineMetrics): ReviewDeps;
@@ -43,7 +42,6 @@ export function slackAppRuntime(env: NodeJS.ProcessEnv): SlackAppRuntime {
   };
   return {
     config,
-    secrets,
     botToken,
     redact: redactor(() => botToken.knownValues()),
     deps: (logger, remainingMs, metrics) => ({
