@@ -159,15 +159,23 @@ export function runJava(outdir: string, mainClass: string, sources?: Record<stri
 
 // -------------------------------------------------------------------------------------- shared
 
+/** When the newest thing a jsii package packs was written: the .jsii manifest or a bundle. */
+function newestInput(): number {
+  const assets = join(root, 'assets');
+  const bundles = readdirSync(assets).map((name) => join(assets, name, 'index.js')).filter((f) => existsSync(f));
+  return Math.max(...[join(root, '.jsii'), ...bundles].map((f) => statSync(f).mtimeMs));
+}
+
 /**
  * The file of the jsii package for `target` that `find` names in dist/<target>, built now unless
- * it is there and newer than the .jsii manifest (the compiled library).
+ * it is there and newer than what it packs: the .jsii manifest (the compiled library) and every
+ * function bundle under assets/ (rebundled after a handler change, the library unchanged).
  */
 function buildPackage(target: 'python' | 'java', find: (dist: string) => string | undefined): string {
   const dist = join(root, 'dist', target);
   const file = () => (existsSync(dist) ? find(dist) : undefined);
   const found = file();
-  if (found && existsSync(found) && statSync(found).mtimeMs > statSync(join(root, '.jsii')).mtimeMs) return found;
+  if (found && existsSync(found) && statSync(found).mtimeMs > newestInput()) return found;
   run(bin('jsii-pacmak'), ['--target', target], root);
   const built = file();
   if (!built || !existsSync(built)) throw new Error(`jsii-pacmak --target ${target} wrote nothing usable to ${dist}`);
