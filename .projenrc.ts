@@ -207,6 +207,22 @@ project.eslint?.addOverride({
     }],
   },
 });
+// The ingest function's stages, in the order a record travels (ARCHITECTURE.md). A stage takes
+// from earlier stages and shared code, never from a later stage nor from the wiring at the top of
+// lambda/ingest (the handler, its settings, the pipeline), so the import graph has no way back.
+const INGEST_STAGES = ['parse', 'draft', 'enrich', 'ledger', 'people', 'rules', 'publish'];
+project.eslint?.addOverride({
+  files: ['lambda/ingest/**/*.ts'],
+  rules: {
+    'import/no-restricted-paths': ['error', {
+      zones: INGEST_STAGES.map((stage, index) => ({
+        target: `./lambda/ingest/${stage}`,
+        from: ['./lambda/ingest/*.ts', ...INGEST_STAGES.slice(index + 1).map((later) => `./lambda/ingest/${later}/**`)],
+        message: `lambda/ingest/${stage}/ may import only earlier stages (${INGEST_STAGES.slice(0, index).join(', ') || 'none'}) and lambda/shared/: records travel one way.`,
+      })),
+    }],
+  },
+});
 project.eslint?.addOverride({
   files: ['src/contract/**/*.ts'],
   rules: {

@@ -1,6 +1,6 @@
 import { DescribeTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { parseSshLine } from '../lambda/ingest/ssh-line';
+import { parseSshLine } from '../lambda/ingest/parse/ssh-line';
 
 /**
  * The classic SSH-login alerter, for comparison: for every log line, one DescribeTags for the

@@ -1,5 +1,5 @@
-import type { ConditionalWrite, Ledger } from '../lambda/ingest/ledger';
-import type { LedgerItem } from '../lambda/ingest/ledger-links';
+import type { LedgerItem } from '../lambda/ingest/ledger/items';
+import type { ConditionalWrite, Ledger } from '../lambda/ingest/ledger/table';
 
 /** The login ledger in memory, for `replay`: the files given are linked to each other, as deliveries are. */
 export class MemoryLedger implements Ledger {

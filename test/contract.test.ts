@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isApiLogin } from '../lambda/ingest/api-event';
+import { isApiLogin } from '../lambda/ingest/parse/api-event';
 import { LoginKind, LoginOutcome, Severity, SEVERITY_ORDER } from '../src/alert-types';
 import { LOGIN_KINDS, LOGIN_OUTCOMES, SEVERITIES } from '../src/contract/alert-values';
 import { SESSION_EVENT_NAMES, SESSION_EVENTS_PATTERN } from '../src/contract/event-patterns';

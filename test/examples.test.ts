@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import {
   builtJavaVersion, CodeBlock, codeBlocks, javaPackageRepository, root, runJava, runPython, runTypeScript, templates, typeCheck, typeScriptProject,
 } from './support/language-apps';
-import { AlertRules } from '../lambda/ingest/rules';
+import { AlertRules } from '../lambda/ingest/rules/rules';
 
 /**
  * The example apps and every program in README, run as their users would run them: TypeScript

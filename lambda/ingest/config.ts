@@ -1,5 +1,5 @@
-import { DEFAULT_HISTORY_DAYS } from './history';
-import { DEFAULT_REPEAT_WINDOW_MS } from './repeats';
+import { DEFAULT_HISTORY_DAYS } from './ledger/history';
+import { DEFAULT_REPEAT_WINDOW_MS } from './ledger/repeats';
 import { NetworkSet } from '../shared/networks';
 import { commaList } from '../shared/values';
 

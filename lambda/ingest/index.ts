@@ -1,13 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { PublishBatchCommand, SNSClient, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
-import { countAlerts } from './alert-metrics';
 import { alertsFromEnvelope } from './alerts-from-envelope';
 import { readConfig, type IngestConfig } from './config';
-import { errorText } from './enrich';
-import { decodeEnvelope, MalformedEnvelopeError } from './envelope';
-import { publishAlerts } from './publish';
-import { PublishedIds } from './published-ids';
-import { recordPublished, refineAlerts } from './refine';
+import { recordPublished, refineAlerts } from './pipeline';
+import { countAlerts } from './publish/alert-metrics';
+import { errorText } from '../shared/error-text';
+import { decodeEnvelope, MalformedEnvelopeError } from './parse/envelope';
+import { publishAlerts } from './publish/publish';
+import { PublishedIds } from './publish/published-ids';
 import { alertSources, type AlertSources } from './sources';
 import { PipelineMetrics } from '../shared/metrics';
 

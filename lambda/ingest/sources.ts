@@ -1,10 +1,10 @@
 import type { EC2Client, EC2ClientConfig, Filter, Instance } from '@aws-sdk/client-ec2';
-import { assumedRoleCredentials } from './assumed-role';
 import type { IngestConfig } from './config';
-import { HostEnricher } from './enrich';
-import { dynamoLedger, type Ledger } from './ledger';
-import { peopleSource, type PeopleSource } from './people-source';
-import { rulesSource, type RulesSource } from './rules-step';
+import { assumedRoleCredentials } from './enrich/assumed-role';
+import { HostEnricher } from './enrich/host-enricher';
+import { dynamoLedger, type Ledger } from './ledger/table';
+import { peopleSource, type PeopleSource } from './people/source';
+import { rulesSource, type RulesSource } from './rules/step';
 
 /**
  * What turning records into alerts reads besides the records, built once per container from the

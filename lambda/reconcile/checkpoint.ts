@@ -1,7 +1,7 @@
 import type { Cursor, Source, Window } from './records';
 import { ledgerPrefix } from '../../src/contract/ledger-keys';
-import type { Ledger } from '../ingest/ledger';
-import type { CheckpointItem } from '../ingest/ledger-links';
+import type { CheckpointItem } from '../ingest/ledger/items';
+import type { Ledger } from '../ingest/ledger/table';
 import { isObject } from '../shared/values';
 
 /**

@@ -1,5 +1,5 @@
-import type { Ledger } from '../ingest/ledger';
-import { PUBLISHED_ITEM_TTL_SECONDS, publishedKey, type PublishedItem } from '../ingest/published-records';
+import { PUBLISHED_ITEM_TTL_SECONDS, publishedKey, type PublishedItem } from '../ingest/ledger/items';
+import type { Ledger } from '../ingest/ledger/table';
 
 /**
  * Which of a page's records no alert was published for, and the right to publish them. A record is

@@ -11,11 +11,11 @@ import { reconcile, type PageOutcome, type RunSummary } from './run';
 import { Pacer, readTrailPage } from './trail-pages';
 import { RECONCILE_PROBLEM_LOG, RECOVERED_LOG } from '../../src/contract/log-lines';
 import { readConfig, type IngestConfig } from '../ingest/config';
-import { errorText } from '../ingest/enrich';
-import { publishAlerts } from '../ingest/publish';
-import { PublishedIds } from '../ingest/published-ids';
-import { recordPublished } from '../ingest/refine';
+import { recordPublished } from '../ingest/pipeline';
+import { publishAlerts } from '../ingest/publish/publish';
+import { PublishedIds } from '../ingest/publish/published-ids';
 import { alertSources, type AlertSources } from '../ingest/sources';
+import { errorText } from '../shared/error-text';
 
 /**
  * The reconciler: a scheduled second source that proves no login was missed. It re-reads the SSH

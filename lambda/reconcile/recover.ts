@@ -1,13 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SourceRecord, TrailRecord } from './records';
 import { alertsFromEnvelope } from '../ingest/alerts-from-envelope';
-import { recordAccount } from '../ingest/cloudtrail-identity';
 import type { IngestConfig } from '../ingest/config';
-import type { Envelope, LogsDelivery } from '../ingest/envelope';
-import { parseInstanceConnectLine } from '../ingest/instance-connect-line';
-import { refineAlerts } from '../ingest/refine';
+import { recordAccount } from '../ingest/parse/cloudtrail-identity';
+import type { Envelope, LogsDelivery } from '../ingest/parse/envelope';
+import { parseInstanceConnectLine } from '../ingest/parse/instance-connect-line';
+import { parseSshLine } from '../ingest/parse/ssh-line';
+import { refineAlerts } from '../ingest/pipeline';
 import type { AlertSources } from '../ingest/sources';
-import { parseSshLine } from '../ingest/ssh-line';
 import type { Alert } from '../shared/alert';
 import { isObject, nonEmptyString } from '../shared/values';
 

@@ -2,7 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { nextWindow, readCheckpoint, writeCheckpoint, type ReconcileState, type WindowOptions } from './checkpoint';
 import { describeSource, type Cursor, type Page, type Source, type SourceRecord, type Window } from './records';
 import { RECONCILE_PROBLEM_LOG } from '../../src/contract/log-lines';
-import type { Ledger } from '../ingest/ledger';
+import type { Ledger } from '../ingest/ledger/table';
+import { errorText } from '../shared/error-text';
 
 /**
  * One reconciliation run: finish the window a cut run left pending, then the next window, source
@@ -158,9 +159,4 @@ function classify(error: unknown): 'throttled' | 'expired-token' | 'other' {
   if (/Throttl|TooManyRequests|RequestLimitExceeded|LimitExceeded/.test(name)) return 'throttled';
   if (name === 'InvalidNextTokenException' || (name === 'InvalidParameterException' && /token/i.test(errorText(error)))) return 'expired-token';
   return 'other';
-}
-
-function errorText(error: unknown): string {
-  const e = error as { name?: string; message?: string };
-  return `${e.name ?? 'Error'}: ${e.message ?? String(error)}`;
 }

@@ -22,3 +22,10 @@ export class NetworkSet {
     return this.list.check(address, family === 4 ? 'ipv4' : 'ipv6');
   }
 }
+
+/** A valid address, with IPv4-mapped IPv6 (`::ffff:203.0.113.7`) shown as the IPv4 it is. */
+export function normaliseIp(address: string): string | undefined {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped && isIP(mapped[1]) === 4) return mapped[1];
+  return isIP(address) ? address : undefined;
+}

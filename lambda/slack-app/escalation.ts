@@ -1,6 +1,6 @@
 import type { PublishBatchRequestEntry, SNSClient } from '@aws-sdk/client-sns';
 import type { AnswerRole, EscalationReason } from './review-store';
-import { publishAlerts } from '../ingest/publish';
+import { publishAlerts } from '../ingest/publish/publish';
 import type { Alert } from '../shared/alert';
 
 /**

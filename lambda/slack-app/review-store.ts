@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ledgerKey } from '../ingest/ledger-key';
+import { ledgerKey } from '../ingest/ledger/items';
 import type { Escalation } from '../shared/alert';
 
 /**

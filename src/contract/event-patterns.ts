@@ -16,7 +16,7 @@ export const CONSOLE_LOGIN_PATTERN: EventPatternSpec = {
 
 /**
  * CloudTrail records of the API calls that open a way into an instance: Session Manager sessions
- * and EC2 Instance Connect key pushes and Endpoint tunnels (`lambda/ingest/api-event.ts` reads them).
+ * and EC2 Instance Connect key pushes and Endpoint tunnels (`lambda/ingest/parse/api-event.ts` reads them).
  * Matched on the record's `eventSource` and `eventName`, not on the event's `source`: the one
  * EventBridge gives Instance Connect events is not documented. The two lists never combine into a
  * call that does not exist (no service logs another's event names).

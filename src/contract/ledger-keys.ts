@@ -2,7 +2,7 @@
  * The login ledger's keys, as both sides must agree on them: every partition key starts with its
  * item's kind and `#` (`push#<hash>`, `review#<hash>`, `reconcile#checkpoint`), and the functions'
  * IAM statements grant by that prefix (`dynamodb:LeadingKeys`). Item shapes: the functions' code
- * (lambda/ingest/ledger-links.ts, history.ts, published-records.ts, repeats.ts;
+ * (lambda/ingest/ledger/items.ts;
  * lambda/slack-app/review-store.ts; lambda/reconcile/checkpoint.ts).
  */
 export type LedgerKind = 'push' | 'login' | 'source' | 'person' | 'alert' | 'repeat' | 'review' | 'reconcile';

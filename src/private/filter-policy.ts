@@ -3,7 +3,7 @@ import { Severity, SEVERITY_ORDER } from '../alert-types';
 import { prop } from './prop-names';
 import { isAccountId } from '../contract/aws-ids';
 import { tagAttributeName } from '../contract/routing';
-import type { DestinationFilterOptions } from '../destinations';
+import type { DestinationFilterOptions } from '../destinations/filter-options';
 
 /**
  * The destination's filter on the alert topic's message attributes. Pipeline alarms never come this

@@ -8,11 +8,10 @@ import type { Construct } from 'constructs';
 import { atLeastOnce, countLogLines } from './alarms';
 import { LEDGER_BATCH_KINDS, ledgerKeyPattern, ledgerPrefix } from '../contract/ledger-keys';
 import { LEDGER_UNAVAILABLE_LOG } from '../contract/log-lines';
-import type { LoginAlertsProps } from '../login-alerts-props';
 
 /**
  * The login ledger: one DynamoDB table the ingest function reads and writes in batches (item
- * shapes in `lambda/ingest/ledger-links.ts`). On-demand, encrypted with its own customer-managed
+ * shapes in `lambda/ingest/ledger/items.ts`). On-demand, encrypted with its own customer-managed
  * key (it holds who logged in where), point-in-time recovery, every item expiring by TTL
  * (`expiresAt`). Kept when the stack is deleted, like the other records of who logged in.
  */
@@ -104,7 +103,7 @@ export function ledgerUnavailableAlarm(scope: Construct, logGroup: logs.ILogGrou
 }
 
 /** What the ledger remembers, in the ingest function's terms (seconds, days), checked at synth. */
-export function ledgerSettings(props: Pick<LoginAlertsProps, 'repeatWindow' | 'historyPeriod'>): Record<string, string> {
+export function ledgerSettings(props: { readonly repeatWindow?: Duration; readonly historyPeriod?: Duration }): Record<string, string> {
   const window = props.repeatWindow?.toSeconds() ?? 600;
   const days = props.historyPeriod?.toDays({ integral: false }) ?? 90;
   if (!Number.isInteger(days)) throw new Error(`historyPeriod (history_period in Python) must be whole days: ${props.historyPeriod?.toHumanString()}`);

@@ -1,7 +1,7 @@
 import type { Filter, Instance } from '@aws-sdk/client-ec2';
 import { alertsFromEnvelope, type AlertContext } from '../../lambda/ingest/alerts-from-envelope';
-import { HostEnricher } from '../../lambda/ingest/enrich';
-import { decodeEnvelope } from '../../lambda/ingest/envelope';
+import { HostEnricher } from '../../lambda/ingest/enrich/host-enricher';
+import { decodeEnvelope } from '../../lambda/ingest/parse/envelope';
 import { emailText } from '../../lambda/shared/alert-text';
 import { NetworkSet } from '../../lambda/shared/networks';
 import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, encodeLogs, logsDelivery, sshLines } from '../support/fixtures';

@@ -1,6 +1,6 @@
 import { alertsFromEnvelope } from '../../lambda/ingest/alerts-from-envelope';
-import { decodeEnvelope } from '../../lambda/ingest/envelope';
-import { parseInstanceConnectLine } from '../../lambda/ingest/instance-connect-line';
+import { decodeEnvelope } from '../../lambda/ingest/parse/envelope';
+import { parseInstanceConnectLine } from '../../lambda/ingest/parse/instance-connect-line';
 import { encodeLogs, logsPayload, sshLine, sshLines } from '../support/fixtures';
 import { alertSchemaErrors } from '../support/schema';
 

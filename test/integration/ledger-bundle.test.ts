@@ -1,6 +1,6 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { dynamoLedger } from '../../lambda/ingest/ledger';
+import { dynamoLedger } from '../../lambda/ingest/ledger/table';
 import type { Alert } from '../../lambda/shared/alert';
 import { useMotoWithCallCounter } from '../support/aws-call-counter';
 import { awsConfig, createLedgerTable, createTopicWithQueue, receiveBodies } from '../support/estate';

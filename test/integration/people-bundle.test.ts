@@ -1,6 +1,6 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { peopleSource } from '../../lambda/ingest/people-source';
+import { peopleSource } from '../../lambda/ingest/people/source';
 import { awsConfig, createTopicWithQueue, receiveBodies } from '../support/estate';
 import { cloudTrailEvent, logsDelivery } from '../support/fixtures';
 import { invokeBundle } from '../support/invoke-bundle';

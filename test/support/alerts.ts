@@ -1,8 +1,8 @@
 import type { Filter, Instance } from '@aws-sdk/client-ec2';
 import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, logsDelivery, sshLines } from './fixtures';
 import { alertsFromEnvelope } from '../../lambda/ingest/alerts-from-envelope';
-import { HostEnricher } from '../../lambda/ingest/enrich';
-import { decodeEnvelope } from '../../lambda/ingest/envelope';
+import { HostEnricher } from '../../lambda/ingest/enrich/host-enricher';
+import { decodeEnvelope } from '../../lambda/ingest/parse/envelope';
 import type { Alert } from '../../lambda/shared/alert';
 import { summarise } from '../../lambda/shared/alert-text';
 import { NetworkSet } from '../../lambda/shared/networks';

@@ -1,0 +1,109 @@
+import { hostOf, identityOf } from './identity';
+import { ledgerKey, type RepeatItem } from './items';
+import type { ConditionalWrite } from './table';
+import { SEVERITIES, type Alert } from '../../shared/alert';
+
+/**
+ * Repeats: the same login again within a window (default 10 minutes) of the first: the same person
+ * (or user@host when nobody is named), on the same host or target, from the same source, with the
+ * same outcome, method, key or certificate, MFA and session document, and no higher severity than
+ * the first. Anything that differs is a login of its own: a success never repeats a failure, so an
+ * attacker's failed attempts (which anyone on the internet can make) cannot turn the real sign-in
+ * after them into a repeat; a password login never repeats a key login; a login more severe than the
+ * first (say a rule suppressed the first) alerts and becomes the new first. The first alerts as usual;
+ * the others carry `repeat: {of, count}` (the first's alert id; the how-manieth repeat) and the
+ * attribute `repeat=true`, which destinations leave out by default. Severity is not changed: the
+ * topic and an audit subscriber still see every login as what it is.
+ *
+ * One `repeat` item (items.ts) per (identity, host, source), written with optimistic concurrency
+ * (a condition on the `version` read), so concurrent invocations and retried deliveries count each login once.
+ * Pure: the alerts and the ledger's answers in; alerts and the conditional writes out.
+ */
+
+export const DEFAULT_REPEAT_WINDOW_MS = 10 * 60_000;
+
+
+export function repeatKeyOf(alert: Alert): string | undefined {
+  if (alert.kind === 'instance-connect') return undefined;
+  const identity = identityOf(alert);
+  if (!identity) return undefined;
+  const where = alert.kind === 'ssh' ? hostOf(alert) ?? 'unknown host' : `${alert.kind}:${alert.account}:${hostOf(alert) ?? alert.session?.target ?? ''}`;
+  return ledgerKey('repeat', identity, where, alert.sourceIp ?? 'no source', ...sameLogin(alert));
+}
+
+/** What makes two logins by the same person from the same place the same login: every part must match. */
+function sameLogin(alert: Alert): string[] {
+  const certificate = alert.certificate ? `${alert.certificate.keyId}\u0000${alert.certificate.serial ?? ''}\u0000${alert.certificate.caFingerprint ?? ''}` : '';
+  return [
+    alert.outcome,
+    alert.method ?? '',
+    alert.keyFingerprint ?? '',
+    certificate,
+    alert.mfa === undefined ? '' : String(alert.mfa),
+    alert.principal?.type ?? '',
+    alert.session?.document ?? '',
+  ];
+}
+
+/** A later login repeats the first only when it is no more severe: a worse one must reach everyone. */
+function noWorse(alert: Alert, item: RepeatItem): boolean {
+  // An item written before severities were recorded is treated as the least severe.
+  return SEVERITIES.indexOf(alert.severity) <= SEVERITIES.indexOf(item.severity ?? 'info');
+}
+
+export function repeatKeys(alerts: readonly Alert[]): Array<{ pk: string; sk: 'repeat' }> {
+  const pks = new Set(alerts.map(repeatKeyOf).filter((k): k is string => k !== undefined));
+  return [...pks].map((pk) => ({ pk, sk: 'repeat' }));
+}
+
+export interface RepeatResult {
+  readonly alerts: Alert[];
+  readonly writes: ConditionalWrite[];
+}
+
+export function applyRepeats(
+  alerts: readonly Alert[],
+  found: ReadonlyMap<string, { sk: string }>,
+  nowMs: number,
+  windowMs = DEFAULT_REPEAT_WINDOW_MS,
+): RepeatResult {
+  const groups = new Map<string, number[]>();
+  alerts.forEach((alert, index) => {
+    const pk = repeatKeyOf(alert);
+    if (pk) groups.set(pk, [...(groups.get(pk) ?? []), index]);
+  });
+  const result = [...alerts];
+  const writes: ConditionalWrite[] = [];
+  for (const [pk, indexes] of groups) {
+    // In the order they happened, so the earliest of a burst is the one that alerts.
+    const ordered = [...indexes].sort((a, b) => Date.parse(alerts[a].time) - Date.parse(alerts[b].time));
+    const read = found.get(pk) as RepeatItem | undefined;
+    let item = read && read.sk === 'repeat' ? read : undefined;
+    for (const index of ordered) {
+      const alert = alerts[index];
+      const at = Date.parse(alert.time);
+      if (item && at <= item.windowEnd && alert.id !== item.firstId && noWorse(alert, item)) {
+        item = { ...item, repeats: item.repeats + 1 };
+        result[index] = {
+          ...alert,
+          repeat: { of: item.firstId, count: item.repeats },
+          reasons: [...alert.reasons, `repeat ${item.repeats} of alert ${item.firstId} (same login by the same ${alert.actor ? 'person' : 'user'}, host and source within ${minutes(windowMs)})`],
+        };
+      } else if (!item || at > item.windowEnd || (alert.id !== item.firstId && !noWorse(alert, item))) {
+        item = { pk, sk: 'repeat', firstId: alert.id, firstAt: at, severity: alert.severity, windowEnd: at + windowMs, repeats: 0, version: 0, expiresAt: 0 };
+      }
+      // else: a retried delivery of the first login itself: it stays the first.
+    }
+    if (item && item !== read) {
+      const version = (read?.sk === 'repeat' ? read.version : 0) + 1;
+      const expiresAt = Math.floor(Math.max(item.windowEnd, nowMs) / 1000) + 86_400;
+      writes.push({ item: { ...item, version, expiresAt }, ...(read?.sk === 'repeat' && { expectedVersion: read.version }) });
+    }
+  }
+  return { alerts: result, writes };
+}
+
+function minutes(ms: number): string {
+  const m = ms / 60_000;
+  return Number.isInteger(m) ? `${m} minute${m === 1 ? '' : 's'}` : `${ms / 1000} seconds`;
+}
