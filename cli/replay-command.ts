@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { MemoryLedger } from './memory-ledger';
 import { formatAlert, replayFile, UnreadableInputError } from './replay';
 import { REPLAY_USAGE, fail } from './usage';
-import { applyLedger } from '../lambda/ingest/ledger/step';
-import { applyPeople } from '../lambda/ingest/people/step';
+import { refineAlerts, type PipelineLog } from '../lambda/ingest/pipeline';
 import { AlertRules } from '../lambda/ingest/rules/rules';
+import type { AlertSources } from '../lambda/ingest/sources';
 import { PeopleDirectory } from '../lambda/shared/people';
 import { isRoleNamePattern } from '../src/contract/aws-ids';
 import { parseCidr } from '../src/contract/cidr';
@@ -67,21 +67,23 @@ export async function replayCommand(argv: string[]): Promise<number> {
   }
   const options = { trustedCidrs, account: values.account!, region: values.region! };
   // Each file is a delivery; the ledger, in memory, links key pushes and logins across them.
-  const ledger = new MemoryLedger();
+  const sources: AlertSources = {
+    ledger: new MemoryLedger(),
+    ...(people && { people: { load: async () => people } }),
+    ...(rules && { rules: { load: async () => rules } }),
+  };
   let count = 0;
   for (const file of files) {
-    let alerts;
+    let replayed;
     try {
-      const replayed = await replayFile(file, options);
-      // History and repeat windows are reckoned from the log's own time, not today's.
-      const latest = Math.max(0, ...replayed.map((a) => Date.parse(a.time)).filter(Number.isFinite));
-      alerts = (await applyLedger(replayed, ledger, latest || Date.now())).alerts;
+      replayed = await replayFile(file, options);
     } catch (error) {
       if (error instanceof UnreadableInputError) return fail(error.message);
       throw error;
     }
-    if (people) alerts = (await applyPeople(alerts, { load: async () => people }, { identityProviderRoles: values['identity-provider-role'] })).alerts;
-    if (rules) alerts = alerts.map((alert) => rules.apply(alert));
+    // The same steps as the ingest function; history and repeat windows reckoned from the log's own time.
+    const latest = Math.max(0, ...replayed.map((a) => Date.parse(a.time)).filter(Number.isFinite));
+    const { alerts } = await refineAlerts(replayed, sources, { nowMs: latest || Date.now(), identityProviderRoles: values['identity-provider-role'] }, stderrLog);
     for (const alert of alerts) {
       process.stdout.write(`${values.json ? JSON.stringify(alert) : formatAlert(alert)}\n`);
       count++;
@@ -90,3 +92,9 @@ export async function replayCommand(argv: string[]): Promise<number> {
   process.stderr.write(`${count} alert${count === 1 ? '' : 's'} from ${files.length} file${files.length === 1 ? '' : 's'} (instance enrichment skipped: no AWS calls)\n`);
   return 0;
 }
+
+/** The pipeline's failures and warnings, said on stderr beside the alerts. */
+const stderrLog: PipelineLog = {
+  error: (message, attributes) => process.stderr.write(`replay: ${message} ${JSON.stringify(attributes)}\n`),
+  warn: (message, attributes) => process.stderr.write(`replay: ${message} ${JSON.stringify(attributes)}\n`),
+};

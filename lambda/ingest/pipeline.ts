@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { IngestConfig } from './config';
 import type { PublishedItem } from './ledger/items';
 import { publishedItems } from './ledger/published';
@@ -10,8 +9,10 @@ import { LEDGER_UNAVAILABLE_LOG } from '../../src/contract/log-lines';
 import type { Alert } from '../shared/alert';
 
 /**
- * The steps between parsing and publishing, in order: the ledger (links, history, repeats), the
- * people directory, then the rules (they may match on the actor attribution found). Each failure is
+ * The steps between parsing and publishing, in order, written once: the ingest handler, the
+ * reconciler (recovered logins are made exactly as real-time ones) and `cdk-login-alerts replay`
+ * all call `refineAlerts`. The ledger comes first (links across deliveries, history, repeats), then
+ * the people directory, then the rules (they may match on the person found). Each failure is
  * logged and marked on the alerts, never a reason to hold one back. The log messages are what the
  * construct's metric filters count: keep them.
  */
@@ -20,20 +21,30 @@ export interface Refined {
   readonly problems: { ledger: boolean; rules: boolean };
 }
 
+/** What the steps need of the settings; `nowMs` is the ledger's clock (replay reckons from the log's own time). */
+export type RefineSettings = Partial<Pick<IngestConfig, 'historyDays' | 'repeatWindowMs' | 'identityProviderRoles'>> & { readonly nowMs?: number };
+
+/** Where failures are said: the functions' Powertools logger, or replay's stderr. */
+export interface PipelineLog {
+  error(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+}
+
 export async function refineAlerts(
-  alerts: Alert[], sources: AlertSources, config: Pick<IngestConfig, 'historyDays' | 'repeatWindowMs'> & Partial<Pick<IngestConfig, 'identityProviderRoles'>>, logger: Logger,
+  alerts: Alert[], sources: AlertSources, settings: RefineSettings, logger: PipelineLog,
 ): Promise<Refined> {
   const problems = { ledger: false, rules: false };
   let current = alerts;
   if (sources.ledger && current.length > 0) {
-    const linked = await applyLedger(current, sources.ledger, Date.now(), { historyDays: config.historyDays, repeatWindowMs: config.repeatWindowMs });
+    const { historyDays, repeatWindowMs } = settings;
+    const linked = await applyLedger(current, sources.ledger, settings.nowMs ?? Date.now(), { historyDays, repeatWindowMs });
     if (linked.readError) logger.error(LEDGER_UNAVAILABLE_LOG, { reason: linked.readError, alerts: linked.alerts.length });
     if (linked.writeError) logger.error(LEDGER_UNAVAILABLE_LOG, { reason: `write failed: ${linked.writeError}`, items: linked.writes });
     problems.ledger = Boolean(linked.readError ?? linked.writeError);
     current = linked.alerts;
   }
   if (sources.people && current.length > 0) {
-    const attributed = await applyPeople(current, sources.people, { identityProviderRoles: config.identityProviderRoles });
+    const attributed = await applyPeople(current, sources.people, { identityProviderRoles: settings.identityProviderRoles });
     if (attributed.error) logger.error('people directory unavailable', { reason: attributed.error });
     if (attributed.problems) logger.warn('people directory entries refused', { problems: attributed.problems });
     current = attributed.alerts;
@@ -53,7 +64,7 @@ export async function refineAlerts(
  * logged like every ledger failure, which alarms.
  */
 export async function recordPublished(
-  sources: AlertSources, recordIds: readonly string[], by: PublishedItem['by'], logger: Logger,
+  sources: AlertSources, recordIds: readonly string[], by: PublishedItem['by'], logger: PipelineLog,
 ): Promise<boolean> {
   if (!sources.ledger || recordIds.length === 0) return true;
   try {
