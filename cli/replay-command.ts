@@ -82,8 +82,9 @@ export async function replayCommand(argv: string[]): Promise<number> {
       throw error;
     }
     // The same steps as the ingest function; history and repeat windows reckoned from the log's own time.
-    const latest = Math.max(0, ...replayed.map((a) => Date.parse(a.time)).filter(Number.isFinite));
-    const { alerts } = await refineAlerts(replayed, sources, { nowMs: latest || Date.now(), identityProviderRoles: values['identity-provider-role'] }, stderrLog);
+    const latest = Math.max(0, ...replayed.alerts.map((a) => Date.parse(a.time)).filter(Number.isFinite));
+    const settings = { nowMs: latest || Date.now(), identityProviderRoles: values['identity-provider-role'] };
+    const { alerts } = await refineAlerts(replayed.alerts, sources, settings, stderrLog, replayed.verifiedFactors);
     for (const alert of alerts) {
       process.stdout.write(`${values.json ? JSON.stringify(alert) : formatAlert(alert)}\n`);
       count++;

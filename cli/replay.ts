@@ -4,10 +4,12 @@ import { gunzipSync } from 'node:zlib';
 import { syslogTimeToMs } from './syslog-time';
 import { alertsFromEnvelope } from '../lambda/ingest/alerts-from-envelope';
 import { decodeEnvelope, type LogsDelivery } from '../lambda/ingest/parse/envelope';
+import type { VerifiedFactor } from '../lambda/ingest/parse/sign-in-event';
 import { readRecord } from '../lambda/ingest/parse/syslog-record';
 import type { Alert } from '../lambda/shared/alert';
 import { NetworkSet } from '../lambda/shared/networks';
 import { isObject } from '../lambda/shared/values';
+import { cloudTrailDetailType } from '../src/contract/event-patterns';
 
 /**
  * `cdk-login-alerts replay`: runs log files through the ingest function's own parser and severity
@@ -24,7 +26,13 @@ export interface ReplayOptions {
 export class UnreadableInputError extends Error {}
 
 /** The alerts one file would raise: an auth log, or CloudTrail / EventBridge JSON (plain or gzip). */
-export async function replayFile(path: string, options: ReplayOptions): Promise<Alert[]> {
+/** What one file raises: its alerts, and the Identity Center factors that passed (for the ledger, as the ingest function keeps them). */
+export interface Replayed {
+  readonly alerts: Alert[];
+  readonly verifiedFactors: VerifiedFactor[];
+}
+
+export async function replayFile(path: string, options: ReplayOptions): Promise<Replayed> {
   let text: string;
   let modified: number;
   try {
@@ -48,20 +56,21 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
       logStream: basename(path),
       logEvents: lines.map((message, index) => ({ id: `${basename(path)}:${index + 1}`, timestamp: lineTime(message, modified), message })),
     };
-    return (await alertsFromEnvelope(delivery, context)).alerts;
+    return { alerts: (await alertsFromEnvelope(delivery, context)).alerts, verifiedFactors: [] };
   }
   const alerts: Alert[] = [];
+  const verifiedFactors: VerifiedFactor[] = [];
   for (const [index, event] of events.entries()) {
-    // A CloudTrail record (from a log file's Records) is wrapped the way EventBridge delivers it.
-    const envelope = isObject(event) && 'detail' in event ? event
-      : { 'id': `${basename(path)}:${index + 1}`, 'source': 'aws.signin', 'detail-type': 'AWS Console Sign In via CloudTrail', 'account': options.account, 'region': options.region, 'detail': event };
+    const envelope = isObject(event) && 'detail' in event ? event : asEventBridgeEvent(event, `${basename(path)}:${index + 1}`, options);
     try {
-      alerts.push(...(await alertsFromEnvelope(decodeEnvelope(envelope), context)).alerts);
+      const result = await alertsFromEnvelope(decodeEnvelope(envelope), context);
+      alerts.push(...result.alerts);
+      verifiedFactors.push(...(result.verifiedFactors ?? []));
     } catch (error) {
       throw new UnreadableInputError(`${path}, event ${index + 1}: ${(error as Error).message}`);
     }
   }
-  return alerts;
+  return { alerts, verifiedFactors };
 }
 
 /** When a log line says it was written: its header's full date, or its syslog time in the year before `modified`. */
@@ -71,7 +80,25 @@ function lineTime(line: string, modified: number): number {
   return (header?.syslogTime && syslogTimeToMs(header.syslogTime, modified)) || modified;
 }
 
-/** Events in a JSON file (one event, an array, `{Records: [...]}`, or JSON Lines), or undefined for text. */
+/** A CloudTrail record (a log file's Records, lookup-events' CloudTrailEvent) wrapped the way EventBridge delivers it. */
+function asEventBridgeEvent(record: unknown, id: string, options: ReplayOptions): Record<string, unknown> {
+  const detail = isObject(record) ? record : {};
+  const eventSource = typeof detail.eventSource === 'string' ? detail.eventSource : 'signin.amazonaws.com';
+  return {
+    id,
+    'source': `aws.${eventSource.replace(/\.amazonaws\.com$/, '')}`,
+    'detail-type': cloudTrailDetailType(detail.eventType),
+    'account': typeof detail.recipientAccountId === 'string' ? detail.recipientAccountId : options.account,
+    'region': typeof detail.awsRegion === 'string' ? detail.awsRegion : options.region,
+    'detail': record,
+  };
+}
+
+/**
+ * Events in a JSON file (one event, an array, a CloudTrail log file's `{Records: [...]}`,
+ * `aws cloudtrail lookup-events` output's `{Events: [{CloudTrailEvent: "<json>"}]}`, or JSON
+ * Lines), or undefined for text.
+ */
 export function jsonEvents(text: string): unknown[] | undefined {
   const trimmed = text.trim();
   if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined;
@@ -79,6 +106,7 @@ export function jsonEvents(text: string): unknown[] | undefined {
     const value: unknown = JSON.parse(trimmed);
     if (Array.isArray(value)) return value;
     if (isObject(value) && Array.isArray(value.Records)) return value.Records;
+    if (isObject(value) && Array.isArray(value.Events)) return value.Events.map(lookedUpRecord);
     return [value];
   } catch {
     // Not one JSON document: JSON Lines, or a log that happens to start with a bracket.
@@ -88,6 +116,16 @@ export function jsonEvents(text: string): unknown[] | undefined {
     return lines.map((line) => JSON.parse(line) as unknown);
   } catch {
     return undefined;
+  }
+}
+
+/** lookup-events gives each record as a JSON string in `CloudTrailEvent`; one that is not JSON is kept as it is and refused by the parser with its reason. */
+function lookedUpRecord(event: unknown): unknown {
+  if (!isObject(event) || typeof event.CloudTrailEvent !== 'string') return event;
+  try {
+    return JSON.parse(event.CloudTrailEvent) as unknown;
+  } catch {
+    return event;
   }
 }
 

@@ -2,9 +2,10 @@
 export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>] [--people <file> [--identity-provider-role <role>]...] [--rules <file>]
 
 See what would alert on your own logs before you deploy. Files are auth logs (/var/log/secure,
-/var/log/auth.log) or CloudTrail / EventBridge JSON: one event, an array, JSON Lines, or a CloudTrail
-log file with Records (gzip is read too). The parser and severity policy are the ingest function's.
-No AWS calls are made: instance enrichment is skipped.
+/var/log/auth.log) or CloudTrail / EventBridge JSON: one event, an array, JSON Lines, a CloudTrail
+log file with Records, or \`aws cloudtrail lookup-events\` output (gzip is read too). The parser
+and severity policy are the ingest function's. No AWS calls are made: instance enrichment is
+skipped.
 
 Times: a line with a full date (RFC3339, <PRI> prefixes, journald JSON) keeps it. A traditional
 syslog time (\`Mar  5 14:03:07\`: no year, no zone) is read in the local zone (set TZ to the zone of

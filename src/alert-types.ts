@@ -32,6 +32,18 @@ export enum LoginKind {
   SSM_SESSION = 'ssm-session',
   /** An EC2 Instance Connect key push or Endpoint tunnel with no SSH login seen with it. */
   INSTANCE_CONNECT = 'instance-connect',
+  /** A command or shell in an ECS task's container with ECS Exec (ExecuteCommand), recorded by CloudTrail. */
+  ECS_EXEC = 'ecs-exec',
+  /** An AWS CloudShell session (a shell in the account with the console session's credentials), recorded by CloudTrail. */
+  CLOUDSHELL = 'cloudshell',
+  /** A Fleet Manager Remote Desktop (RDP) connection to an instance from the console (StartConnection), recorded by CloudTrail. */
+  REMOTE_DESKTOP = 'remote-desktop',
+  /** A sign-in to the IAM Identity Center access portal (UserAuthentication), or a factor of one that failed (CredentialVerification). */
+  IDENTITY_CENTER_SIGN_IN = 'identity-center-sign-in',
+  /** The root user's password recovery (PasswordRecoveryRequested / PasswordRecoveryCompleted): critical by default. */
+  PASSWORD_RECOVERY = 'password-recovery',
+  /** A console session switching to another role (SwitchRole), with the principal that switched. */
+  SWITCH_ROLE = 'switch-role',
   /**
    * Not a login: an escalation of one by the Slack app's review loop (its person said "This wasn't
    * me", or nobody confirmed it), severity critical, carrying the login's fields.

@@ -45,8 +45,9 @@ export interface ConsoleLoginForwarderProps {
   readonly alarmTopic?: sns.ITopic;
 
   /**
-   * Forward Session Manager sessions and EC2 Instance Connect key pushes and tunnels as well
-   * (`LoginAlerts` `sessionEvents`): these are recorded in the region the call was made in.
+   * Forward the calls that open a way in as well (`LoginAlerts` `sessionEvents`: Session Manager,
+   * EC2 Instance Connect, ECS Exec, CloudShell, Fleet Manager Remote Desktop): these are recorded
+   * in the region the call was made in.
    *
    * @default true
    */
@@ -54,7 +55,9 @@ export interface ConsoleLoginForwarderProps {
 }
 
 /**
- * Sends the console sign-in events recorded in its own region to LoginAlerts in the central region.
+ * Sends the sign-in events recorded in its own region (console sign-ins, role switches, root
+ * password recovery, IAM Identity Center sign-ins in its home region) and, by default, the calls that
+ * open a way in, to LoginAlerts in the central region.
  *
  * CloudTrail records sign-ins in specific regions (root: us-east-1; IAM users on the global endpoint:
  * us-east-1, us-east-2, eu-north-1, ap-southeast-2; regional endpoints: that region) and an
@@ -63,7 +66,8 @@ export interface ConsoleLoginForwarderProps {
  */
 export class ConsoleLoginForwarder extends Construct {
   /**
-   * The rule matching `ConsoleLogin` events in this region.
+   * The rule matching AWS Sign-In's events in this region (`ConsoleLogin`, `SwitchRole`, password
+   * recovery, Identity Center's `CredentialVerification` and `UserAuthentication`).
    */
   public readonly rule: events.IRule;
 
@@ -118,7 +122,7 @@ export class ConsoleLoginForwarder extends Construct {
     const deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', key);
     this.deadLetterQueue = deadLetterQueue;
     this.rule = new events.Rule(this, 'Rule', {
-      description: 'cdk-login-alerts: forwards ConsoleLogin sign-ins to the central region',
+      description: 'cdk-login-alerts: forwards sign-in events (console, role switch, root password recovery, Identity Center) to the central region',
       eventPattern: CONSOLE_LOGIN_PATTERN,
       targets: [new targets.EventBus(target, { role, deadLetterQueue })],
     });

@@ -24,20 +24,27 @@ export interface LoginAlertsProps {
   readonly sshLogGroups?: logs.ILogGroup[];
 
   /**
-   * Alert on AWS console sign-ins (`ConsoleLogin` CloudTrail events delivered by EventBridge).
+   * Alert on what AWS Sign-In records, from CloudTrail through EventBridge: console sign-ins
+   * (`ConsoleLogin`), console role switches (`SwitchRole`), the root user's password recovery
+   * (`PasswordRecoveryRequested`, `PasswordRecoveryCompleted`) and IAM Identity Center access
+   * portal sign-ins (one alert per `UserAuthentication`; a failed `CredentialVerification` alerts
+   * as a failure).
    *
    * Needs a CloudTrail trail with logging enabled in the account. Sign-in events are recorded in
-   * specific regions: root sign-ins only in us-east-1 (see README, "Regions").
+   * specific regions: root sign-ins only in us-east-1, Identity Center's in its home region (see
+   * README, "Regions").
    *
    * @default true
    */
   readonly consoleSignIns?: boolean;
 
   /**
-   * Alert on the API calls that open a way into an instance: Session Manager sessions
-   * (`StartSession`, `ResumeSession`) and EC2 Instance Connect key pushes and Endpoint tunnels
-   * (`SendSSHPublicKey`, `SendSerialConsoleSSHPublicKey`, `OpenTunnel`), from CloudTrail through
-   * EventBridge, each with the person behind it.
+   * Alert on the API calls that open a way in: Session Manager sessions (`StartSession`,
+   * `ResumeSession`, classified by document: shell, SSH, port forwarding, RDP), EC2 Instance Connect
+   * key pushes and Endpoint tunnels (`SendSSHPublicKey`, `SendSerialConsoleSSHPublicKey`,
+   * `OpenTunnel`), ECS Exec (`ExecuteCommand`), CloudShell sessions (`CreateSession`) and Fleet
+   * Manager Remote Desktop connections (`StartConnection`), from CloudTrail through EventBridge,
+   * each matched only with its own service and with the person behind it.
    *
    * Needs a CloudTrail trail with management events in the account. The calls are recorded in the
    * region they are made in: forward other regions' with `ConsoleLoginForwarder` (README, "Regions").

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SESSION_EVENT_NAMES } from './contract/event-patterns';
+import { SESSION_EVENT_NAMES, SIGN_IN_EVENT_NAMES } from './contract/event-patterns';
 import { ledgerKeyPattern } from './contract/ledger-keys';
 import { metricsEnvironment } from './contract/metrics';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
@@ -103,7 +103,8 @@ export class LoginAlerts extends Construct {
   public readonly consoleLoginRule?: events.IRule;
 
   /**
-   * The EventBridge rule matching Session Manager and EC2 Instance Connect calls.
+   * The EventBridge rule matching the calls that open a way in: Session Manager, EC2 Instance
+   * Connect, ECS Exec, CloudShell and Fleet Manager Remote Desktop.
    *
    * Conditional: only when `sessionEvents` is on.
    */
@@ -194,7 +195,7 @@ export class LoginAlerts extends Construct {
     const maker: AlertMakerSettings = { topic: this.topic, topicKey, enrich, enrichmentRoleArns, ledger, people: props.people, rules: props.rules };
     const { fn, logGroup } = bundledFunction(this, 'IngestFunction', {
       bundle: 'ingest',
-      description: 'cdk-login-alerts: turns SSH logins, console sign-ins, sessions and Instance Connect calls into alerts on the topic',
+      description: 'cdk-login-alerts: turns SSH logins, sign-ins and every call that opens a shell or a desktop into alerts on the topic',
       timeout: Duration.minutes(1),
       logRetention: this.logRetention,
       // CloudWatch Logs and EventBridge invoke asynchronously: two retries, then the dead-letter queue.
@@ -218,7 +219,7 @@ export class LoginAlerts extends Construct {
         options: props.reconcile,
         environment,
         logRetention: this.logRetention,
-        eventNames: [...(consoleSignIns ? ['ConsoleLogin'] : []), ...(sessionEvents ? SESSION_EVENT_NAMES : [])],
+        eventNames: [...(consoleSignIns ? SIGN_IN_EVENT_NAMES : []), ...(sessionEvents ? SESSION_EVENT_NAMES : [])],
         allLogGroups: props.allLogGroups ?? false,
         excludedLogGroups: () => this.ownLogGroups().map((g) => g.logGroupName).concat(props.excludeLogGroups ?? []),
       });

@@ -67,6 +67,15 @@ export interface Person {
    * @default - none
    */
   readonly ssoUserNames?: string[];
+
+  /**
+   * Their IAM Identity Center user ids (the identity store's user id, which CloudTrail records as
+   * `userIdentity.onBehalfOf.userId` in access portal sign-ins): a sign-in names its person by id
+   * even when the record carries no user name, and an id survives a rename.
+   *
+   * @default - none
+   */
+  readonly identityCenterUserIds?: string[];
 }
 
 /**
@@ -79,7 +88,7 @@ export interface PeopleDirectoryConfig {
   readonly uri: string;
 }
 
-const IDENTITY_LISTS = ['unixUsers', 'keyFingerprints', 'certificateKeyIds', 'iamUserNames', 'ssoUserNames'] as const;
+const IDENTITY_LISTS = ['unixUsers', 'keyFingerprints', 'certificateKeyIds', 'iamUserNames', 'ssoUserNames', 'identityCenterUserIds'] as const;
 
 /**
  * The people directory: maps unix users, key fingerprints, certificate key ids, IAM and SSO user

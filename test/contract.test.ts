@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isApiLogin } from '../lambda/ingest/parse/api-event';
 import { LoginKind, LoginOutcome, Severity, SEVERITY_ORDER } from '../src/alert-types';
 import { LOGIN_KINDS, LOGIN_OUTCOMES, SEVERITIES } from '../src/contract/alert-values';
-import { SESSION_EVENT_NAMES, SESSION_EVENTS_PATTERN } from '../src/contract/event-patterns';
+import { SESSION_EVENT_NAMES, SESSION_EVENTS, SESSION_EVENTS_PATTERN } from '../src/contract/event-patterns';
 
 /**
  * The contract (src/contract/) is what the jsii library, the functions and the published schema
@@ -26,9 +26,22 @@ test('the kinds and outcomes: the schema and the jsii enums are the contract\'s'
 });
 
 test('one session-event-name list: what the rules match is exactly what the ingest function reads as a login', () => {
-  expect(SESSION_EVENTS_PATTERN.detail?.eventName).toEqual([...SESSION_EVENT_NAMES]);
-  for (const eventName of SESSION_EVENT_NAMES) expect([eventName, isApiLogin({ eventName })]).toEqual([eventName, true]);
-  for (const eventName of ['GetConsoleOutput', 'SendCommand', 'toString', 'constructor', 'hasOwnProperty']) {
-    expect([eventName, isApiLogin({ eventName })]).toEqual([eventName, false]);
+  const branches = (SESSION_EVENTS_PATTERN.detail as { $or: Array<{ eventSource: string[]; eventName: string[] }> }).$or;
+  expect(branches.flatMap((b) => b.eventName)).toEqual([...SESSION_EVENT_NAMES]);
+  for (const { eventSource: [eventSource], eventName: names } of branches) {
+    for (const eventName of names) expect([eventSource, eventName, isApiLogin({ eventSource, eventName })]).toEqual([eventSource, eventName, true]);
   }
+  // A name counts only with the service that records it as a way in.
+  const sources = Object.keys(SESSION_EVENTS) as Array<keyof typeof SESSION_EVENTS>;
+  for (const eventSource of sources) {
+    for (const other of sources.filter((s) => s !== eventSource)) {
+      for (const eventName of SESSION_EVENTS[other].filter((n) => !(SESSION_EVENTS[eventSource] as readonly string[]).includes(n))) {
+        expect([eventSource, eventName, isApiLogin({ eventSource, eventName })]).toEqual([eventSource, eventName, false]);
+      }
+    }
+  }
+  for (const eventName of ['GetConsoleOutput', 'SendCommand', 'toString', 'constructor', 'hasOwnProperty']) {
+    expect([eventName, isApiLogin({ eventSource: 'ssm.amazonaws.com', eventName })]).toEqual([eventName, false]);
+  }
+  expect(isApiLogin({ eventName: 'StartSession' })).toBe(false);
 });

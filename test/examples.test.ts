@@ -30,14 +30,21 @@ function expectTheExampleStack(t: any): void {
   expect(functions.sort()).toEqual([
     'cdk-login-alerts: posts login alerts to Slack',
     'cdk-login-alerts: triggers PagerDuty incidents for login alerts',
-    'cdk-login-alerts: turns SSH logins, console sign-ins, sessions and Instance Connect calls into alerts on the topic',
+    'cdk-login-alerts: turns SSH logins, sign-ins and every call that opens a shell or a desktop into alerts on the topic',
   ]);
   expect(ofType('AWS::Logs::SubscriptionFilter').map((f) => [f.Properties.LogGroupName, f.Properties.FilterPattern]).sort()).toEqual([
     ['/ec2/var/log/auth.log', '%sshd.*Accepted|ec2-instance-connect.*Providing%'],
     ['/ec2/var/log/secure', '%sshd.*Accepted|ec2-instance-connect.*Providing%'],
   ]);
-  expect(ofType('AWS::Events::Rule').map((r) => r.Properties.EventPattern.detail.eventName)).toEqual([
-    ['ConsoleLogin'], ['StartSession', 'ResumeSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'],
+  // Each rule's event names: the sign-in rule's, then the session rule's, each name with its own service.
+  const names = (pattern: any): string[] => pattern.detail.eventName ?? pattern.detail.$or.flatMap((b: any) => b.eventName.map((n: string) => `${b.eventSource[0]} ${n}`));
+  expect(ofType('AWS::Events::Rule').map((r) => names(r.Properties.EventPattern))).toEqual([
+    ['ConsoleLogin', 'SwitchRole', 'PasswordRecoveryRequested', 'PasswordRecoveryCompleted', 'CredentialVerification', 'UserAuthentication'],
+    [
+      'ssm.amazonaws.com StartSession', 'ssm.amazonaws.com ResumeSession',
+      'ec2-instance-connect.amazonaws.com SendSSHPublicKey', 'ec2-instance-connect.amazonaws.com SendSerialConsoleSSHPublicKey', 'ec2-instance-connect.amazonaws.com OpenTunnel',
+      'ecs.amazonaws.com ExecuteCommand', 'cloudshell.amazonaws.com CreateSession', 'ssm-guiconnect.amazonaws.com StartConnection',
+    ],
   ]);
   // Email on the alert topic; each destination on the alert topic (filtered) and the alarm topic.
   expect(ofType('AWS::SNS::Subscription').map((s) => s.Properties.Protocol).sort()).toEqual(['email', 'lambda', 'lambda', 'lambda', 'lambda']);

@@ -72,7 +72,7 @@ describe('LoginAlerts: the ingest function', () => {
           {
             Sid: 'LoginLedgerBatchRead',
             Action: 'dynamodb:BatchGetItem',
-            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'repeat#*'] } },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'factor#*', 'repeat#*'] } },
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] },
           },
@@ -80,7 +80,7 @@ describe('LoginAlerts: the ingest function', () => {
             // Never review# (a review's state), repeat# or reconcile# (written only on condition).
             Sid: 'LoginLedgerBatchWrite',
             Action: 'dynamodb:BatchWriteItem',
-            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*'] } },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'factor#*'] } },
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] },
           },
@@ -203,7 +203,7 @@ describe('LoginAlerts: console sign-ins', () => {
     const { template, alerts } = synth();
     expect(alerts.consoleLoginRule).toBeDefined();
     template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { 'source': ['aws.signin'], 'detail': { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin'] }, 'detail-type': Match.absent() },
+      EventPattern: { 'source': ['aws.signin'], 'detail': { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin', 'SwitchRole', 'PasswordRecoveryRequested', 'PasswordRecoveryCompleted', 'CredentialVerification', 'UserAuthentication'] }, 'detail-type': Match.absent() },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunction'), 'Arn'] } })],
     });
     template.hasResourceProperties('AWS::Lambda::Permission', { Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ConsoleLoginRule'), 'Arn'] } });
@@ -225,8 +225,13 @@ describe('LoginAlerts: Session Manager and EC2 Instance Connect calls', () => {
       EventPattern: {
         'detail-type': ['AWS API Call via CloudTrail'],
         'detail': {
-          eventSource: ['ssm.amazonaws.com', 'ec2-instance-connect.amazonaws.com'],
-          eventName: ['StartSession', 'ResumeSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'],
+          $or: [
+            { eventSource: ['ssm.amazonaws.com'], eventName: ['StartSession', 'ResumeSession'] },
+            { eventSource: ['ec2-instance-connect.amazonaws.com'], eventName: ['SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'] },
+            { eventSource: ['ecs.amazonaws.com'], eventName: ['ExecuteCommand'] },
+            { eventSource: ['cloudshell.amazonaws.com'], eventName: ['CreateSession'] },
+            { eventSource: ['ssm-guiconnect.amazonaws.com'], eventName: ['StartConnection'] },
+          ],
         },
       },
       Targets: [Match.objectLike({

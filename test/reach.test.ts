@@ -21,7 +21,7 @@ describe('regions: sign-ins recorded elsewhere reach the central region', () => 
   test('the forwarder sends ConsoleLogin events to the central bus with a role that may only put events there', () => {
     const { remote } = twoRegionApp();
     remote.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.signin'], detail: { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin'] } },
+      EventPattern: { source: ['aws.signin'], detail: { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin', 'SwitchRole', 'PasswordRecoveryRequested', 'PasswordRecoveryCompleted', 'CredentialVerification', 'UserAuthentication'] } },
       Targets: [Match.objectLike({
         Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:events:us-east-1:${ACCOUNT}:event-bus/login-alerts-sign-ins`]] },
         RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ForwarderRole'), 'Arn'] },
@@ -68,7 +68,7 @@ describe('regions: sign-ins recorded elsewhere reach the central region', () => 
     central.hasResourceProperties('AWS::Events::EventBus', { Name: 'login-alerts-sign-ins' });
     central.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: Match.stringLikeRegexp('SignInEventBus') },
-      EventPattern: { source: ['aws.signin'], detail: { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin'] } },
+      EventPattern: { source: ['aws.signin'], detail: { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin', 'SwitchRole', 'PasswordRecoveryRequested', 'PasswordRecoveryCompleted', 'CredentialVerification', 'UserAuthentication'] } },
     });
     central.hasResourceProperties('AWS::Events::EventBusPolicy', {
       Statement: {
@@ -76,7 +76,7 @@ describe('regions: sign-ins recorded elsewhere reach the central region', () => 
         Effect: 'Allow',
         Action: 'events:PutEvents',
         Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:root`]] } },
-        Condition: { StringEquals: { 'events:source': ['aws.signin', 'aws.ssm', 'aws.ec2-instance-connect'] } },
+        Condition: { StringEquals: { 'events:source': ['aws.signin', 'aws.ssm', 'aws.ec2-instance-connect', 'aws.ecs', 'aws.cloudshell', 'aws.ssm-guiconnect'] } },
       },
     });
     // Forwarders cover the other regions: no warning about us-east-1 needed.
@@ -90,7 +90,7 @@ describe('regions: sign-ins recorded elsewhere reach the central region', () => 
         Sid: 'cdk-AllowOrganizationToForwardSignIns',
         Principal: { AWS: '*' },
         Action: 'events:PutEvents',
-        Condition: { StringEquals: { 'events:source': ['aws.signin', 'aws.ssm', 'aws.ec2-instance-connect'], 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+        Condition: { StringEquals: { 'events:source': ['aws.signin', 'aws.ssm', 'aws.ec2-instance-connect', 'aws.ecs', 'aws.cloudshell', 'aws.ssm-guiconnect'], 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
       },
     });
     expect(() => twoRegionApp('not-an-org')).toThrow(/not an AWS Organizations id/);

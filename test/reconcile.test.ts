@@ -45,7 +45,7 @@ test('runs hourly on the ingest function\'s settings plus its own: log groups, r
     ALERT_TOPIC_ARN: expect.anything(),
     RECONCILE_LOG_GROUPS: '/ec2/var/log/secure,/ec2/var/log/auth.log',
     RECONCILE_REGIONS: 'eu-west-1,us-east-1',
-    RECONCILE_EVENT_NAMES: 'ConsoleLogin,StartSession,ResumeSession,SendSSHPublicKey,SendSerialConsoleSSHPublicKey,OpenTunnel',
+    RECONCILE_EVENT_NAMES: 'ConsoleLogin,SwitchRole,PasswordRecoveryRequested,PasswordRecoveryCompleted,CredentialVerification,UserAuthentication,StartSession,ResumeSession,SendSSHPublicKey,SendSerialConsoleSSHPublicKey,OpenTunnel,ExecuteCommand,CreateSession,StartConnection',
     RECONCILE_INTERVAL_SECONDS: '3600',
     RECONCILE_OVERLAP_SECONDS: '1200',
   });
@@ -68,11 +68,11 @@ test('reads only what it re-reads: FilterLogEvents on the SSH log groups, Lookup
   });
   expect(statements.find((s) => s.Sid === 'LoginLedgerBatchWrite')).toMatchObject({
     Action: 'dynamodb:BatchWriteItem',
-    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*'] } },
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'factor#*'] } },
   });
   expect(statements.find((s) => s.Sid === 'LoginLedgerBatchRead')).toMatchObject({
     Action: 'dynamodb:BatchGetItem',
-    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'repeat#*', 'reconcile#*'] } },
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'factor#*', 'repeat#*', 'reconcile#*'] } },
   });
   // No statement on the ledger without a key condition, other than the key's own.
   const ledgerStatements = statements.filter((s) => String(s.Action).startsWith('dynamodb:') || (Array.isArray(s.Action) && s.Action.some((a: string) => a.startsWith('dynamodb:'))));
@@ -134,7 +134,7 @@ test('with allLogGroups, it reads the prefixes given, never the library\'s own o
 
 test('only the event names the construct watches are looked up', () => {
   const { template } = synth({ consoleSignIns: false, reconcile: {} });
-  expect(reconcilerEnvironment(template()).RECONCILE_EVENT_NAMES).toBe('StartSession,ResumeSession,SendSSHPublicKey,SendSerialConsoleSSHPublicKey,OpenTunnel');
+  expect(reconcilerEnvironment(template()).RECONCILE_EVENT_NAMES).toBe('StartSession,ResumeSession,SendSSHPublicKey,SendSerialConsoleSSHPublicKey,OpenTunnel,ExecuteCommand,CreateSession,StartConnection');
   const { template: none } = synth({ consoleSignIns: false, sessionEvents: false, reconcile: {} });
   const statements = reconcilerStatements(none());
   expect(statements.find((s) => s.Sid === 'ReadCloudTrailEventHistory')).toBeUndefined();

@@ -2,14 +2,16 @@ import { apiAlertDraft } from './draft/api-draft';
 import { consoleAlertDraft } from './draft/console-draft';
 import { correlateKeyPushes, type KeyPush } from './draft/key-push-correlation';
 import type { SeverityPolicy } from './draft/severity';
+import { signInAlertDraft } from './draft/sign-in-draft';
 import { type AlertDraft, sshAlertDraft } from './draft/ssh-draft';
 import { boundFields } from './enrich/bound-fields';
 import type { HostEnricher } from './enrich/host-enricher';
-import { isApiLogin, parseApiLogin } from './parse/api-event';
+import { isApiLogin, parseApiLogin, REMOTE_DESKTOP_SERVICE } from './parse/api-event';
 import { isConsoleLogin, parseConsoleLogin } from './parse/console-login';
 import type { Envelope } from './parse/envelope';
 import { hostKeyString } from './parse/host-key';
 import { parseInstanceConnectLine } from './parse/instance-connect-line';
+import { isSignInEvent, parseSignInEvent, type VerifiedFactor } from './parse/sign-in-event';
 import { parseSshLine } from './parse/ssh-line';
 import type { Alert } from '../shared/alert';
 import { summarise } from '../shared/alert-text';
@@ -36,7 +38,13 @@ export interface AlertsResult {
    * linked into an SSH login's alert. The ledger records them once published (the reconciler checks them).
    */
   readonly recordIds: string[];
+  /**
+   * Identity Center sign-in factors that passed: no alert of their own (the sign-in's
+   * UserAuthentication is the alert), but the ledger keeps them for the sign-in they belong to.
+   */
+  readonly verifiedFactors?: VerifiedFactor[];
 }
+
 
 export async function alertsFromEnvelope(envelope: Envelope, context: AlertContext): Promise<AlertsResult> {
   if (envelope.type === 'logs') {
@@ -63,14 +71,32 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
     const alerts = await finish([consoleAlertDraft(login, fallback)], undefined);
     return { alerts, linesRead: 0, recordIds: alerts.map((a) => a.id) };
   }
+  if (isSignInEvent(envelope.detail)) {
+    const event = parseSignInEvent(envelope.detail as Record<string, unknown>, envelope);
+    if (event.step === 'verification' && event.outcome === 'success') {
+      // One factor of a sign-in passed: its UserAuthentication is the alert (one per sign-in).
+      const { workflowId, eventId, factors } = event;
+      const verifiedFactors = workflowId ? factors.map((factor) => ({ workflowId, factor, eventId })) : [];
+      const named = factors.join(', ') || 'no factor named';
+      const ignored = `CredentialVerification ${eventId} (${named}) is a step of sign-in ${workflowId ?? '(no workflow id)'}: its UserAuthentication is alerted`;
+      return { alerts: [], linesRead: 0, recordIds: [], verifiedFactors, ignored };
+    }
+    const alerts = await finish([signInAlertDraft(event, fallback)], undefined);
+    return { alerts, linesRead: 0, recordIds: alerts.map((a) => a.id), ...(event.problems.length > 0 && { incomplete: event.problems }) };
+  }
   if (isApiLogin(envelope.detail)) {
     // Session Manager and Instance Connect calls name their instance: enrich it like an SSH login's.
     const login = parseApiLogin(envelope.detail as Record<string, unknown>, envelope);
+    if (login.kind === 'ssm-session' && login.invokedBy === REMOTE_DESKTOP_SERVICE) {
+      // Fleet Manager opens a port-forwarding session for each Remote Desktop connection, calling
+      // StartSession itself (invokedBy is written by AWS): its StartConnection is the alert.
+      return { alerts: [], ignored: `StartSession ${login.eventId} opened by Fleet Manager Remote Desktop: its StartConnection is alerted`, linesRead: 0, recordIds: [] };
+    }
     const alerts = await finish([apiAlertDraft(login, fallback)], context.enricher);
     return { alerts, linesRead: 0, recordIds: alerts.map((a) => a.id), ...(login.problems.length > 0 && { incomplete: login.problems }) };
   }
   return {
-    alerts: [], ignored: `EventBridge event ${envelope.source}/${envelope.detailType} is not a sign-in, session or Instance Connect call`, linesRead: 0, recordIds: [],
+    alerts: [], ignored: `EventBridge event ${envelope.source}/${envelope.detailType} is not a sign-in or a call that opens a way in`, linesRead: 0, recordIds: [],
   };
 }
 

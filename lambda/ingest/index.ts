@@ -54,7 +54,7 @@ export async function handler(event: unknown): Promise<IngestResult> {
 
   const context = { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher: sources.enricher };
   const result = await alertsFromEnvelope(envelope, context);
-  const { alerts, problems } = await refineAlerts(result.alerts, sources, config, logger);
+  const { alerts, problems } = await refineAlerts(result.alerts, sources, config, logger, result.verifiedFactors);
   if (result.ignored) logger.info('nothing to alert', { reason: result.ignored });
   if (result.incomplete) logger.warn('incomplete record alerted with what it has', { reasons: result.incomplete, alertIds: alerts.map((a) => a.id) });
   for (const alert of alerts) {

@@ -2,6 +2,7 @@ import type { IngestConfig } from './config';
 import type { PublishedItem } from './ledger/items';
 import { publishedItems } from './ledger/published';
 import { applyLedger } from './ledger/step';
+import type { VerifiedFactor } from './parse/sign-in-event';
 import { applyPeople } from './people/step';
 import { applyRules } from './rules/step';
 import type { AlertSources } from './sources';
@@ -31,13 +32,13 @@ export interface PipelineLog {
 }
 
 export async function refineAlerts(
-  alerts: Alert[], sources: AlertSources, settings: RefineSettings, logger: PipelineLog,
+  alerts: Alert[], sources: AlertSources, settings: RefineSettings, logger: PipelineLog, verifiedFactors: readonly VerifiedFactor[] = [],
 ): Promise<Refined> {
   const problems = { ledger: false, rules: false };
   let current = alerts;
-  if (sources.ledger && current.length > 0) {
+  if (sources.ledger && (current.length > 0 || verifiedFactors.length > 0)) {
     const { historyDays, repeatWindowMs } = settings;
-    const linked = await applyLedger(current, sources.ledger, settings.nowMs ?? Date.now(), { historyDays, repeatWindowMs });
+    const linked = await applyLedger(current, sources.ledger, settings.nowMs ?? Date.now(), { historyDays, repeatWindowMs, verifiedFactors });
     if (linked.readError) logger.error(LEDGER_UNAVAILABLE_LOG, { reason: linked.readError, alerts: linked.alerts.length });
     if (linked.writeError) logger.error(LEDGER_UNAVAILABLE_LOG, { reason: `write failed: ${linked.writeError}`, items: linked.writes });
     problems.ledger = Boolean(linked.readError ?? linked.writeError);

@@ -1,10 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SourceRecord, TrailRecord } from './records';
+import { cloudTrailDetailType } from '../../src/contract/event-patterns';
 import { alertsFromEnvelope } from '../ingest/alerts-from-envelope';
 import type { IngestConfig } from '../ingest/config';
 import { recordAccount } from '../ingest/parse/cloudtrail-identity';
 import type { Envelope, LogsDelivery } from '../ingest/parse/envelope';
 import { parseInstanceConnectLine } from '../ingest/parse/instance-connect-line';
+import type { VerifiedFactor } from '../ingest/parse/sign-in-event';
 import { parseSshLine } from '../ingest/parse/ssh-line';
 import { refineAlerts } from '../ingest/pipeline';
 import type { AlertSources } from '../ingest/sources';
@@ -55,7 +57,7 @@ export function envelopesFor(records: readonly SourceRecord[], account: string):
       type: 'eventbridge',
       id: record.id,
       source: `aws.${eventSource.replace('.amazonaws.com', '')}`,
-      detailType: detail.eventName === 'ConsoleLogin' ? 'AWS Console Sign In via CloudTrail' : 'AWS API Call via CloudTrail',
+      detailType: cloudTrailDetailType(detail.eventType ?? (detail.eventName === 'ConsoleLogin' ? 'AwsConsoleSignIn' : 'AwsApiCall')),
       account: recordAccount(detail, account)!,
       region: nonEmptyString(detail.awsRegion) ?? record.region,
       time: nonEmptyString(detail.eventTime),
@@ -76,12 +78,14 @@ export async function recoverAlerts(
 ): Promise<Recovered> {
   const drafted: Alert[] = [];
   const recordIds: string[] = [];
+  const verifiedFactors: VerifiedFactor[] = [];
   for (const envelope of envelopesFor(records, account)) {
     const context = { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher: sources.enricher };
     const result = await alertsFromEnvelope(envelope, context);
     drafted.push(...result.alerts);
     recordIds.push(...result.recordIds);
+    verifiedFactors.push(...(result.verifiedFactors ?? []));
   }
-  const { alerts } = await refineAlerts(drafted, sources, config, logger);
+  const { alerts } = await refineAlerts(drafted, sources, config, logger, verifiedFactors);
   return { alerts: alerts.map((a) => ({ ...a, reasons: [...a.reasons, RECOVERED_REASON] })), recordIds };
 }

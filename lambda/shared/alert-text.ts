@@ -14,28 +14,88 @@ export function summarise(alert: Omit<Alert, 'summary'>): string {
     const what = isUnparsedLine(alert) ? 'Unparsed SSH login line' : 'SSH login';
     return `${severity} ${what}: ${alert.user}@${where}${from}${how}`;
   }
-  if (alert.kind === 'ssm-session' || alert.kind === 'instance-connect') return `${severity} ${accessHeadline(alert)}`;
+  if (isAccessKind(alert.kind)) return `${severity} ${accessHeadline(alert)}`;
+  if (isSignInKind(alert.kind)) return `${severity} ${signInHeadline(alert)}`;
   const outcome = alert.outcome === 'failure' ? 'Failed console sign-in' : 'Console sign-in';
   const mfa = alert.mfa === false ? ' (no MFA)' : '';
   return `${severity} ${outcome}: ${alert.user}${mfa}${from} in ${alert.account}`;
 }
 
+/** The kinds worded by `accessHeadline`: the API-call doors. */
+export function isAccessKind(kind: Alert['kind']): boolean {
+  return ['ssm-session', 'instance-connect', 'ecs-exec', 'cloudshell', 'remote-desktop'].includes(kind);
+}
+
+/** The kinds worded by `signInHeadline`: AWS Sign-In's records other than ConsoleLogin. */
+export function isSignInKind(kind: Alert['kind']): boolean {
+  return ['identity-center-sign-in', 'password-recovery', 'switch-role'].includes(kind);
+}
+
+/**
+ * `IAM Identity Center sign-in: alice (no MFA) from 192.0.2.14`, `Failed IAM Identity Center
+ * sign-in (TOTP): alice`, `Root password recovery requested in 111122223333`, `Console role switch:
+ * alice to role Admin in 111122223333`. Plain text.
+ */
+export function signInHeadline(alert: Omit<Alert, 'summary'>): string {
+  const from = alert.sourceIp ? ` from ${alert.sourceIp}` : '';
+  const failed = alert.outcome === 'failure';
+  if (alert.kind === 'password-recovery') {
+    const what = alert.origin && (alert.origin as unknown as Record<string, unknown>).eventName === 'PasswordRecoveryCompleted' ? 'Root password reset by recovery' : 'Root password recovery requested';
+    return `${failed ? `Failed: ${what.charAt(0).toLowerCase()}${what.slice(1)}` : what} in ${alert.account}${from}`;
+  }
+  if (alert.kind === 'switch-role') {
+    const by = alert.actor?.name ?? alert.signIn?.switchFrom?.split('/').pop() ?? 'unknown';
+    const role = alert.principal?.roleName ? ` to role ${alert.principal.roleName}` : '';
+    return `${failed ? 'Denied console role switch' : 'Console role switch'}: ${by}${role} in ${alert.account}${from}`;
+  }
+  if (failed) {
+    const factor = alert.signIn?.factors?.length ? ` (${alert.signIn.factors.join(', ')})` : '';
+    return `Failed IAM Identity Center sign-in${factor}: ${alert.user}${from}`;
+  }
+  const mfa = alert.mfa === false ? ' (no MFA)' : '';
+  return `IAM Identity Center sign-in: ${alert.actor?.name ?? alert.user}${mfa}${from}`;
+}
+
 /**
  * `SSM session: alice to web-1 (shell)`, `EC2 Instance Connect key pushed for ec2-user@web-1 by alice`,
- * `EC2 Instance Connect Endpoint tunnel to web-1 port 22 by alice`. Plain text.
+ * `EC2 Instance Connect Endpoint tunnel to web-1 port 22 by alice`, `ECS Exec: alice into app in
+ * prod/0123abcd (/bin/sh)`, `CloudShell session: alice in eu-west-1`, `Remote Desktop (RDP): alice
+ * to win-1`. Plain text.
  */
 export function accessHeadline(alert: Omit<Alert, 'summary'>): string {
   const failed = alert.outcome === 'failure' ? 'Denied ' : '';
   const by = alert.actor?.name ?? alert.principal?.arn?.split('/').pop() ?? alert.user;
   const where = hostLabel(alert as Pick<Alert, 'host' | 'origin'>);
   if (alert.kind === 'ssm-session') {
-    return `${failed}SSM session: ${by} to ${where} (${alert.session?.document ?? 'shell'})`;
+    return `${failed}SSM session: ${by} to ${where} (${sessionPurpose(alert.session)})`;
   }
+  if (alert.kind === 'ecs-exec') {
+    const c = alert.container;
+    const task = [c?.cluster, c?.task].filter(Boolean).join('/') || 'a task';
+    const command = c?.command ? ` (${c.command})` : '';
+    return `${failed}ECS Exec: ${by} into ${c?.container ? `${c.container} in ` : ''}${task}${command}`;
+  }
+  if (alert.kind === 'cloudshell') return `${failed}CloudShell session: ${by} in ${alert.account} ${alert.region}`;
+  if (alert.kind === 'remote-desktop') return `${failed}Remote Desktop (RDP): ${by} to ${where}`;
   const eventName = (alert.origin as unknown as Record<string, unknown>).eventName;
   if (eventName === 'OpenTunnel') return `${failed}EC2 Instance Connect Endpoint tunnel to ${where}${alert.port ? ` port ${alert.port}` : ''} by ${by}`;
   const what = eventName === 'SendSerialConsoleSSHPublicKey' ? 'EC2 serial console key pushed' : 'EC2 Instance Connect key pushed';
   const account = alert.osUser ?? (alert.user !== 'unknown' ? alert.user : undefined);
   return `${failed}${what} for ${account ? `${account}@` : ''}${where} by ${by}`;
+}
+
+/** `shell`, `SSH`, `RDP port 3389`, `port forwarding to db.internal:5432`, `custom document Foo`. */
+export function sessionPurpose(session: Alert['session']): string {
+  const port = session?.portNumber !== undefined ? ` port ${session.portNumber}` : '';
+  switch (session?.type) {
+    case 'ssh': return 'SSH';
+    case 'rdp': return `RDP${port}`;
+    case 'port-forwarding': return session.remoteHost ? `port forwarding to ${session.remoteHost}${session.portNumber !== undefined ? `:${session.portNumber}` : ''}` : `port forwarding${port}`;
+    case 'command': return `command, ${session.document}`;
+    case 'custom': return `custom document ${session.document}`;
+    // Alerts from before `type` was recorded name only the document.
+    default: return session?.document ?? 'shell';
+  }
 }
 
 /** Whether the alert is for an sshd `Accepted` line that could not be parsed. */
@@ -70,6 +130,10 @@ export function emailText(alert: Alert): string {
   add('Principal', alert.principal?.arn);
   add('Actor', alert.actor && `${alert.actor.name} (${alert.actor.via}${alert.actor.arn && alert.actor.arn !== alert.principal?.arn ? `: ${alert.actor.arn}` : ''})`);
   add('Session', alert.session && Object.entries(alert.session).map(([k, v]) => `${k} ${v}`).join(', '));
+  add('Container', alert.container && [alert.container.container, alert.container.cluster, alert.container.taskArn ?? alert.container.task].filter(Boolean).join(' / '));
+  add('Factors', alert.signIn?.factors?.join(', '));
+  add('Sign-in workflow', alert.signIn?.workflowId);
+  add('Switched from', alert.signIn?.switchFrom);
   add('Host', [alert.host?.name, alert.host?.instanceId, alert.host?.privateIp].filter(Boolean).join(' / ') || alert.host?.hostname);
   add('Account', alert.account);
   add('Region', alert.region);

@@ -15,7 +15,8 @@ export type Severity = SeverityValue;
 
 /**
  * `ssh` and `console` from the first release; `ssm-session` (Session Manager), `instance-connect`
- * (a key push or Endpoint tunnel with no SSH login seen with it) and `escalation` were added later.
+ * (a key push or Endpoint tunnel with no SSH login seen with it) and `escalation` were added later,
+ * then `ecs-exec`, `cloudshell` and `remote-desktop` (Fleet Manager).
  */
 export type AlertKind = (typeof LOGIN_KINDS)[number];
 export type Outcome = 'success' | 'failure';
@@ -44,6 +45,22 @@ export interface Principal {
   readonly roleName?: string;
   /** How an assumed-role session was federated, when it tells: `saml` or `identity-center`. */
   readonly federation?: 'saml' | 'identity-center';
+  /** IAM Identity Center: the user's id in the identity store (`userIdentity.onBehalfOf.userId`) and the store's ARN. */
+  readonly identityCenterUserId?: string;
+  readonly identityStoreArn?: string;
+}
+
+/**
+ * An IAM Identity Center access portal sign-in: the workflow that ties its steps together
+ * (`AuthWorkflowID`), the factors it is known to have passed, and where it signed in to.
+ */
+export interface SignInInfo {
+  readonly workflowId?: string;
+  /** As AWS names them: `PASSWORD`, `TOTP`, `WEBAUTHN`, `EXTERNAL_IDP`, … */
+  readonly factors?: string[];
+  readonly loginTo?: string;
+  /** SwitchRole: the principal that switched to the role. */
+  readonly switchFrom?: string;
 }
 
 /** How an alert's actor was established. */
@@ -77,15 +94,55 @@ export interface Actor {
   readonly via: ActorVia;
 }
 
-/** SSM: the session; Instance Connect: the key push or tunnel request. */
+/**
+ * What a Session Manager session is for, read from its document: `shell` (the default,
+ * SSM-SessionManagerRunShell), `ssh` (AWS-StartSSHSession), `port-forwarding` (to the instance or,
+ * with `remoteHost`, through it), `rdp` (port forwarding to 3389, or Fleet Manager Remote Desktop),
+ * `command` (AWS-StartInteractiveCommand, AWS-StartNonInteractiveCommand) or `custom` (any other
+ * document, named in `document`).
+ */
+export type SessionType = 'shell' | 'ssh' | 'port-forwarding' | 'rdp' | 'command' | 'custom';
+
+/**
+ * SSM: the session; Instance Connect: the key push or tunnel request; ECS Exec: the SSM session it
+ * opened; CloudShell: the environment; Fleet Manager: the connection.
+ */
 export interface SessionInfo {
+  /** The SSM session id, the Instance Connect Endpoint id, or the Fleet Manager connection ARN. */
   readonly id?: string;
   /** SSM document: `shell` for the default shell session, else the document name (port forwarding, custom). */
   readonly document?: string;
+  /** What the session is for (Session Manager and Fleet Manager). */
+  readonly type?: SessionType;
   /** SSM target: an instance (`i-…`) or managed node (`mi-…`). */
   readonly target?: string;
+  /** The port a port-forwarding session forwards to. */
+  readonly portNumber?: number;
+  /** The host a port-forwarding session reaches through the instance (AWS-StartPortForwardingSessionToRemoteHost). */
+  readonly remoteHost?: string;
   /** Instance Connect request id (the instance's log line and CloudTrail's responseElements). */
   readonly requestId?: string;
+  /** CloudShell: the environment the session connected to. */
+  readonly environmentId?: string;
+  /** Fleet Manager: the protocol (`RDP`) and how the user signed in to Windows (`Credentials`, `KeyPair`, `SSO`). */
+  readonly protocol?: string;
+  readonly authType?: string;
+}
+
+/** ECS Exec: the container a command ran in, and the command (the Kubernetes pod later takes the same shape). */
+export interface ContainerInfo {
+  /** The cluster's name. */
+  readonly cluster?: string;
+  /** The task id, the last part of its ARN. */
+  readonly task?: string;
+  readonly taskArn?: string;
+  /** The container's name in the task. */
+  readonly container?: string;
+  readonly containerArn?: string;
+  /** The command the caller asked to run, as recorded (the caller wrote it). */
+  readonly command?: string;
+  /** Whether the command runs interactively. */
+  readonly interactive?: boolean;
 }
 
 export interface SshCertificate {
@@ -143,6 +200,10 @@ export interface Alert {
   readonly userAgent?: string;
   readonly actor?: Actor;
   readonly session?: SessionInfo;
+  /** Identity Center sign-ins and role switches: the workflow, factors and target. */
+  readonly signIn?: SignInInfo;
+  /** ECS Exec: the container the command ran in. */
+  readonly container?: ContainerInfo;
   /** Alerts about the same login from another source (the SSH line and CloudTrail's key push). */
   readonly relatedAlertIds?: string[];
   /** The unix account on the instance, for Instance Connect pushes (`instanceOSUser`). */

@@ -8,7 +8,8 @@ import { isSlackUserId } from '../../src/contract/slack-ids';
  *
  *   { "people": [ { "name": "Alice Doe", "email": "alice@example.com", "slackUserId": "U024BE7LH",
  *       "unixUsers": ["alice"], "keyFingerprints": ["SHA256:…"], "certificateKeyIds": ["alice@example.com"],
- *       "iamUserNames": ["alice"], "ssoUserNames": ["alice@example.com"] } ] }
+ *       "iamUserNames": ["alice"], "ssoUserNames": ["alice@example.com"],
+ *       "identityCenterUserIds": ["f12bb510-a011-702f-10dd-5607e2776dbc"] } ] }
  */
 export interface Person {
   readonly name: string;
@@ -19,9 +20,11 @@ export interface Person {
   readonly certificateKeyIds?: string[];
   readonly iamUserNames?: string[];
   readonly ssoUserNames?: string[];
+  /** IAM Identity Center user ids (the identity store's, as CloudTrail's `onBehalfOf.userId` writes them). */
+  readonly identityCenterUserIds?: string[];
 }
 
-const LISTS = ['unixUsers', 'keyFingerprints', 'certificateKeyIds', 'iamUserNames', 'ssoUserNames'] as const;
+const LISTS = ['unixUsers', 'keyFingerprints', 'certificateKeyIds', 'iamUserNames', 'ssoUserNames', 'identityCenterUserIds'] as const;
 type Identity = (typeof LISTS)[number];
 
 export class PeopleDirectoryError extends Error {

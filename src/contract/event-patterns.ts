@@ -6,34 +6,75 @@ export interface EventPatternSpec {
 }
 
 /**
- * CloudTrail `ConsoleLogin` records, matched on the record itself: the detail-type is spelled
- * differently across sources ("Sign In" / "Signin"), the record's fields are not.
+ * What AWS Sign-In records (CloudTrail user guide, "AWS Management Console sign-in events"; IAM
+ * Identity Center user guide, "Understanding sign-in events"): console sign-ins, a console role
+ * switch, the root user's password recovery, and the IAM Identity Center access portal's sign-in
+ * steps (each factor's `CredentialVerification`, then `UserAuthentication` once all passed).
+ * `CredentialChallenge` (a factor asked for) says nothing the verification does not, so it is not
+ * matched: one invocation fewer per factor.
+ */
+export const SIGN_IN_EVENT_NAMES = [
+  'ConsoleLogin', 'SwitchRole', 'PasswordRecoveryRequested', 'PasswordRecoveryCompleted', 'CredentialVerification', 'UserAuthentication',
+] as const;
+export type SignInEventName = (typeof SIGN_IN_EVENT_NAMES)[number];
+
+/**
+ * Sign-in records, matched on the record itself, with no detail type: console sign-ins arrive as
+ * "AWS Console Sign In via CloudTrail" (spelled "Signin" in places), Identity Center's steps as
+ * "AWS Service Event via CloudTrail"; the record's fields are the same everywhere.
  */
 export const CONSOLE_LOGIN_PATTERN: EventPatternSpec = {
   source: ['aws.signin'],
-  detail: { eventSource: ['signin.amazonaws.com'], eventName: ['ConsoleLogin'] },
+  detail: { eventSource: ['signin.amazonaws.com'], eventName: [...SIGN_IN_EVENT_NAMES] },
 };
 
 /**
- * CloudTrail records of the API calls that open a way into an instance: Session Manager sessions
- * and EC2 Instance Connect key pushes and Endpoint tunnels (`lambda/ingest/parse/api-event.ts` reads them).
- * Matched on the record's `eventSource` and `eventName`, not on the event's `source`: the one
- * EventBridge gives Instance Connect events is not documented. The two lists never combine into a
- * call that does not exist (no service logs another's event names).
+ * CloudTrail records of the API calls that open a way in, by the service that records them:
+ * Session Manager sessions, EC2 Instance Connect key pushes and Endpoint tunnels, ECS Exec into a
+ * container, a CloudShell session, a Fleet Manager Remote Desktop connection
+ * (`lambda/ingest/parse/api-event.ts` reads them). Each name is matched only with its own service:
+ * other services record calls of the same names (Athena's `StartSession`, S3 Express's
+ * `CreateSession`) that are not a way in.
  */
-export const SESSION_EVENT_NAMES = ['StartSession', 'ResumeSession', 'SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'] as const;
-export type SessionEventName = (typeof SESSION_EVENT_NAMES)[number];
+export const SESSION_EVENTS = {
+  'ssm.amazonaws.com': ['StartSession', 'ResumeSession'],
+  'ec2-instance-connect.amazonaws.com': ['SendSSHPublicKey', 'SendSerialConsoleSSHPublicKey', 'OpenTunnel'],
+  'ecs.amazonaws.com': ['ExecuteCommand'],
+  'cloudshell.amazonaws.com': ['CreateSession'],
+  'ssm-guiconnect.amazonaws.com': ['StartConnection'],
+} as const;
+export type SessionEventSource = keyof typeof SESSION_EVENTS;
+export type SessionEventName = (typeof SESSION_EVENTS)[SessionEventSource][number];
 
+/** Every session event name once (the reconciler looks each up with LookupEvents). */
+export const SESSION_EVENT_NAMES: readonly SessionEventName[] = Object.values(SESSION_EVENTS).flat();
+
+/**
+ * Matched on the record's `eventSource` and `eventName`, not on the event's `source`: the one
+ * EventBridge gives Instance Connect events is not documented. One `$or` branch per service, so a
+ * name is only ever matched with the service that records it as a way in.
+ */
 export const SESSION_EVENTS_PATTERN: EventPatternSpec = {
   detailType: ['AWS API Call via CloudTrail'],
   detail: {
-    eventSource: ['ssm.amazonaws.com', 'ec2-instance-connect.amazonaws.com'],
-    eventName: [...SESSION_EVENT_NAMES],
+    $or: Object.entries(SESSION_EVENTS).map(([eventSource, eventNames]) => ({ eventSource: [eventSource], eventName: [...eventNames] })),
   },
 };
 
+/**
+ * The detail type EventBridge gives a CloudTrail record, by its `eventType` (EventBridge user guide,
+ * "Events from AWS services via CloudTrail"), for records read back from CloudTrail (the reconciler,
+ * replay). `AwsServiceEvent` is spelled `AWSServiceEvent` in some of AWS's own samples: read without case.
+ */
+export function cloudTrailDetailType(eventType: unknown): string {
+  const type = typeof eventType === 'string' ? eventType.toLowerCase() : '';
+  if (type === 'awsserviceevent') return 'AWS Service Event via CloudTrail';
+  if (type === 'awsapicall') return 'AWS API Call via CloudTrail';
+  return 'AWS Console Sign In via CloudTrail';
+}
+
 /** The `source` values of the events forwarded to the central bus (its policy admits only these). */
-export const FORWARDED_EVENT_SOURCES = ['aws.signin', 'aws.ssm', 'aws.ec2-instance-connect'];
+export const FORWARDED_EVENT_SOURCES = ['aws.signin', 'aws.ssm', 'aws.ec2-instance-connect', 'aws.ecs', 'aws.cloudshell', 'aws.ssm-guiconnect'];
 
 /** The name of the bus `receiveForwardedSignIns` creates, which forwarders address by default. */
 export const SIGN_IN_EVENT_BUS_NAME = 'login-alerts-sign-ins';

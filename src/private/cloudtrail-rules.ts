@@ -13,7 +13,7 @@ import { CONSOLE_LOGIN_PATTERN, FORWARDED_EVENT_SOURCES, SESSION_EVENTS_PATTERN,
 
 /**
  * The CloudTrail sources: EventBridge rules for console sign-ins and for the API calls that open a
- * way into an instance (sessions, Instance Connect), on the default bus and on the bus other
+ * way in (sessions, Instance Connect, ECS Exec, CloudShell, Fleet Manager), on the default bus and on the bus other
  * regions and accounts forward to, each delivering to the ingest function with retries and a
  * dead-letter queue, each with its alarms.
  */
@@ -37,8 +37,8 @@ export interface CloudTrailSources {
 /** `scope` is the LoginAlerts construct: rule ids stay where earlier versions put them. */
 export function watchCloudTrailEvents(scope: Construct, options: CloudTrailSourcesOptions): CloudTrailSources {
   const sources = [
-    ...(options.consoleSignIns ? [{ id: 'ConsoleLogin', what: 'console sign-in', description: 'AWS console sign-ins (CloudTrail ConsoleLogin)', pattern: CONSOLE_LOGIN_PATTERN }] : []),
-    ...(options.sessionEvents ? [{ id: 'SessionEvents', what: 'session and Instance Connect', description: 'Session Manager sessions and EC2 Instance Connect key pushes and tunnels (CloudTrail)', pattern: SESSION_EVENTS_PATTERN }] : []),
+    ...(options.consoleSignIns ? [{ id: 'ConsoleLogin', what: 'sign-in', description: 'AWS Sign-In: console sign-ins, role switches, root password recovery, IAM Identity Center sign-ins (CloudTrail)', pattern: CONSOLE_LOGIN_PATTERN }] : []),
+    ...(options.sessionEvents ? [{ id: 'SessionEvents', what: 'session', description: 'Session Manager sessions, EC2 Instance Connect key pushes and tunnels, ECS Exec, CloudShell and Fleet Manager Remote Desktop (CloudTrail)', pattern: SESSION_EVENTS_PATTERN }] : []),
   ];
   if (sources.length === 0) {
     if (options.signInEventBus || options.receiveForwardedSignIns) {
@@ -84,7 +84,7 @@ function createSignInBus(scope: Construct, organizationId: string | undefined): 
     + `sign-ins, or give the other a bus of its own as ${prop('signInEventBus')}`);
   const bus = new events.EventBus(scope, 'SignInEventBus', {
     eventBusName: SIGN_IN_EVENT_BUS_NAME,
-    description: 'cdk-login-alerts: sign-in, session and Instance Connect events forwarded from other regions and accounts',
+    description: 'cdk-login-alerts: sign-in and session events forwarded from other regions and accounts',
   });
   bus.addToResourcePolicy(new iam.PolicyStatement({
     sid: organizationId ? 'AllowOrganizationToForwardSignIns' : 'AllowThisAccountToForwardSignIns',

@@ -156,6 +156,65 @@ describe('cdk-login-alerts replay: sessions and Instance Connect', () => {
   });
 });
 
+describe('cdk-login-alerts replay: ECS Exec, CloudShell and Fleet Manager', () => {
+  const DOORS = ['ecs-execute-command', 'ecs-execute-command-denied', 'cloudshell-create-session', 'fleet-manager-start-connection', 'ssm-start-session-fleet-manager', 'ssm-start-session-ssh'];
+  const expected = [
+    ['ecs-exec', 'success', 'alice@example.com', 'ECS Exec interactive command'],
+    ['ecs-exec', 'failure', 'bob@example.com', 'ECS Exec interactive command'],
+    ['cloudshell', 'success', 'carol', 'CloudShell session'],
+    ['remote-desktop', 'success', 'dave', 'Fleet Manager Remote Desktop connection'],
+    // Fleet Manager's own port-forwarding session (invokedBy ssm-guiconnect) is not a second alert.
+    ['ssm-session', 'success', 'alice@example.com', 'SSM session (SSH over Session Manager)'],
+  ];
+  const summary = (alerts: any[]) => alerts.map((a) => [a.kind, a.outcome, a.actor?.name ?? a.user, a.reasons[0]]);
+
+  test('from a CloudTrail log file', () => {
+    const trail = join(dir, 'doors.json.gz');
+    writeFileSync(trail, gzipSync(JSON.stringify({ Records: DOORS.map((f) => cloudTrailEvent(f).detail) })));
+    const run = replay('replay', '--json', trail);
+    expect(run.code).toBe(0);
+    const alerts = run.lines.map((l) => JSON.parse(l));
+    for (const alert of alerts) expect(alertSchemaErrors(alert)).toEqual([]);
+    expect(summary(alerts)).toEqual(expected);
+    expect(alerts[0].container).toMatchObject({ cluster: 'prod', container: 'app', command: '/bin/sh' });
+    expect(run.stdout).not.toContain('tokenValue');
+  });
+
+  test('from `aws cloudtrail lookup-events` output, each record a JSON string in CloudTrailEvent', () => {
+    const looked = join(dir, 'lookup-events.json');
+    // The CLI's shape: one entry per event with the record as a string (CloudTrail API reference, LookupEvents).
+    writeFileSync(looked, JSON.stringify({
+      Events: DOORS.map((f) => {
+        const record = cloudTrailEvent(f).detail;
+        return { EventId: record.eventID, EventName: record.eventName, ReadOnly: 'false', EventTime: record.eventTime, EventSource: record.eventSource, Resources: [], CloudTrailEvent: JSON.stringify(record) };
+      }),
+    }, null, 4));
+    const run = replay('replay', '--json', looked);
+    expect(run.code).toBe(0);
+    expect(summary(run.lines.map((l) => JSON.parse(l)))).toEqual(expected);
+  });
+});
+
+describe('cdk-login-alerts replay: Identity Center, root password recovery and role switches', () => {
+  test('from `aws cloudtrail lookup-events` output: one alert per sign-in, its factor from its own step', () => {
+    const looked = join(dir, 'sign-ins.json');
+    const records = ['identity-center-credential-verification-totp', 'identity-center-user-authentication', 'identity-center-credential-verification-failure',
+      'signin-password-recovery-requested', 'signin-switch-role'].map((f) => cloudTrailEvent(f).detail);
+    const events = records.map((r) => ({ EventId: r.eventID, EventName: r.eventName, CloudTrailEvent: JSON.stringify(r) }));
+    writeFileSync(looked, JSON.stringify({ Events: events }));
+    const run = replay('replay', '--json', looked);
+    expect(run.code).toBe(0);
+    const alerts = run.lines.map((l) => JSON.parse(l));
+    for (const alert of alerts) expect(alertSchemaErrors(alert)).toEqual([]);
+    expect(alerts.map((a) => [a.kind, a.outcome, a.severity, a.actor?.name ?? a.user, a.reasons.at(-1)])).toEqual([
+      ['identity-center-sign-in', 'success', 'low', 'demo-user-2', 'MFA used (TOTP)'],
+      ['identity-center-sign-in', 'failure', 'medium', 'demo-user-2', 'failed IAM Identity Center sign-in (PASSWORD)'],
+      ['password-recovery', 'success', 'critical', 'root', 'root password recovery requested'],
+      ['switch-role', 'success', 'low', 'alice', 'console role switch'],
+    ]);
+  });
+});
+
 describe('cdk-login-alerts replay: across files, and with a people directory', () => {
   const FP = 'SHA256:xHh4gcvsFH82tWQNsUOYw9h+15BoTSm43KU9zWgfh5Q';
 

@@ -255,7 +255,7 @@ describe('ingest bundle on moto', () => {
     ], env(estate));
     expect(run.invocations[0].error).toEqual({ name: 'MalformedEnvelopeError', message: expect.stringContaining('malformed event: awslogs.data is not gzip') });
     expect(run.invocations[1]).toEqual({ result: { alerts: 0, linesRead: 0, ignored: 'CloudWatch Logs control message' } });
-    expect(run.invocations[2].result).toMatchObject({ alerts: 0, ignored: expect.stringContaining('is not a sign-in, session or Instance Connect call') });
+    expect(run.invocations[2].result).toMatchObject({ alerts: 0, ignored: expect.stringContaining('is not a sign-in or a call that opens a way in') });
     const rejection = run.logs.split('\n').filter((l) => l.includes('rejected malformed event')).map((l) => JSON.parse(l));
     expect(rejection).toEqual([expect.objectContaining({ level: 'ERROR', reason: expect.stringContaining('awslogs.data is not gzip'), event: expect.stringContaining('bm90IGd6aXA=') })]);
     expect(await receiveAll(estate.queueUrl)).toEqual([]);

@@ -41,8 +41,23 @@ test('sign-in events match on the central bus, directly and forwarded from anoth
   }));
   await remote().send(new PutEventsCommand({ Entries: [entry({ ...other, detail: { ...other.detail, eventID: 'forwarded-from-stockholm' } })] }));
 
+  // AWS Sign-In's other records: Identity Center's steps are service events, recorded in its home
+  // region and forwarded from there; a CredentialChallenge (a factor asked for) and a sign-in name
+  // from another service are not matched.
+  const doors = ['identity-center-user-authentication', 'identity-center-credential-verification-totp', 'identity-center-credential-verification-failure',
+    'signin-password-recovery-requested', 'signin-password-recovery-completed', 'signin-switch-role'].map((f) => cloudTrailEvent(f));
+  const totp = cloudTrailEvent('identity-center-credential-verification-totp');
+  await central().send(new PutEventsCommand({
+    Entries: [
+      ...doors.slice(0, 4).map((e) => entry(e, undefined, SIGN_IN_EVENT_BUS_NAME)),
+      entry({ ...totp, detail: { ...totp.detail, eventName: 'CredentialChallenge', eventID: 'challenge' } }, undefined, SIGN_IN_EVENT_BUS_NAME),
+      entry({ ...totp, source: 'aws.workspaces', detail: { ...totp.detail, eventSource: 'workspaces.amazonaws.com', eventID: 'workspaces-named' } }, undefined, SIGN_IN_EVENT_BUS_NAME),
+    ],
+  }));
+  await remote().send(new PutEventsCommand({ Entries: doors.slice(4).map((e) => entry(e)) }));
+
   const matched = (await receiveBodies(moto.endpoint, inbox.url, 'us-east-1')).map((b) => JSON.parse(b).detail.eventID).sort();
-  expect(matched).toEqual(['deadbeef-0000-4000-8000-000000000001', 'forwarded-from-stockholm', 'signin-spelling']);
+  expect(matched).toEqual(['deadbeef-0000-4000-8000-000000000001', 'forwarded-from-stockholm', 'signin-spelling', ...doors.map((e) => e.detail.eventID)].sort());
 });
 
 test('session and Instance Connect calls match on the default bus and forwarded to the central bus; other calls do not', async () => {
@@ -59,22 +74,32 @@ test('session and Instance Connect calls match on the default bus and forwarded 
 
   const entry = (event: any) => ({ Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(event.detail) });
   const session = cloudTrailEvent('ssm-start-session-shell');
-  await central().send(new PutEventsCommand({
-    Entries: [
-      ...['ssm-start-session-shell', 'ssm-resume-session', 'eic-send-ssh-public-key', 'eic-send-serial-console-ssh-public-key', 'eic-open-tunnel'].map((f) => entry(cloudTrailEvent(f))),
-      entry({ ...session, detail: { ...session.detail, eventName: 'TerminateSession', eventID: 'terminate' } }),
-      entry({ ...session, detail: { ...session.detail, eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', eventID: 'other-call' } }),
-      entry({ ...session, 'detail-type': 'AWS Service Event via CloudTrail', 'detail': { ...session.detail, eventID: 'service-event' } }),
-    ],
-  }));
+  const entries = [
+    ...SESSION_FIXTURES.map((f) => entry(cloudTrailEvent(f))),
+    entry({ ...session, detail: { ...session.detail, eventName: 'TerminateSession', eventID: 'terminate' } }),
+    // Calls of the same names by other services, and a service's name with another's call.
+    entry({ ...session, source: 'aws.athena', detail: { ...session.detail, eventSource: 'athena.amazonaws.com', eventID: 'athena-start-session' } }),
+    entry({ ...session, source: 'aws.s3express', detail: { ...session.detail, eventSource: 's3express.amazonaws.com', eventName: 'CreateSession', eventID: 's3-express-create-session' } }),
+    entry({ ...session, detail: { ...session.detail, eventName: 'ExecuteCommand', eventID: 'ssm-execute-command' } }),
+    entry({ ...session, source: 'aws.ssm', detail: { ...session.detail, eventName: 'DescribeInstanceInformation', eventID: 'describe' } }),
+    entry({ ...session, source: 'aws.cloudshell', detail: { ...session.detail, eventSource: 'cloudshell.amazonaws.com', eventName: 'SendHeartBeat', eventID: 'heartbeat' } }),
+    entry({ ...session, detail: { ...session.detail, eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', eventID: 'other-call' } }),
+    entry({ ...session, 'detail-type': 'AWS Service Event via CloudTrail', 'detail': { ...session.detail, eventID: 'service-event' } }),
+  ];
+  // PutEvents takes ten entries at a time.
+  for (let i = 0; i < entries.length; i += 10) await central().send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
   await remote().send(new PutEventsCommand({ Entries: [entry({ ...session, detail: { ...session.detail, eventID: 'forwarded-session' } })] }));
 
   const matched = (await receiveBodies(moto.endpoint, inbox.url, 'us-east-1')).map((b) => JSON.parse(b).detail.eventID).sort();
-  expect(matched).toEqual([
-    '5c1d7e8f-2a3b-4c5d-9e6f-7a8b9c0d1e2f', '7c1d7e8f-2a3b-4c5d-9e6f-7a8b9c0d1e31',
-    '9c1d7e8f-2a3b-4c5d-9e6f-7a8b9c0d1e33', 'ac1d7e8f-2a3b-4c5d-9e6f-7a8b9c0d1e34', 'bbba272c-8777-43ad-91f6-c4ab1c7f96fd', 'forwarded-session',
-  ].sort());
+  expect(matched).toEqual([...SESSION_FIXTURES.map((f) => cloudTrailEvent(f).detail.eventID), 'forwarded-session'].sort());
 });
+
+/** Every session-event fixture: each must match. */
+const SESSION_FIXTURES = [
+  'ssm-start-session-shell', 'ssm-resume-session', 'ssm-start-session-ssh', 'ssm-start-session-remote-host', 'ssm-start-session-fleet-manager',
+  'eic-send-ssh-public-key', 'eic-send-serial-console-ssh-public-key', 'eic-open-tunnel',
+  'ecs-execute-command', 'ecs-execute-command-denied', 'cloudshell-create-session', 'fleet-manager-start-connection',
+];
 
 /** CDK writes `detailType` as `detail-type` in the template: the pattern as EventBridge receives it. */
 function toCfnPattern(pattern: object): Record<string, unknown> {

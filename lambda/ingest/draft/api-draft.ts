@@ -3,7 +3,7 @@ import type { AlertDraft } from './ssh-draft';
 import { ALERT_SCHEMA_VERSION } from '../../shared/alert';
 import type { ApiLogin } from '../parse/api-event';
 
-/** An alert draft for a Session Manager session or an Instance Connect push or tunnel. */
+/** An alert draft for an API-call door: a session, an Instance Connect push or tunnel, ECS Exec, CloudShell, Fleet Manager. */
 export function apiAlertDraft(login: ApiLogin, fallback: { account: string; region: string; time: string }): AlertDraft {
   const { severity, reasons } = classifyApi(login);
   const { identity } = login;
@@ -28,6 +28,7 @@ export function apiAlertDraft(login: ApiLogin, fallback: { account: string; regi
     // A denied call names who tried, which is worth knowing, but not who got in.
     ...(identity.actor && !login.errorCode && { actor: identity.actor }),
     ...(login.session && Object.keys(login.session).length > 0 && { session: login.session }),
+    ...(login.container && Object.keys(login.container).length > 0 && { container: login.container }),
     ...(login.userAgent && { userAgent: login.userAgent }),
     origin: { eventSource: login.eventSource, eventName: login.eventName, eventId: login.eventId },
     hostKey: login.instanceId ? { instanceId: login.instanceId } : login.privateIp ? { privateIp: login.privateIp } : undefined,

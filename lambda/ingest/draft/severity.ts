@@ -2,6 +2,7 @@ import { SEVERITIES, type Severity, UNPARSED_LINE_REASON } from '../../shared/al
 import type { NetworkSet } from '../../shared/networks';
 import type { ApiLogin } from '../parse/api-event';
 import type { ConsoleLogin } from '../parse/console-login';
+import type { SignInEvent } from '../parse/sign-in-event';
 import type { SshLineResult } from '../parse/ssh-line';
 
 /**
@@ -64,16 +65,13 @@ export function classifyConsole(login: ConsoleLogin): Classification {
 }
 
 /**
- * Session Manager sessions and Instance Connect pushes or tunnels (CloudTrail): low, as a way in
- * that already names its caller; medium when made with an IAM user's long-term access keys (a key
- * that can leak) or denied; critical by root (high when root was denied).
+ * The API-call doors (CloudTrail): Session Manager sessions, Instance Connect pushes or tunnels,
+ * ECS Exec, CloudShell and Fleet Manager Remote Desktop. Low, as a way in that already names its
+ * caller; medium when made with an IAM user's long-term access keys (a key that can leak) or
+ * denied; critical by root (high when root was denied).
  */
 export function classifyApi(login: ApiLogin): Classification {
-  const what = login.kind === 'ssm-session'
-    ? `SSM ${login.session?.document && login.session.document !== 'shell' ? `session (${login.session.document})` : 'shell session'}`
-    : login.eventName === 'OpenTunnel' ? 'EC2 Instance Connect Endpoint tunnel'
-      : login.eventName === 'SendSerialConsoleSSHPublicKey' ? 'EC2 serial console key push' : 'EC2 Instance Connect key push';
-  const reasons = [what, ...login.problems];
+  const reasons = [apiDoor(login), ...login.problems];
   const root = login.identity.principal.type === 'Root';
   if (login.errorCode) {
     return { severity: root ? 'high' : 'medium', reasons: [...reasons, `denied: ${login.errorCode}`, ...(root ? ['root user'] : [])] };
@@ -84,6 +82,80 @@ export function classifyApi(login: ApiLogin): Classification {
   }
   if (login.kind === 'instance-connect') reasons.push('no SSH login seen with it');
   return { severity: 'low', reasons };
+}
+
+/** The door, as the first reason says it: `SSM shell session`, `ECS Exec interactive command`, … */
+function apiDoor(login: ApiLogin): string {
+  switch (login.kind) {
+    case 'ssm-session': {
+      const session = login.session;
+      if (!session?.type || session.type === 'shell') return 'SSM shell session';
+      const named = session.type === 'custom' ? `custom document ${session.document}`
+        : session.type === 'rdp' ? 'RDP port forwarding'
+          : session.type === 'port-forwarding' ? `port forwarding${session.remoteHost ? ' to a remote host' : ''}`
+            : session.type === 'ssh' ? 'SSH over Session Manager' : `command (${session.document})`;
+      return `SSM session (${named})`;
+    }
+    case 'ecs-exec': return `ECS Exec ${login.container?.interactive === false ? 'command' : 'interactive command'}`;
+    case 'cloudshell': return 'CloudShell session';
+    case 'remote-desktop': return 'Fleet Manager Remote Desktop connection';
+    default:
+      return login.eventName === 'OpenTunnel' ? 'EC2 Instance Connect Endpoint tunnel'
+        : login.eventName === 'SendSerialConsoleSSHPublicKey' ? 'EC2 serial console key push' : 'EC2 Instance Connect key push';
+  }
+}
+
+/** Factors that are a second one beside the password (Identity Center's names for them). */
+const SECOND_FACTORS = new Set(['TOTP', 'RESYNC_TOTP', 'WEBAUTHN', 'EMAIL_OTP', 'SMARTCARD']);
+export const EXTERNAL_IDP_FACTOR = 'EXTERNAL_IDP';
+
+/**
+ * Whether an Identity Center sign-in used MFA, from the factors known to have passed: a second
+ * factor says yes; the password alone says no (an instance configured without MFA); an external
+ * identity provider did its own checking, which the record does not show (undefined).
+ */
+export function identityCenterMfa(factors: readonly string[]): boolean | undefined {
+  if (factors.some((f) => SECOND_FACTORS.has(f))) return true;
+  if (factors.includes(EXTERNAL_IDP_FACTOR)) return undefined;
+  return factors.includes('PASSWORD') ? false : undefined;
+}
+
+/**
+ * AWS Sign-In's other records. Root password recovery: critical (whoever holds the root mailbox
+ * gets in; high when it failed). A console role switch: low, as a session that already names its
+ * person; medium when denied. An Identity Center sign-in: low with MFA, high without (password
+ * only), medium when MFA is not recorded by anything that passed (an external identity provider
+ * checks on its own: low); a failed factor medium (a burst of them for one user is raised by
+ * ledger/repeats.ts).
+ */
+export function classifySignIn(event: SignInEvent, factors: readonly string[] = event.factors): Classification {
+  const failed = event.outcome === 'failure';
+  const problems = event.problems;
+  switch (event.kind) {
+    case 'password-recovery': {
+      const what = event.eventName === 'PasswordRecoveryCompleted' ? 'root password reset by recovery' : 'root password recovery requested';
+      return failed ? { severity: 'high', reasons: [`failed: ${what}`, ...problems] } : { severity: 'critical', reasons: [what, ...problems] };
+    }
+    case 'switch-role':
+      return failed ? { severity: 'medium', reasons: ['denied console role switch', ...problems] } : { severity: 'low', reasons: ['console role switch', ...problems] };
+    default: {
+      if (failed) {
+        const factor = factors.length > 0 ? ` (${factors.join(', ')})` : '';
+        return { severity: 'medium', reasons: [`failed IAM Identity Center sign-in${factor}`, ...(event.errorMessage ? [event.errorMessage] : []), ...problems] };
+      }
+      const verdict = factorVerdict(factors);
+      return { severity: verdict.severity, reasons: ['IAM Identity Center sign-in', ...problems, verdict.reason] };
+    }
+  }
+}
+
+/** What the factors an Identity Center sign-in passed say of it: its severity, and the reason (always its last). */
+export function factorVerdict(factors: readonly string[]): { severity: Severity; reason: string } {
+  const mfa = identityCenterMfa(factors);
+  if (mfa === true) return { severity: 'low', reason: `MFA used (${factors.filter((f) => SECOND_FACTORS.has(f)).join(', ')})` };
+  if (factors.includes(EXTERNAL_IDP_FACTOR)) return { severity: 'low', reason: 'through an external identity provider (its MFA is not recorded here)' };
+  if (mfa === false) return { severity: 'high', reason: 'no MFA (password only)' };
+  return { severity: 'medium', reason: 'MFA use not recorded' };
 }
 
 /** One level higher, never above `ceiling`, with the reason why (a rule, a source never seen). */

@@ -13,6 +13,7 @@ import type { Actor, Severity } from '../../shared/alert';
  *   person#…  person     history.ts   that the ledger has seen the person at all (historyDays)
  *   repeat#…  repeat     repeats.ts   the first of a run of the same login, and how many followed
  *   alert#…   alert      published.ts that a record's alert reached the topic (35 days)
+ *   factor#…  factor     factors.ts   that a factor of an Identity Center sign-in passed (15 minutes)
  *   reconcile#checkpoint  checkpoint  lambda/reconcile: where reconciliation stands
  */
 
@@ -119,8 +120,22 @@ export interface CheckpointItem {
   readonly state: string;
 }
 
+/**
+ * pk `factor#<hash of the sign-in's AuthWorkflowID, the factor>`: one item per factor, so that the
+ * steps of one sign-in, handled by separate invocations in any order, never overwrite each other;
+ * the sign-in's UserAuthentication reads every factor's key of its workflow.
+ */
+export interface FactorItem {
+  readonly pk: string;
+  readonly sk: 'factor';
+  readonly factor: string;
+  readonly eventId: string;
+  readonly at: number;
+  readonly expiresAt: number;
+}
+
 /** Every item of the table. */
-export type LedgerItem = PushItem | LoginItem | HistoryItem | RepeatItem | PublishedItem | CheckpointItem;
+export type LedgerItem = PushItem | LoginItem | HistoryItem | RepeatItem | PublishedItem | CheckpointItem | FactorItem;
 
 export interface LedgerKey {
   readonly pk: string;

@@ -45,6 +45,17 @@ function sameLogin(alert: Alert): string[] {
   ];
 }
 
+/**
+ * Failures in a run of the same failure (a wrong password or MFA code, a denied call) that make a
+ * burst: the one that reaches it is raised to high and alerts, so that guessing is seen without
+ * an alert per guess. A run already at high or above is not raised again.
+ */
+export const BURST_FAILURES = 5;
+
+function isBurst(alert: Alert, item: RepeatItem): boolean {
+  return alert.outcome === 'failure' && item.repeats + 2 === BURST_FAILURES && SEVERITIES.indexOf(item.severity ?? 'info') < SEVERITIES.indexOf('high');
+}
+
 /** A later login repeats the first only when it is no more severe: a worse one must reach everyone. */
 function noWorse(alert: Alert, item: RepeatItem): boolean {
   // An item written before severities were recorded is treated as the least severe.
@@ -82,7 +93,16 @@ export function applyRepeats(
     for (const index of ordered) {
       const alert = alerts[index];
       const at = Date.parse(alert.time);
-      if (item && at <= item.windowEnd && alert.id !== item.firstId && noWorse(alert, item)) {
+      if (item && at <= item.windowEnd && alert.id !== item.firstId && noWorse(alert, item) && isBurst(alert, item)) {
+        // The burst-th failure of a run: raised, alerted, and the first of the rest of the run.
+        const failures = item.repeats + 2;
+        result[index] = {
+          ...alert,
+          severity: 'high',
+          reasons: [...alert.reasons, `${failures} failures by the same ${alert.actor ? 'person' : 'user'} from the same source within ${minutes(windowMs)} (the first: alert ${item.firstId})`],
+        };
+        item = { pk, sk: 'repeat', firstId: alert.id, firstAt: at, severity: 'high', windowEnd: at + windowMs, repeats: 0, version: 0, expiresAt: 0 };
+      } else if (item && at <= item.windowEnd && alert.id !== item.firstId && noWorse(alert, item)) {
         item = { ...item, repeats: item.repeats + 1 };
         result[index] = {
           ...alert,

@@ -1,3 +1,4 @@
+import { applyFactors, factorItems, factorKeys } from './factors';
 import { applyHistory, DEFAULT_HISTORY_DAYS, historyKeys } from './history';
 import type { LedgerItem, LedgerKey } from './items';
 import { ledgerKeys, linkThroughLedger } from './links';
@@ -5,6 +6,7 @@ import { applyRepeats, DEFAULT_REPEAT_WINDOW_MS, repeatKeyOf, repeatKeys } from 
 import type { Ledger } from './table';
 import type { Alert } from '../../shared/alert';
 import { summarise } from '../../shared/alert-text';
+import type { VerifiedFactor } from '../parse/sign-in-event';
 
 /**
  * The ledger between enrichment and publishing: links across deliveries (Instance Connect), login
@@ -24,6 +26,8 @@ export interface LedgerOptions {
   readonly historyDays?: number;
   /** The repeat window in milliseconds; 0 turns repeats off. */
   readonly repeatWindowMs?: number;
+  /** Identity Center sign-in factors that passed in this delivery (no alert of their own): written for their sign-in to read. */
+  readonly verifiedFactors?: readonly VerifiedFactor[];
 }
 
 export interface LedgerStepResult {
@@ -45,12 +49,14 @@ const jitter = (attempt: number) => new Promise<void>((resolve) => setTimeout(re
 export async function applyLedger(alerts: Alert[], ledger: Ledger, nowMs = Date.now(), options: LedgerOptions = {}): Promise<LedgerStepResult> {
   const historyDays = options.historyDays ?? DEFAULT_HISTORY_DAYS;
   const windowMs = options.repeatWindowMs ?? DEFAULT_REPEAT_WINDOW_MS;
+  const factorWrites = factorItems(options.verifiedFactors ?? [], nowMs);
   const keys: LedgerKey[] = [
     ...ledgerKeys(alerts),
+    ...factorKeys(alerts),
     ...(historyDays > 0 ? historyKeys(alerts) : []),
     ...(windowMs > 0 ? repeatKeys(alerts) : []),
   ];
-  if (keys.length === 0 && !alerts.some((a) => a.keyFingerprint)) return { alerts, reads: 0, writes: 0 };
+  if (keys.length === 0 && factorWrites.length === 0 && !alerts.some((a) => a.keyFingerprint)) return { alerts, reads: 0, writes: 0 };
   let found: Map<string, LedgerItem>;
   try {
     found = keys.length > 0 ? await ledger.get(keys) : new Map();
@@ -62,9 +68,11 @@ export async function applyLedger(alerts: Alert[], ledger: Ledger, nowMs = Date.
     });
     return { alerts: marked, readError: (error as Error).message, reads: keys.length, writes: 0 };
   }
-  const linked = linkThroughLedger(alerts, found, nowMs);
+  // Factors of this same delivery (replay, the reconciler) count as if read.
+  for (const item of factorWrites) found.set(item.pk, item);
+  const linked = linkThroughLedger(applyFactors(alerts, found), found, nowMs);
   const history = historyDays > 0 ? applyHistory(linked.alerts, found, nowMs, historyDays) : { alerts: linked.alerts, writes: [] };
-  const writes = [...linked.writes, ...history.writes];
+  const writes = [...factorWrites, ...linked.writes, ...history.writes];
   let result = history.alerts;
   let writeError: string | undefined;
   try {

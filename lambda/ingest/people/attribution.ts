@@ -15,6 +15,9 @@ import { IDENTITY_CENTER_ROLE_PREFIX } from '../parse/cloudtrail-identity';
  */
 export function attributeToPeople(alert: Alert, directory: PeopleDirectory, trust: AttributionTrust = {}): Alert {
   if (alert.actor) {
+    // An Identity Center user id is AWS's (the identity store's), written once authenticated.
+    const byId = alert.actor.via === 'sso' ? directory.find('identityCenterUserIds', alert.principal?.identityCenterUserId) : undefined;
+    if (byId) return { ...alert, actor: withPerson(alert.actor, byId) };
     const found = personForActor(alert.actor, directory, trust);
     if (found.person) return { ...alert, actor: withPerson(alert.actor, found.person) };
     return found.untrusted ? { ...alert, reasons: [...alert.reasons, found.untrusted] } : alert;

@@ -2,7 +2,7 @@ import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import { codeSpan, escapeAndFit, escapeMrkdwn, fit, plainText } from './mrkdwn';
 import { type Alert, type Severity, UNKNOWN_USER } from '../alert';
-import { accessHeadline, hostLabel, isUnparsedLine } from '../alert-text';
+import { accessHeadline, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline } from '../alert-text';
 import type { AlarmNotification } from '../topic-message';
 
 /**
@@ -60,7 +60,8 @@ export function headline(alert: Alert): string {
     const mfa = alert.mfa === false ? ' (no MFA)' : '';
     return `${alert.outcome === 'failure' ? 'Failed console sign-in' : 'Console sign-in'}: ${alert.user}${mfa}${from}`;
   }
-  if (alert.kind === 'ssm-session' || alert.kind === 'instance-connect') return accessHeadline(alert);
+  if (isAccessKind(alert.kind)) return accessHeadline(alert);
+  if (isSignInKind(alert.kind)) return signInHeadline(alert);
   return alert.summary;
 }
 
@@ -95,6 +96,10 @@ function where(alert: Alert, options: SlackRenderOptions): string {
   } else if (host?.hostname) {
     lines.push(escapeAndFit(host.hostname, 300));
   }
+  const c = alert.container;
+  const container = c && [c.container && `container *${escapeAndFit(c.container, 200)}*`, c.cluster && `cluster ${escapeAndFit(c.cluster, 200)}`, c.task && `task ${escapeAndFit(c.task, 80)}`].filter(Boolean).join(', ');
+  if (container) lines.push(container);
+  if (alert.signIn?.loginTo) lines.push(`signing in to ${escapeAndFit(alert.signIn.loginTo, 300)}`);
   const tags = pickTags(host?.tags, options.tagKeys);
   if (tags.length > 0) lines.push(escapeAndFit(tags.map(([k, v]) => `${k}=${v}`).join(', '), 800));
   lines.push(`${escapeMrkdwn(alert.account)} / ${escapeMrkdwn(alert.region)}`);
@@ -114,8 +119,13 @@ function howText(alert: Alert): string | undefined {
     return alert.method ? `${escapeAndFit(alert.method, 100)}${key ? `\n${escapeAndFit(key, 300)}` : ''}${cert}` : undefined;
   }
   const parts: string[] = [];
-  if (alert.session?.document) parts.push(`session document ${escapeAndFit(alert.session.document, 200)}`);
+  if (alert.session?.type && alert.session.type !== 'shell') parts.push(escapeAndFit(sessionPurpose(alert.session), 300));
+  else if (alert.session?.document) parts.push(`session document ${escapeAndFit(alert.session.document, 200)}`);
+  if (alert.container?.command) parts.push(`${alert.container.interactive === false ? 'command' : 'interactive command'} ${codeSpan(alert.container.command, 500)}`);
+  if (alert.session?.authType) parts.push(`Windows sign-in: ${escapeAndFit(alert.session.authType, 50)}`);
   if (alert.keyFingerprint) parts.push(escapeAndFit([alert.keyType, alert.keyFingerprint].filter(Boolean).join(' '), 300));
+  if (alert.signIn?.factors?.length) parts.push(`${alert.outcome === 'failure' ? 'failed factor' : 'factors'} ${escapeAndFit(alert.signIn.factors.join(', '), 200)}`);
+  if (alert.signIn?.switchFrom) parts.push(`switched from ${escapeAndFit(alert.signIn.switchFrom, 300)}`);
   if (alert.mfa !== undefined) parts.push(alert.mfa ? 'MFA used' : '*no MFA*');
   if (alert.principal?.federation) parts.push(alert.principal.federation === 'identity-center' ? 'IAM Identity Center' : 'SAML federation');
   else if (alert.principal?.type) parts.push(escapeAndFit(alert.principal.type, 100));

@@ -39,7 +39,7 @@ describe('Session Manager', () => {
   test('port forwarding with an IAM user\'s long-term keys: medium, the document named', async () => {
     expect(await alertFor('ssm-start-session-port-forwarding-iam-keys')).toMatchObject({
       severity: 'medium',
-      reasons: ['SSM session (AWS-StartPortForwardingSession)', 'IAM user long-term access keys'],
+      reasons: ['SSM session (port forwarding)', 'IAM user long-term access keys'],
       actor: { name: 'bob', via: 'iam' },
       session: { document: 'AWS-StartPortForwardingSession' },
     });

@@ -1,0 +1,163 @@
+import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { awsConfig, createLedgerTable, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification, pagerDutyFilterPolicy, receiveBodies } from '../support/estate';
+import { cloudTrailEvent } from '../support/fixtures';
+import { HttpReceiver } from '../support/http-receiver';
+import { invokeBundle } from '../support/invoke-bundle';
+import { startMoto, type Moto } from '../support/moto';
+import { alertSchemaErrors } from '../support/schema';
+
+/**
+ * The doors beyond SSH, the console, Session Manager and Instance Connect, end to end with the
+ * built bundles: each fixture (fixtures/cloudtrail/SOURCES.md) goes into the ingest bundle, which
+ * enriches against moto's EC2 and publishes to a moto topic; the Slack and PagerDuty bundles then
+ * deliver what the topic holds (PagerDuty through the filter policy the construct synthesizes) to
+ * local receivers, which check what arrived.
+ */
+
+let moto: Moto;
+let slack: HttpReceiver;
+let pagerDuty: HttpReceiver;
+beforeAll(async () => {
+  moto = await startMoto();
+  slack = await HttpReceiver.start({ status: 200, body: 'ok' });
+  pagerDuty = await HttpReceiver.start({ status: 202, body: '{"status":"success","message":"Event processed"}', headers: { 'content-type': 'application/json' } });
+});
+afterAll(async () => {
+  await slack?.stop();
+  await pagerDuty?.stop();
+  await moto?.stop();
+});
+
+test('ECS Exec, CloudShell and Fleet Manager Remote Desktop reach Slack and PagerDuty with the person and the target', async () => {
+  const region = 'eu-west-1';
+  const ec2 = new EC2Client(awsConfig(moto.endpoint, region));
+  const run = await ec2.send(new RunInstancesCommand({
+    ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'win-1' }] }],
+  }));
+  const windows = run.Instances![0].InstanceId!;
+  const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, 'login-alerts');
+  const pdQueue = await createQueue(moto.endpoint, 'pagerduty-filtered');
+  await new SNSClient(awsConfig(moto.endpoint)).send(new SubscribeCommand({
+    TopicArn: topicArn, Protocol: 'sqs', Endpoint: pdQueue.arn, Attributes: { FilterPolicy: pagerDutyFilterPolicy() },
+  }));
+
+  const onWindows = (fixture: string) => {
+    const event = cloudTrailEvent(fixture);
+    const request = event.detail.requestParameters;
+    if (request.InstanceId) request.InstanceId = windows;
+    if (request.target) request.target = windows;
+    return event;
+  };
+  const rootExec = cloudTrailEvent('ecs-execute-command');
+  rootExec.detail.eventID = 'e1c2a3b4-0003-4000-8000-0000000000e3';
+  rootExec.detail.userIdentity = { type: 'Root', principalId: '111122223333', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333' };
+  const events = [
+    cloudTrailEvent('ecs-execute-command'), cloudTrailEvent('ecs-execute-command-denied'), rootExec,
+    cloudTrailEvent('cloudshell-create-session'),
+    onWindows('fleet-manager-start-connection'), onWindows('ssm-start-session-fleet-manager'),
+  ];
+  const ingest = await invokeBundle('ingest', events, { AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: region, ALERT_TOPIC_ARN: topicArn });
+  expect(ingest.invocations.map((i) => i.error ?? i.result)).toMatchObject([1, 1, 1, 1, 1, 0].map((alerts) => ({ alerts })));
+  expect(ingest.logs).toContain('opened by Fleet Manager Remote Desktop');
+
+  const notifications = await receiveBodies(moto.endpoint, queueUrl);
+  const alerts = notifications.map((n) => JSON.parse(JSON.parse(n).Message));
+  for (const alert of alerts) expect(alertSchemaErrors(alert)).toEqual([]);
+  expect(alerts.map((a) => [a.kind, a.outcome, a.severity, a.actor?.name ?? a.user]).sort()).toEqual([
+    ['cloudshell', 'success', 'low', 'carol'],
+    ['ecs-exec', 'failure', 'medium', 'bob@example.com'],
+    ['ecs-exec', 'success', 'critical', 'root'],
+    ['ecs-exec', 'success', 'low', 'alice@example.com'],
+    ['remote-desktop', 'success', 'low', 'dave'],
+  ]);
+  expect(alerts.find((a) => a.kind === 'remote-desktop').host).toMatchObject({ instanceId: windows, name: 'win-1' });
+  expect(notifications.map((n) => JSON.parse(n).MessageAttributes.kind.Value).sort()).toEqual(['cloudshell', 'ecs-exec', 'ecs-exec', 'ecs-exec', 'remote-desktop']);
+
+  const slackSecret = await createSecret(moto.endpoint, 'slack-webhook', `${slack.url}/services/T0001/B0001/token`);
+  const slackRun = await invokeBundle('slack', notifications.map((n) => lambdaEventFromNotification(n)), {
+    AWS_ENDPOINT_URL: moto.endpoint, SLACK_WEBHOOK_SECRET_ARN: slackSecret, DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, 'slack-dlq')).url,
+  });
+  expect(slackRun.invocations.map((i) => i.result)).toEqual(notifications.map(() => ({ delivered: 1, deadLettered: 0 })));
+  expect(slack.requests.map((r) => r.json.text as string).sort()).toEqual([
+    '<!channel> [CRITICAL] ECS Exec: root into app in prod/d789e94343414c25b9f6bd59e0a1b2c3 (/bin/sh)',
+    '[LOW] CloudShell session: carol in 111122223333 eu-west-1',
+    '[LOW] ECS Exec: alice@example.com into app in prod/d789e94343414c25b9f6bd59e0a1b2c3 (/bin/sh)',
+    '[LOW] Remote Desktop (RDP): dave to win-1',
+    '[MEDIUM] Denied ECS Exec: bob@example.com into app in prod/d789e94343414c25b9f6bd59e0a1b2c3 (/bin/sh)',
+  ]);
+
+  // PagerDuty's default filter passes high and critical only: the root exec.
+  const pdNotifications = await receiveBodies(moto.endpoint, pdQueue.url);
+  const pdSecret = await createSecret(moto.endpoint, 'pagerduty', JSON.stringify({ routingKey: 'e93facc04764012d7bfb002500d5d1a6' }));
+  const pdRun = await invokeBundle('pagerduty', pdNotifications.map((n) => lambdaEventFromNotification(n)), {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    PAGERDUTY_ROUTING_KEY_SECRET_ARN: pdSecret,
+    PAGERDUTY_ROUTING_KEY_SECRET_FIELD: 'routingKey',
+    PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
+    DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, 'pd-dlq')).url,
+  });
+  expect(pdRun.invocations.map((i) => i.result)).toEqual([{ delivered: 1, deadLettered: 0 }]);
+  expect(pagerDuty.requests.map((r) => r.json)).toEqual([expect.objectContaining({
+    event_action: 'trigger',
+    payload: expect.objectContaining({
+      severity: 'critical',
+      class: 'ecs-exec-login-success',
+      summary: '[CRITICAL] ECS Exec: root into app in prod/d789e94343414c25b9f6bd59e0a1b2c3 (/bin/sh)',
+      custom_details: expect.objectContaining({ container: expect.objectContaining({ cluster: 'prod', container: 'app' }) }),
+    }),
+  })]);
+});
+
+test('Identity Center sign-ins, root password recovery and a role switch: one alert per sign-in with its factor from the ledger, to Slack and PagerDuty', async () => {
+  await createLedgerTable(moto.endpoint, 'sign-in-ledger');
+  const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, 'sign-in-alerts');
+  const pdQueue = await createQueue(moto.endpoint, 'sign-in-pagerduty');
+  await new SNSClient(awsConfig(moto.endpoint)).send(new SubscribeCommand({
+    TopicArn: topicArn, Protocol: 'sqs', Endpoint: pdQueue.arn, Attributes: { FilterPolicy: pagerDutyFilterPolicy() },
+  }));
+  // Each event is its own invocation, in this order: the TOTP step before its sign-in.
+  const events = ['identity-center-credential-verification-totp', 'identity-center-user-authentication', 'identity-center-credential-verification-failure',
+    'signin-password-recovery-completed', 'signin-switch-role'].map((f) => cloudTrailEvent(f));
+  const ingest = await invokeBundle('ingest', events, {
+    AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: 'eu-west-1', ALERT_TOPIC_ARN: topicArn, LEDGER_TABLE_NAME: 'sign-in-ledger',
+  });
+  expect(ingest.invocations.map((i) => i.error ?? i.result)).toMatchObject([0, 1, 1, 1, 1].map((alerts) => ({ alerts })));
+  expect(ingest.logs).toContain('is a step of sign-in 7a4ef12c-7c4b-4bc3-b5bd-c2469afcc795');
+
+  const notifications = await receiveBodies(moto.endpoint, queueUrl);
+  const alerts = notifications.map((n) => JSON.parse(JSON.parse(n).Message));
+  for (const alert of alerts) expect(alertSchemaErrors(alert)).toEqual([]);
+  expect(alerts.map((a) => [a.kind, a.outcome, a.severity, a.mfa ?? null]).sort()).toEqual([
+    ['identity-center-sign-in', 'failure', 'medium', null],
+    ['identity-center-sign-in', 'success', 'low', true],
+    ['password-recovery', 'success', 'critical', null],
+    ['switch-role', 'success', 'low', null],
+  ]);
+
+  const slackSecret = await createSecret(moto.endpoint, 'sign-in-slack', `${slack.url}/services/T0001/B0002/token`);
+  const before = slack.requests.length;
+  await invokeBundle('slack', notifications.map((n) => lambdaEventFromNotification(n)), {
+    AWS_ENDPOINT_URL: moto.endpoint, SLACK_WEBHOOK_SECRET_ARN: slackSecret, DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, 'sign-in-slack-dlq')).url,
+  });
+  expect(slack.requests.slice(before).map((r) => r.json.text as string).sort()).toEqual([
+    '<!channel> [CRITICAL] Root password reset by recovery in 111122223333 from 203.0.113.99',
+    '[LOW] Console role switch: alice to role Admin in 111122223333 from 198.51.100.23',
+    '[LOW] IAM Identity Center sign-in: demo-user-2 from 192.0.2.14',
+    '[MEDIUM] Failed IAM Identity Center sign-in (PASSWORD): demo-user-2 from 192.0.2.14',
+  ]);
+
+  const pdNotifications = await receiveBodies(moto.endpoint, pdQueue.url);
+  const pdSecret = await createSecret(moto.endpoint, 'sign-in-pagerduty', JSON.stringify({ routingKey: 'e93facc04764012d7bfb002500d5d1a6' }));
+  const pdBefore = pagerDuty.requests.length;
+  await invokeBundle('pagerduty', pdNotifications.map((n) => lambdaEventFromNotification(n)), {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    PAGERDUTY_ROUTING_KEY_SECRET_ARN: pdSecret,
+    PAGERDUTY_ROUTING_KEY_SECRET_FIELD: 'routingKey',
+    PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
+    DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, 'sign-in-pd-dlq')).url,
+  });
+  expect(pagerDuty.requests.slice(pdBefore).map((r) => r.json.payload)).toEqual([expect.objectContaining({
+    severity: 'critical', class: 'password-recovery-login-success', summary: '[CRITICAL] Root password reset by recovery in 111122223333 from 203.0.113.99',
+  })]);
+});
