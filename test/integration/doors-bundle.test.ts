@@ -29,6 +29,31 @@ afterAll(async () => {
   await moto?.stop();
 });
 
+/** The topic's notifications delivered by the Slack bundle: its run, and the texts the receiver got from it. */
+async function deliverToSlack(notifications: string[], name: string) {
+  const secret = await createSecret(moto.endpoint, `${name}-slack`, `${slack.url}/services/T0001/${name}/token`);
+  const before = slack.requests.length;
+  const run = await invokeBundle('slack', notifications.map((n) => lambdaEventFromNotification(n)), {
+    AWS_ENDPOINT_URL: moto.endpoint, SLACK_WEBHOOK_SECRET_ARN: secret, DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, `${name}-slack-dlq`)).url,
+  });
+  return { run, texts: slack.requests.slice(before).map((r) => r.json.text as string).sort() };
+}
+
+/** What PagerDuty's filtered queue holds, delivered by the PagerDuty bundle: its run, and the events the receiver got from it. */
+async function deliverToPagerDuty(queueUrl: string, name: string) {
+  const notifications = await receiveBodies(moto.endpoint, queueUrl);
+  const secret = await createSecret(moto.endpoint, `${name}-pagerduty`, JSON.stringify({ routingKey: 'e93facc04764012d7bfb002500d5d1a6' }));
+  const before = pagerDuty.requests.length;
+  const run = await invokeBundle('pagerduty', notifications.map((n) => lambdaEventFromNotification(n)), {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    PAGERDUTY_ROUTING_KEY_SECRET_ARN: secret,
+    PAGERDUTY_ROUTING_KEY_SECRET_FIELD: 'routingKey',
+    PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
+    DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, `${name}-pd-dlq`)).url,
+  });
+  return { run, events: pagerDuty.requests.slice(before).map((r) => r.json) };
+}
+
 test('ECS Exec, CloudShell and Fleet Manager Remote Desktop reach Slack and PagerDuty with the person and the target', async () => {
   const region = 'eu-west-1';
   const ec2 = new EC2Client(awsConfig(moto.endpoint, region));
@@ -74,12 +99,9 @@ test('ECS Exec, CloudShell and Fleet Manager Remote Desktop reach Slack and Page
   expect(alerts.find((a) => a.kind === 'remote-desktop').host).toMatchObject({ instanceId: windows, name: 'win-1' });
   expect(notifications.map((n) => JSON.parse(n).MessageAttributes.kind.Value).sort()).toEqual(['cloudshell', 'ecs-exec', 'ecs-exec', 'ecs-exec', 'remote-desktop']);
 
-  const slackSecret = await createSecret(moto.endpoint, 'slack-webhook', `${slack.url}/services/T0001/B0001/token`);
-  const slackRun = await invokeBundle('slack', notifications.map((n) => lambdaEventFromNotification(n)), {
-    AWS_ENDPOINT_URL: moto.endpoint, SLACK_WEBHOOK_SECRET_ARN: slackSecret, DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, 'slack-dlq')).url,
-  });
-  expect(slackRun.invocations.map((i) => i.result)).toEqual(notifications.map(() => ({ delivered: 1, deadLettered: 0 })));
-  expect(slack.requests.map((r) => r.json.text as string).sort()).toEqual([
+  const slackRun = await deliverToSlack(notifications, 'doors');
+  expect(slackRun.run.invocations.map((i) => i.result)).toEqual(notifications.map(() => ({ delivered: 1, deadLettered: 0 })));
+  expect(slackRun.texts).toEqual([
     '<!channel> [CRITICAL] ECS Exec: root into app in prod/d789e94343414c25b9f6bd59e0a1b2c3 (/bin/sh)',
     '[LOW] CloudShell session: carol in 111122223333 eu-west-1',
     '[LOW] ECS Exec: alice@example.com into app in prod/d789e94343414c25b9f6bd59e0a1b2c3 (/bin/sh)',
@@ -88,17 +110,9 @@ test('ECS Exec, CloudShell and Fleet Manager Remote Desktop reach Slack and Page
   ]);
 
   // PagerDuty's default filter passes high and critical only: the root exec.
-  const pdNotifications = await receiveBodies(moto.endpoint, pdQueue.url);
-  const pdSecret = await createSecret(moto.endpoint, 'pagerduty', JSON.stringify({ routingKey: 'e93facc04764012d7bfb002500d5d1a6' }));
-  const pdRun = await invokeBundle('pagerduty', pdNotifications.map((n) => lambdaEventFromNotification(n)), {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    PAGERDUTY_ROUTING_KEY_SECRET_ARN: pdSecret,
-    PAGERDUTY_ROUTING_KEY_SECRET_FIELD: 'routingKey',
-    PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
-    DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, 'pd-dlq')).url,
-  });
-  expect(pdRun.invocations.map((i) => i.result)).toEqual([{ delivered: 1, deadLettered: 0 }]);
-  expect(pagerDuty.requests.map((r) => r.json)).toEqual([expect.objectContaining({
+  const pdRun = await deliverToPagerDuty(pdQueue.url, 'doors');
+  expect(pdRun.run.invocations.map((i) => i.result)).toEqual([{ delivered: 1, deadLettered: 0 }]);
+  expect(pdRun.events).toEqual([expect.objectContaining({
     event_action: 'trigger',
     payload: expect.objectContaining({
       severity: 'critical',
@@ -135,29 +149,14 @@ test('Identity Center sign-ins, root password recovery and a role switch: one al
     ['switch-role', 'success', 'low', null],
   ]);
 
-  const slackSecret = await createSecret(moto.endpoint, 'sign-in-slack', `${slack.url}/services/T0001/B0002/token`);
-  const before = slack.requests.length;
-  await invokeBundle('slack', notifications.map((n) => lambdaEventFromNotification(n)), {
-    AWS_ENDPOINT_URL: moto.endpoint, SLACK_WEBHOOK_SECRET_ARN: slackSecret, DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, 'sign-in-slack-dlq')).url,
-  });
-  expect(slack.requests.slice(before).map((r) => r.json.text as string).sort()).toEqual([
+  expect((await deliverToSlack(notifications, 'sign-in')).texts).toEqual([
     '<!channel> [CRITICAL] Root password reset by recovery in 111122223333 from 203.0.113.99',
     '[LOW] Console role switch: alice to role Admin in 111122223333 from 198.51.100.23',
     '[LOW] IAM Identity Center sign-in: demo-user-2 from 192.0.2.14',
     '[MEDIUM] Failed IAM Identity Center sign-in (PASSWORD): demo-user-2 from 192.0.2.14',
   ]);
 
-  const pdNotifications = await receiveBodies(moto.endpoint, pdQueue.url);
-  const pdSecret = await createSecret(moto.endpoint, 'sign-in-pagerduty', JSON.stringify({ routingKey: 'e93facc04764012d7bfb002500d5d1a6' }));
-  const pdBefore = pagerDuty.requests.length;
-  await invokeBundle('pagerduty', pdNotifications.map((n) => lambdaEventFromNotification(n)), {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    PAGERDUTY_ROUTING_KEY_SECRET_ARN: pdSecret,
-    PAGERDUTY_ROUTING_KEY_SECRET_FIELD: 'routingKey',
-    PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
-    DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, 'sign-in-pd-dlq')).url,
-  });
-  expect(pagerDuty.requests.slice(pdBefore).map((r) => r.json.payload)).toEqual([expect.objectContaining({
+  expect((await deliverToPagerDuty(pdQueue.url, 'sign-in')).events.map((e) => e.payload)).toEqual([expect.objectContaining({
     severity: 'critical', class: 'password-recovery-login-success', summary: '[CRITICAL] Root password reset by recovery in 111122223333 from 203.0.113.99',
   })]);
 });

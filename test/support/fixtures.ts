@@ -21,6 +21,13 @@ export function cloudTrailEvent(name: string): Record<string, any> {
   return JSON.parse(readFileSync(join(FIXTURES, 'cloudtrail', `${name}.json`), 'utf8'));
 }
 
+/** A fixture's event with its CloudTrail record changed. */
+export function withDetail(fixture: string, change: (detail: Record<string, any>) => void): Record<string, any> {
+  const event = cloudTrailEvent(fixture);
+  change(event.detail);
+  return event;
+}
+
 export const CLOUDTRAIL_FIXTURES = [
   'root-success-no-mfa', 'root-failure', 'iam-user-no-mfa', 'iam-user-mfa',
   'iam-user-failure-hidden', 'saml-federated', 'identity-center',

@@ -107,14 +107,14 @@ function apiDoor(login: ApiLogin): string {
 
 /** Factors that are a second one beside the password (Identity Center's names for them). */
 const SECOND_FACTORS = new Set(['TOTP', 'RESYNC_TOTP', 'WEBAUTHN', 'EMAIL_OTP', 'SMARTCARD']);
-export const EXTERNAL_IDP_FACTOR = 'EXTERNAL_IDP';
+const EXTERNAL_IDP_FACTOR = 'EXTERNAL_IDP';
 
 /**
  * Whether an Identity Center sign-in used MFA, from the factors known to have passed: a second
  * factor says yes; the password alone says no (an instance configured without MFA); an external
  * identity provider did its own checking, which the record does not show (undefined).
  */
-export function identityCenterMfa(factors: readonly string[]): boolean | undefined {
+function identityCenterMfa(factors: readonly string[]): boolean | undefined {
   if (factors.some((f) => SECOND_FACTORS.has(f))) return true;
   if (factors.includes(EXTERNAL_IDP_FACTOR)) return undefined;
   return factors.includes('PASSWORD') ? false : undefined;
@@ -128,9 +128,9 @@ export function identityCenterMfa(factors: readonly string[]): boolean | undefin
  * checks on its own: low); a failed factor medium (a burst of them for one user is raised by
  * ledger/repeats.ts).
  */
-export function classifySignIn(event: SignInEvent, factors: readonly string[] = event.factors): Classification {
+export function classifySignIn(event: SignInEvent): Classification {
+  const { factors, problems } = event;
   const failed = event.outcome === 'failure';
-  const problems = event.problems;
   switch (event.kind) {
     case 'password-recovery': {
       const what = event.eventName === 'PasswordRecoveryCompleted' ? 'root password reset by recovery' : 'root password recovery requested';
@@ -149,12 +149,12 @@ export function classifySignIn(event: SignInEvent, factors: readonly string[] = 
   }
 }
 
-/** What the factors an Identity Center sign-in passed say of it: its severity, and the reason (always its last). */
-export function factorVerdict(factors: readonly string[]): { severity: Severity; reason: string } {
+/** What the factors an Identity Center sign-in passed say of it: MFA, its severity, and the reason (always its last). */
+export function factorVerdict(factors: readonly string[]): { mfa?: boolean; severity: Severity; reason: string } {
   const mfa = identityCenterMfa(factors);
-  if (mfa === true) return { severity: 'low', reason: `MFA used (${factors.filter((f) => SECOND_FACTORS.has(f)).join(', ')})` };
+  if (mfa === true) return { mfa, severity: 'low', reason: `MFA used (${factors.filter((f) => SECOND_FACTORS.has(f)).join(', ')})` };
   if (factors.includes(EXTERNAL_IDP_FACTOR)) return { severity: 'low', reason: 'through an external identity provider (its MFA is not recorded here)' };
-  if (mfa === false) return { severity: 'high', reason: 'no MFA (password only)' };
+  if (mfa === false) return { mfa, severity: 'high', reason: 'no MFA (password only)' };
   return { severity: 'medium', reason: 'MFA use not recorded' };
 }
 

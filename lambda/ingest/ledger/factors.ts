@@ -1,6 +1,6 @@
 import { ledgerKey, LINK_ITEM_TTL_SECONDS, type FactorItem, type LedgerItem, type LedgerKey } from './items';
 import type { Alert } from '../../shared/alert';
-import { factorVerdict, identityCenterMfa } from '../draft/severity';
+import { factorVerdict } from '../draft/severity';
 import type { VerifiedFactor } from '../parse/sign-in-event';
 
 /**
@@ -50,13 +50,12 @@ export function applyFactors(alerts: readonly Alert[], found: ReadonlyMap<string
     const factors = [...new Set([...own, ...steps])];
     if (factors.length === own.length) return alert;
     const verdict = factorVerdict(factors);
-    const mfa = identityCenterMfa(factors);
     return {
       ...alert,
       severity: verdict.severity,
       // The factor verdict is the draft's last reason (draft/severity.ts): replaced, not added to.
       reasons: [...alert.reasons.slice(0, -1), verdict.reason],
-      ...(mfa === undefined ? {} : { mfa }),
+      ...(verdict.mfa !== undefined && { mfa: verdict.mfa }),
       signIn: { ...alert.signIn, factors },
     };
   });

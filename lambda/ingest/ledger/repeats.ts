@@ -1,7 +1,7 @@
 import { hostOf, identityOf } from './identity';
 import { ledgerKey, type RepeatItem } from './items';
 import type { ConditionalWrite } from './table';
-import { SEVERITIES, type Alert } from '../../shared/alert';
+import { SEVERITIES, type Alert, type Severity } from '../../shared/alert';
 
 /**
  * Repeats: the same login again within a window (default 10 minutes) of the first: the same person
@@ -93,7 +93,11 @@ export function applyRepeats(
     for (const index of ordered) {
       const alert = alerts[index];
       const at = Date.parse(alert.time);
-      if (item && at <= item.windowEnd && alert.id !== item.firstId && noWorse(alert, item) && isBurst(alert, item)) {
+      const firstOfRun = (severity: Severity): RepeatItem => ({
+        pk, sk: 'repeat', firstId: alert.id, firstAt: at, severity, windowEnd: at + windowMs, repeats: 0, version: 0, expiresAt: 0,
+      });
+      const later = item !== undefined && at <= item.windowEnd && alert.id !== item.firstId;
+      if (item && later && noWorse(alert, item) && isBurst(alert, item)) {
         // The burst-th failure of a run: raised, alerted, and the first of the rest of the run.
         const failures = item.repeats + 2;
         result[index] = {
@@ -101,8 +105,8 @@ export function applyRepeats(
           severity: 'high',
           reasons: [...alert.reasons, `${failures} failures by the same ${alert.actor ? 'person' : 'user'} from the same source within ${minutes(windowMs)} (the first: alert ${item.firstId})`],
         };
-        item = { pk, sk: 'repeat', firstId: alert.id, firstAt: at, severity: 'high', windowEnd: at + windowMs, repeats: 0, version: 0, expiresAt: 0 };
-      } else if (item && at <= item.windowEnd && alert.id !== item.firstId && noWorse(alert, item)) {
+        item = firstOfRun('high');
+      } else if (item && later && noWorse(alert, item)) {
         item = { ...item, repeats: item.repeats + 1 };
         result[index] = {
           ...alert,
@@ -110,7 +114,7 @@ export function applyRepeats(
           reasons: [...alert.reasons, `repeat ${item.repeats} of alert ${item.firstId} (same login by the same ${alert.actor ? 'person' : 'user'}, host and source within ${minutes(windowMs)})`],
         };
       } else if (!item || at > item.windowEnd || (alert.id !== item.firstId && !noWorse(alert, item))) {
-        item = { pk, sk: 'repeat', firstId: alert.id, firstAt: at, severity: alert.severity, windowEnd: at + windowMs, repeats: 0, version: 0, expiresAt: 0 };
+        item = firstOfRun(alert.severity);
       }
       // else: a retried delivery of the first login itself: it stays the first.
     }

@@ -8,23 +8,27 @@ import { isObject, nonEmptyString as str, toIsoUtc } from '../../shared/values';
  * Field meanings: CloudTrail user guide, "AWS console sign-in events".
  */
 
-export interface ConsoleLogin {
+/** What every AWS Sign-In record says: this one (ConsoleLogin) and the others (sign-in-event.ts). */
+export interface SignInRecord {
   readonly eventId: string;
   readonly eventSource: string;
   readonly eventName: string;
   readonly time?: string;
   readonly account?: string;
   readonly region?: string;
-  /** `root`, the IAM user name, the role session name, or the federated user's name, as logged. */
+  /** `root`, the IAM user name, the role session name, the federated or Identity Center user's name, as logged. */
   readonly user: string;
   readonly principal: Principal;
   readonly actor?: Actor;
   readonly outcome: Outcome;
-  /** Undefined when the record does not say (`MFAUsed` absent). */
-  readonly mfa?: boolean;
   readonly sourceIp?: string;
   readonly userAgent?: string;
   readonly errorMessage?: string;
+}
+
+export interface ConsoleLogin extends SignInRecord {
+  /** Undefined when the record does not say (`MFAUsed` absent). */
+  readonly mfa?: boolean;
   /** CloudTrail writes a placeholder instead of a user name that does not exist. */
   readonly userHidden: boolean;
 }

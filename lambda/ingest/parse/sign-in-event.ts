@@ -1,6 +1,6 @@
 import { actorFromPrincipalArn, readIdentity, recordAccount } from './cloudtrail-identity';
-import type { EnvelopeFacts } from './console-login';
-import type { Actor, Outcome, Principal } from '../../shared/alert';
+import type { EnvelopeFacts, SignInRecord } from './console-login';
+import type { Actor, Outcome } from '../../shared/alert';
 import { normaliseIp } from '../../shared/networks';
 import { isObject, nonEmptyString as str, toIsoUtc } from '../../shared/values';
 
@@ -36,23 +36,10 @@ export type SignInKind = 'password-recovery' | 'switch-role' | 'identity-center-
 /** A step of an Identity Center sign-in: a factor verified, or the sign-in as a whole. */
 export type SignInStep = 'verification' | 'authentication';
 
-export interface SignInEvent {
+/** `actor` only for a success: a failure names who was tried, not who tried. */
+export interface SignInEvent extends SignInRecord {
   readonly kind: SignInKind;
   readonly step?: SignInStep;
-  readonly eventId: string;
-  readonly eventSource: string;
-  readonly eventName: string;
-  readonly time?: string;
-  readonly account?: string;
-  readonly region?: string;
-  readonly user: string;
-  readonly principal: Principal;
-  /** Only for a success: a failure names who was tried, not who tried. */
-  readonly actor?: Actor;
-  readonly outcome: Outcome;
-  readonly sourceIp?: string;
-  readonly userAgent?: string;
-  readonly errorMessage?: string;
   /** Identity Center: the sign-in's workflow id and the factors this record names (`PASSWORD`, `TOTP`, `WEBAUTHN`, …). */
   readonly workflowId?: string;
   readonly factors: string[];

@@ -6,8 +6,8 @@ import type { Alert } from '../../../lambda/shared/alert';
 import { emailText } from '../../../lambda/shared/alert-text';
 import { DEFAULT_MENTIONS, renderAlert } from '../../../lambda/shared/slack/render';
 import { WEB1 } from '../../support/alerts';
-import { cloudTrailEvent } from '../../support/fixtures';
-import { alertSchemaErrors } from '../../support/schema';
+import { cloudTrailEvent, withDetail } from '../../support/fixtures';
+import { onlyValidAlert } from '../../support/schema';
 
 /**
  * The API-call doors beyond Session Manager and Instance Connect: ECS Exec, CloudShell and Fleet
@@ -23,17 +23,9 @@ async function alertsFor(event: Record<string, any>) {
 
 async function alertFor(fixture: string | Record<string, any>): Promise<Alert> {
   const { alerts } = await alertsFor(typeof fixture === 'string' ? cloudTrailEvent(fixture) : fixture);
-  expect(alerts).toHaveLength(1);
-  expect(alertSchemaErrors(alerts[0])).toEqual([]);
-  return alerts[0];
+  return onlyValidAlert(alerts);
 }
 
-/** A fixture with its CloudTrail record changed. */
-function withDetail(fixture: string, change: (detail: Record<string, any>) => void): Record<string, any> {
-  const event = cloudTrailEvent(fixture);
-  change(event.detail);
-  return event;
-}
 
 describe('ECS Exec', () => {
   test('an Identity Center user\'s interactive shell in a container: low, the person, the container and the command', async () => {
