@@ -67,6 +67,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild@^0.28.2',
     '@types/aws-lambda@^8.10.164',
     '@aws-sdk/client-ec2@^3.1169.0',
+    '@aws-sdk/client-ecs@^3.1169.0',
     '@aws-sdk/client-sns@^3.1169.0',
     '@aws-sdk/client-sqs@^3.1169.0',
     '@aws-sdk/client-secrets-manager@^3.1163.0',

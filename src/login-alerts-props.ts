@@ -143,6 +143,17 @@ export interface LoginAlertsProps {
   readonly enrichInstances?: boolean;
 
   /**
+   * Look up the ECS task behind each ECS Exec alert (DescribeTasks: its service, task definition,
+   * launch type and tags), in the task's region; tasks in `enrichmentAccounts` through their role,
+   * which then needs `ecs:DescribeTasks` too.
+   *
+   * Needs `ecs:DescribeTasks` on this account's tasks.
+   *
+   * @default true
+   */
+  readonly enrichTasks?: boolean;
+
+  /**
    * Other accounts whose instances send auth logs here (e.g. through a central logging account):
    * instance ids not found in this account are looked up there through `enrichmentRoleName`.
    *

@@ -157,6 +157,7 @@ export class LoginAlerts extends Construct {
     const sessionEvents = props.sessionEvents ?? true;
     const cacheTtl = props.instanceCacheTtl ?? Duration.minutes(5);
     const enrich = props.enrichInstances ?? true;
+    const enrichTasks = props.enrichTasks ?? true;
     const enrichmentRoleArns = (props.enrichmentAccounts ?? []).map((account) =>
       Stack.of(this).formatArn({ service: 'iam', region: '', account, resource: 'role', resourceName: props.enrichmentRoleName ?? 'cdk-login-alerts-enrichment' }));
 
@@ -183,6 +184,7 @@ export class LoginAlerts extends Construct {
       ALERT_TOPIC_ARN: this.topic.topicArn,
       TRUSTED_CIDRS: trustedCidrs.join(','),
       ENRICH_INSTANCES: String(enrich),
+      ENRICH_TASKS: String(enrichTasks),
       INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
       ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
       ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName, ...ledgerSettings(props) }),
@@ -192,7 +194,9 @@ export class LoginAlerts extends Construct {
     };
     const topicKey = this.topicKey ?? topicKeyToGrant(this, props);
     this.topicKeyToGrant = topicKey;
-    const maker: AlertMakerSettings = { topic: this.topic, topicKey, enrich, enrichmentRoleArns, ledger, people: props.people, rules: props.rules };
+    const maker: AlertMakerSettings = {
+      topic: this.topic, topicKey, enrich, enrichTasks, enrichmentRoleArns, ledger, people: props.people, rules: props.rules,
+    };
     const { fn, logGroup } = bundledFunction(this, 'IngestFunction', {
       bundle: 'ingest',
       description: 'cdk-login-alerts: turns SSH logins, sign-ins and every call that opens a shell or a desktop into alerts on the topic',

@@ -62,11 +62,15 @@ test('every acknowledged finding carries a reason a reviewer can check', () => {
   const acknowledged = resources.flatMap((r) => r.Metadata?.cdk_nag?.rules_to_suppress ?? []);
   expect(new Set(acknowledged.map((r: any) => r.id))).toEqual(new Set(['AwsSolutions-L1', 'AwsSolutions-SQS3', 'AwsSolutions-IAM5']));
   for (const rule of acknowledged) expect(rule.reason.length).toBeGreaterThan(60);
-  // The wildcards acknowledged: DescribeInstances' (ingest and reconciler), and the reconciler's
-  // LookupEvents and DescribeLogGroups (no resource-level permissions) and its log group prefix.
+  // The wildcards acknowledged: DescribeInstances' (ingest and reconciler), DescribeTasks on this
+  // account's tasks (both), and the reconciler's LookupEvents and DescribeLogGroups (no
+  // resource-level permissions) and its log group prefix.
+  const tasks = { regex: '/^Resource::arn:<AWS::Partition>:ecs:\\*:(<AWS::AccountId>|\\d{12}):task\\/\\*$/g' };
   expect(acknowledged.filter((r: any) => r.id === 'AwsSolutions-IAM5').map((r: any) => r.applies_to)).toEqual([
     ['Resource::*'],
+    [tasks],
     ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:logs:.+:log-group:.+$/g' }],
     ['Resource::*'],
+    [tasks],
   ]);
 });

@@ -48,6 +48,7 @@ describe('LoginAlerts: the ingest function', () => {
           ALERT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('Topic') },
           TRUSTED_CIDRS: '198.51.100.0/24,2001:db8::/32',
           ENRICH_INSTANCES: 'true',
+          ENRICH_TASKS: 'true',
           INSTANCE_CACHE_TTL_SECONDS: '600',
         },
       },
@@ -60,7 +61,7 @@ describe('LoginAlerts: the ingest function', () => {
     synth({ logRetention: logs.RetentionDays.ONE_MONTH }).template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  test('may write its logs, publish to its topic with its key, use the ledger in batches, describe instances and dead-letter, nothing more', () => {
+  test('may write its logs, publish to its topic with its key, use the ledger in batches, describe instances and tasks and dead-letter, nothing more', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('IngestFunctionRole') }],
@@ -93,6 +94,12 @@ describe('LoginAlerts: the ingest function', () => {
           },
           { Sid: 'LoginLedgerKey', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('LedgerKey'), 'Arn'] } },
           { Sid: 'DescribeInstancesForEnrichment', Action: 'ec2:DescribeInstances', Effect: 'Allow', Resource: '*' },
+          {
+            Sid: 'DescribeTasksForEnrichment',
+            Action: 'ecs:DescribeTasks',
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ecs:*:123456789012:task/*']] },
+          },
           { Action: 'sqs:SendMessage', Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestDeadLetterQueue'), 'Arn'] } },
           { Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Effect: 'Allow', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterKey'), 'Arn'] } },
         ],
@@ -134,6 +141,12 @@ describe('LoginAlerts: the ingest function', () => {
     const { template } = synth({ enrichInstances: false });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('ec2:');
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ENRICH_INSTANCES: 'false' }) } });
+  });
+
+  test('without task enrichment it may not call ECS', () => {
+    const { template } = synth({ enrichTasks: false });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('ecs:');
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ENRICH_TASKS: 'false' }) } });
   });
 
   test('a bad trusted CIDR is refused at synth', () => {

@@ -6,6 +6,7 @@ import { signInAlertDraft } from './draft/sign-in-draft';
 import { type AlertDraft, sshAlertDraft } from './draft/ssh-draft';
 import { boundFields } from './enrich/bound-fields';
 import type { HostEnricher } from './enrich/host-enricher';
+import type { TaskEnricher } from './enrich/task-enricher';
 import { isApiLogin, parseApiLogin, REMOTE_DESKTOP_SERVICE } from './parse/api-event';
 import { isConsoleLogin, parseConsoleLogin } from './parse/console-login';
 import type { Envelope } from './parse/envelope';
@@ -23,6 +24,8 @@ export interface AlertContext {
   readonly region: string;
   /** Absent when enrichment is off. */
   readonly enricher?: HostEnricher;
+  /** Absent when task enrichment is off. */
+  readonly tasks?: TaskEnricher;
 }
 
 export interface AlertsResult {
@@ -92,12 +95,20 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
       // StartSession itself (invokedBy is written by AWS): its StartConnection is the alert.
       return { alerts: [], ignored: `StartSession ${login.eventId} opened by Fleet Manager Remote Desktop: its StartConnection is alerted`, linesRead: 0, recordIds: [] };
     }
-    const alerts = await finish([apiAlertDraft(login, fallback)], context.enricher);
+    const draft = apiAlertDraft(login, fallback);
+    const alerts = await finish([await withTask(draft, context.tasks)], context.enricher);
     return { alerts, linesRead: 0, recordIds: alerts.map((a) => a.id), ...(login.problems.length > 0 && { incomplete: login.problems }) };
   }
   return {
     alerts: [], ignored: `EventBridge event ${envelope.source}/${envelope.detailType} is not a sign-in or a call that opens a way in`, linesRead: 0, recordIds: [],
   };
+}
+
+/** ECS Exec: the task's service, definition and tags, or why they are missing (the alert goes out either way). */
+async function withTask(draft: AlertDraft, tasks: TaskEnricher | undefined): Promise<AlertDraft> {
+  if (!tasks || draft.kind !== 'ecs-exec' || !draft.container) return draft;
+  const { container, error } = await tasks.lookup(draft.container, draft.region, draft.account);
+  return container ? { ...draft, container } : { ...draft, enrichmentError: error };
 }
 
 async function finish(drafts: AlertDraft[], enricher: HostEnricher | undefined): Promise<Alert[]> {

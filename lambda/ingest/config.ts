@@ -14,7 +14,9 @@ export interface IngestConfig {
   readonly trustedNetworks: NetworkSet;
   /** `ENRICH_INSTANCES`: `false` turns EC2 lookups off. */
   readonly enrichInstances: boolean;
-  /** `INSTANCE_CACHE_TTL_SECONDS`: how long instance lookups (hits and misses) are reused. */
+  /** `ENRICH_TASKS`: `false` turns ECS DescribeTasks lookups (ECS Exec's service, task definition, tags) off. */
+  readonly enrichTasks: boolean;
+  /** `INSTANCE_CACHE_TTL_SECONDS`: how long instance and task lookups (hits and misses) are reused. */
   readonly instanceCacheTtlMs: number;
   /** `AWS_REGION`, set by Lambda. */
   readonly region: string;
@@ -73,6 +75,7 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     identityProviderRoles: commaList(env.IDENTITY_PROVIDER_ROLES),
     trustedNetworks,
     enrichInstances: env.ENRICH_INSTANCES !== 'false',
+    enrichTasks: env.ENRICH_TASKS !== 'false',
     instanceCacheTtlMs: ttl * 1000,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'unknown',
     enrichmentRoleArns: commaList(env.ENRICHMENT_ROLE_ARNS),

@@ -52,7 +52,7 @@ export async function handler(event: unknown): Promise<IngestResult> {
     throw error;
   }
 
-  const context = { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher: sources.enricher };
+  const context = { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher: sources.enricher, tasks: sources.tasks };
   const result = await alertsFromEnvelope(envelope, context);
   const { alerts, problems } = await refineAlerts(result.alerts, sources, config, logger, result.verifiedFactors);
   if (result.ignored) logger.info('nothing to alert', { reason: result.ignored });

@@ -1,7 +1,9 @@
 import type { EC2Client, EC2ClientConfig, Filter, Instance } from '@aws-sdk/client-ec2';
+import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { IngestConfig } from './config';
 import { assumedRoleCredentials } from './enrich/assumed-role';
 import { HostEnricher } from './enrich/host-enricher';
+import { type DescribeTasks, TaskEnricher } from './enrich/task-enricher';
 import { dynamoLedger, type Ledger } from './ledger/table';
 import { peopleSource, type PeopleSource } from './people/source';
 import { rulesSource, type RulesSource } from './rules/step';
@@ -14,6 +16,8 @@ import { rulesSource, type RulesSource } from './rules/step';
 export interface AlertSources {
   /** Absent when enrichment is off. */
   readonly enricher?: HostEnricher;
+  /** Absent when task enrichment is off. */
+  readonly tasks?: TaskEnricher;
   readonly ledger?: Ledger;
   readonly people?: PeopleSource;
   readonly rules?: RulesSource;
@@ -27,6 +31,8 @@ function loadEc2() {
   ec2Module ??= require('@aws-sdk/client-ec2') as typeof import('@aws-sdk/client-ec2');
   return ec2Module;
 }
+
+type Credentials = ReturnType<typeof assumedRoleCredentials>;
 
 /** DescribeInstances (every page) with this function's credentials, or with a role in another account. */
 function describeWith(credentials?: EC2ClientConfig['credentials']): (filter: Filter) => Promise<Instance[]> {
@@ -42,13 +48,32 @@ function describeWith(credentials?: EC2ClientConfig['credentials']): (filter: Fi
   };
 }
 
+let ecsModule: typeof import('@aws-sdk/client-ecs') | undefined;
+
+/**
+ * DescribeTasks in the task's region, with the enrichment role of the task's account when it has
+ * one (the role needs `ecs:DescribeTasks` too: README, "Other accounts"), else this function's own.
+ */
+function describeTasksWith(roles: ReadonlyMap<string, Credentials>): DescribeTasks {
+  const clients = new Map<string, ECSClient>();
+  return async (place, tasks) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ecsModule ??= require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs');
+    const credentials = place.account ? roles.get(place.account) : undefined;
+    const key = `${credentials ? place.account : ''}/${place.region}`;
+    let client = clients.get(key);
+    if (!client) clients.set(key, client = new ecsModule.ECSClient({ region: place.region, ...(credentials && { credentials }) }));
+    const { tasks: found = [] } = await client.send(new ecsModule.DescribeTasksCommand({ cluster: place.cluster, tasks, include: ['TAGS'] }));
+    return found;
+  };
+}
+
 export function alertSources(config: IngestConfig): AlertSources {
-  const remotes = config.enrichmentRoleArns.map((roleArn) => ({
-    account: roleArn.split(':')[4],
-    describe: describeWith(assumedRoleCredentials(roleArn, 'cdk-login-alerts-enrichment')),
-  }));
+  const roles = new Map(config.enrichmentRoleArns.map((roleArn) => [roleArn.split(':')[4], assumedRoleCredentials(roleArn, 'cdk-login-alerts-enrichment')]));
+  const remotes = [...roles].map(([account, credentials]) => ({ account, describe: describeWith(credentials) }));
   return {
     ...(config.enrichInstances && { enricher: new HostEnricher(describeWith(), config.instanceCacheTtlMs, Date.now, remotes) }),
+    ...(config.enrichTasks && { tasks: new TaskEnricher(describeTasksWith(roles), config.instanceCacheTtlMs) }),
     ...(config.ledgerTableName && { ledger: dynamoLedger(config.ledgerTableName) }),
     ...(config.peopleDirectory && { people: peopleSource(config.peopleDirectory) }),
     // Inline rules are checked here: a bad ALERT_RULES fails every invocation, loudly.

@@ -80,7 +80,7 @@ export async function recoverAlerts(
   const recordIds: string[] = [];
   const verifiedFactors: VerifiedFactor[] = [];
   for (const envelope of envelopesFor(records, account)) {
-    const context = { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher: sources.enricher };
+    const context = { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher: sources.enricher, tasks: sources.tasks };
     const result = await alertsFromEnvelope(envelope, context);
     drafted.push(...result.alerts);
     recordIds.push(...result.recordIds);

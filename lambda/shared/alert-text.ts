@@ -131,6 +131,8 @@ export function emailText(alert: Alert): string {
   add('Actor', alert.actor && `${alert.actor.name} (${alert.actor.via}${alert.actor.arn && alert.actor.arn !== alert.principal?.arn ? `: ${alert.actor.arn}` : ''})`);
   add('Session', alert.session && Object.entries(alert.session).map(([k, v]) => `${k} ${v}`).join(', '));
   add('Container', alert.container && [alert.container.container, alert.container.cluster, alert.container.taskArn ?? alert.container.task].filter(Boolean).join(' / '));
+  add('Service', alert.container?.service ?? alert.container?.group);
+  add('Task definition', alert.container?.taskDefinition);
   add('Factors', alert.signIn?.factors?.join(', '));
   add('Sign-in workflow', alert.signIn?.workflowId);
   add('Switched from', alert.signIn?.switchFrom);

@@ -143,6 +143,16 @@ export interface ContainerInfo {
   readonly command?: string;
   /** Whether the command runs interactively. */
   readonly interactive?: boolean;
+  /** From DescribeTasks: the service the task belongs to (its group `service:<name>`). */
+  readonly service?: string;
+  /** From DescribeTasks: the task's group as ECS records it (`service:<name>`, `family:<name>` or the caller's). */
+  readonly group?: string;
+  /** From DescribeTasks: the task definition, `family:revision`. */
+  readonly taskDefinition?: string;
+  /** From DescribeTasks: `FARGATE`, `EC2` or `EXTERNAL`. */
+  readonly launchType?: string;
+  /** From DescribeTasks: the task's tags (routing tag keys read them when there is no host). */
+  readonly tags?: Record<string, string>;
 }
 
 export interface SshCertificate {

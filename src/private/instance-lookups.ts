@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { acknowledgeNag } from './nag';
@@ -14,5 +15,19 @@ export function grantInstanceLookups(ingest: lambda.Function): void {
     id: 'AwsSolutions-IAM5',
     reason: 'ec2:DescribeInstances supports no resource-level permissions. It is read-only and only used to add the instance name and tags to SSH alerts; enrichInstances: false removes it.',
     appliesTo: ['Resource::*'],
+  });
+}
+
+/** Lets the ingest function look up the ECS tasks ECS Exec ran in (service, task definition, tags), in any region of this account. */
+export function grantTaskLookups(ingest: lambda.Function): void {
+  ingest.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'DescribeTasksForEnrichment',
+    actions: ['ecs:DescribeTasks'],
+    resources: [Stack.of(ingest).formatArn({ service: 'ecs', region: '*', resource: 'task', resourceName: '*' })],
+  }));
+  acknowledgeNag(ingest.role!.node.findChild('DefaultPolicy'), {
+    id: 'AwsSolutions-IAM5',
+    reason: 'ecs:DescribeTasks is read-only and scoped to this account\'s tasks; an ECS Exec record may name any task in any region. enrichTasks: false removes it.',
+    appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ecs:\\*:(<AWS::AccountId>|\\d{12}):task\\/\\*$/g' }],
   });
 }

@@ -1,4 +1,5 @@
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { awsConfig, createLedgerTable, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification, pagerDutyFilterPolicy, receiveBodies } from '../support/estate';
 import { cloudTrailEvent } from '../support/fixtures';
@@ -121,6 +122,54 @@ test('ECS Exec, CloudShell and Fleet Manager Remote Desktop reach Slack and Page
       custom_details: expect.objectContaining({ container: expect.objectContaining({ cluster: 'prod', container: 'app' }) }),
     }),
   })]);
+});
+
+test('ECS Exec names the task\'s service, definition and tags from DescribeTasks on moto, routes on a task tag, and goes out without them when the task is gone', async () => {
+  const ecs = new ECSClient(awsConfig(moto.endpoint, 'eu-west-1'));
+  await ecs.send(new CreateClusterCommand({ clusterName: 'prod' }));
+  await ecs.send(new RegisterTaskDefinitionCommand({ family: 'web', containerDefinitions: [{ name: 'app', image: 'web:1', memory: 128 }] }));
+  const started = await ecs.send(new RunTaskCommand({
+    cluster: 'prod',
+    taskDefinition: 'web',
+    group: 'service:checkout',
+    launchType: 'FARGATE',
+    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0123456789abcdef0'] } },
+    tags: [{ key: 'team', value: 'payments' }],
+  }));
+  const taskArn = started.tasks![0].taskArn!;
+  const intoTask = (arn: string, eventId: string) => {
+    const event = cloudTrailEvent('ecs-execute-command');
+    event.detail.eventID = eventId;
+    event.detail.requestParameters.task = arn;
+    event.detail.responseElements.taskArn = arn;
+    return event;
+  };
+  const gone = taskArn.replace(/[^/]+$/, '0000000000000000000000000000dead');
+  const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, 'task-alerts');
+  const ingest = await invokeBundle('ingest', [intoTask(taskArn, 'e1c2a3b4-0101-4000-8000-0000000000f1'), intoTask(gone, 'e1c2a3b4-0102-4000-8000-0000000000f2')], {
+    AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: 'eu-west-1', ALERT_TOPIC_ARN: topicArn, ROUTING_TAG_KEYS: 'team',
+  });
+  expect(ingest.invocations.map((i) => i.error ?? i.result)).toMatchObject([{ alerts: 1 }, { alerts: 1 }]);
+
+  const notifications = (await receiveBodies(moto.endpoint, queueUrl)).map((n) => JSON.parse(n));
+  const byTask = new Map(notifications.map((n) => [JSON.parse(n.Message).container.taskArn, n]));
+  const found = byTask.get(taskArn)!;
+  const alert = JSON.parse(found.Message);
+  expect(alertSchemaErrors(alert)).toEqual([]);
+  expect(alert.container).toMatchObject({ cluster: 'prod', container: 'app', service: 'checkout', group: 'service:checkout', taskDefinition: 'web:1', launchType: 'FARGATE', tags: { team: 'payments' } });
+  expect(alert.enrichmentError).toBeUndefined();
+  expect(found.MessageAttributes['tag.team']).toEqual({ Type: 'String', Value: 'payments' });
+
+  const missing = JSON.parse(byTask.get(gone)!.Message);
+  expect(missing.container.service).toBeUndefined();
+  expect(missing.enrichmentError).toMatch(/^no ECS task .*dead in cluster prod \(eu-west-1\)$/);
+  expect(byTask.get(gone)!.MessageAttributes['tag.team']).toBeUndefined();
+
+  const slackRun = await deliverToSlack(notifications.map((n) => JSON.stringify(n)), 'tasks');
+  expect(slackRun.run.invocations.map((i) => i.result)).toEqual([{ delivered: 1, deadLettered: 0 }, { delivered: 1, deadLettered: 0 }]);
+  const blocks = slack.requests.slice(-2).map((r) => JSON.stringify(r.json));
+  expect(blocks.filter((b) => b.includes('service *checkout*, definition web:1'))).toHaveLength(1);
+  expect(blocks.filter((b) => b.includes('Task details missing: no ECS task'))).toHaveLength(1);
 });
 
 test('Identity Center sign-ins, root password recovery and a role switch: one alert per sign-in with its factor from the ledger, to Slack and PagerDuty', async () => {

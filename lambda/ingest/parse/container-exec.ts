@@ -15,7 +15,7 @@ export interface ContainerExec {
   readonly problems: string[];
 }
 
-const TASK_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task\/(?:([A-Za-z0-9_-]{1,255})\/)?([A-Za-z0-9]{1,64})$/;
+const TASK_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task\/(?:([A-Za-z0-9_-]{1,255})\/)?([A-Za-z0-9-]{1,64})$/;
 
 export function readContainerExec(request: Record<string, unknown>, response: Record<string, unknown>): ContainerExec {
   const problems: string[] = [];

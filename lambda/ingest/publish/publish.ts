@@ -149,9 +149,9 @@ function buildEntry(alert: Alert, index: number, routingTagKeys: readonly string
 
 /** The SNS message attributes subscribers filter on (README: `severity`, `kind`, `outcome`, `account`, `suppressed`, `repeat`). */
 export function messageAttributes(alert: Alert, routingTagKeys: readonly string[] = []): Record<string, string> {
-  // Only the tags the instance has: a filter on a tag then leaves out logins without it.
+  // Only the tags the instance (or, for ECS Exec, the task) has: a filter on a tag then leaves out logins without it.
   const tags = Object.fromEntries(routingTagKeys.flatMap((key) => {
-    const value = alert.host?.tags?.[key];
+    const value = alert.host?.tags?.[key] ?? alert.container?.tags?.[key];
     return value === undefined ? [] : [[tagAttributeName(key), value === '' ? TAG_EMPTY : value]];
   }));
   return {

@@ -38,7 +38,7 @@ export function renderAlert(alert: Alert, options: SlackRenderOptions): Incoming
     { type: 'context', elements: [{ type: 'mrkdwn', text: evidence(alert) }] },
   ];
   if (alert.enrichmentError) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: Host details missing: ${escapeAndFit(alert.enrichmentError, 1000)}` }] });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${alert.kind === 'ecs-exec' ? 'Task' : 'Host'} details missing: ${escapeAndFit(alert.enrichmentError, 1000)}` }] });
   }
   const attachment: MessageAttachment = { color: SEVERITY_COLOURS[alert.severity], fallback: plainText(alert.summary, LIMITS.text), blocks };
   return {
@@ -97,7 +97,8 @@ function where(alert: Alert, options: SlackRenderOptions): string {
     lines.push(escapeAndFit(host.hostname, 300));
   }
   const c = alert.container;
-  const container = c && [c.container && `container *${escapeAndFit(c.container, 200)}*`, c.cluster && `cluster ${escapeAndFit(c.cluster, 200)}`, c.task && `task ${escapeAndFit(c.task, 80)}`].filter(Boolean).join(', ');
+  const container = c && [c.container && `container *${escapeAndFit(c.container, 200)}*`, c.cluster && `cluster ${escapeAndFit(c.cluster, 200)}`, c.task && `task ${escapeAndFit(c.task, 80)}`,
+    c.service && `service *${escapeAndFit(c.service, 200)}*`, c.taskDefinition && `definition ${escapeAndFit(c.taskDefinition, 200)}`].filter(Boolean).join(', ');
   if (container) lines.push(container);
   if (alert.signIn?.loginTo) lines.push(`signing in to ${escapeAndFit(alert.signIn.loginTo, 300)}`);
   const tags = pickTags(host?.tags, options.tagKeys);
