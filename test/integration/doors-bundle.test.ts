@@ -209,3 +209,32 @@ test('Identity Center sign-ins, root password recovery and a role switch: one al
     severity: 'critical', class: 'password-recovery-login-success', summary: '[CRITICAL] Root password reset by recovery in 111122223333 from 203.0.113.99',
   })]);
 });
+
+test('a console role switch names the sign-in it came from through the ledger, across deliveries, and a switch from that role names the first switch', async () => {
+  await createLedgerTable(moto.endpoint, 'switch-ledger');
+  const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, 'switch-alerts');
+  const signIn = cloudTrailEvent('iam-user-mfa');
+  signIn.detail.userIdentity.arn = 'arn:aws:iam::111122223333:user/alice';
+  const firstSwitch = cloudTrailEvent('signin-switch-role');
+  const secondSwitch = cloudTrailEvent('signin-switch-role');
+  secondSwitch.detail.eventID = 'b2f0c9d8-0002-4000-8000-00000000a0b2';
+  secondSwitch.detail.eventTime = '2026-11-20T09:40:00Z';
+  secondSwitch.detail.additionalEventData.SwitchFrom = firstSwitch.detail.userIdentity.arn;
+  secondSwitch.detail.userIdentity = { ...secondSwitch.detail.userIdentity, arn: 'arn:aws:sts::111122223333:assumed-role/ReadOnly/alice' };
+  // Bob never signed in as far as the ledger knows: his switch stands alone.
+  const unknown = cloudTrailEvent('signin-switch-role');
+  unknown.detail.eventID = 'b2f0c9d8-0003-4000-8000-00000000a0b3';
+  unknown.detail.additionalEventData.SwitchFrom = 'arn:aws:iam::111122223333:user/bob';
+  // Each event is its own invocation (delivery): the link is made through DynamoDB on moto.
+  const ingest = await invokeBundle('ingest', [signIn, firstSwitch, secondSwitch, unknown], {
+    AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: 'eu-west-1', ALERT_TOPIC_ARN: topicArn, LEDGER_TABLE_NAME: 'switch-ledger',
+  });
+  expect(ingest.invocations.map((i) => i.error ?? i.result)).toMatchObject([1, 1, 1, 1].map((alerts) => ({ alerts })));
+  const alerts = new Map((await receiveBodies(moto.endpoint, queueUrl)).map((n) => JSON.parse(JSON.parse(n).Message)).map((a) => [a.id, a]));
+  const signInId = signIn.detail.eventID;
+  expect(alerts.get(firstSwitch.detail.eventID).relatedAlertIds).toEqual([signInId]);
+  expect(alerts.get(firstSwitch.detail.eventID).reasons).toContain(`switched from the console session of alert ${signInId}`);
+  expect(alerts.get(secondSwitch.detail.eventID).relatedAlertIds).toEqual([firstSwitch.detail.eventID]);
+  expect(alerts.get(unknown.detail.eventID).relatedAlertIds).toBeUndefined();
+  for (const alert of alerts.values()) expect(alertSchemaErrors(alert)).toEqual([]);
+});

@@ -135,7 +135,16 @@ export interface FactorItem {
 }
 
 /** Every item of the table. */
-export type LedgerItem = PushItem | LoginItem | HistoryItem | RepeatItem | PublishedItem | CheckpointItem | FactorItem;
+/** A console session (a sign-in or a role switch) under the principal ARN it acts as: what a later SwitchRole came from. */
+export interface ConsoleItem {
+  readonly pk: string;
+  readonly sk: 'console';
+  readonly at: number;
+  readonly alertId: string;
+  readonly expiresAt: number;
+}
+
+export type LedgerItem = PushItem | LoginItem | HistoryItem | RepeatItem | PublishedItem | CheckpointItem | FactorItem | ConsoleItem;
 
 export interface LedgerKey {
   readonly pk: string;

@@ -1,3 +1,4 @@
+import { applyConsoleSessions, consoleItems, consoleKeys } from './console-sessions';
 import { applyFactors, factorItems, factorKeys } from './factors';
 import { applyHistory, DEFAULT_HISTORY_DAYS, historyKeys } from './history';
 import type { LedgerItem, LedgerKey } from './items';
@@ -50,13 +51,16 @@ export async function applyLedger(alerts: Alert[], ledger: Ledger, nowMs = Date.
   const historyDays = options.historyDays ?? DEFAULT_HISTORY_DAYS;
   const windowMs = options.repeatWindowMs ?? DEFAULT_REPEAT_WINDOW_MS;
   const factorWrites = factorItems(options.verifiedFactors ?? [], nowMs);
+  const sessionWrites = consoleItems(alerts);
   const keys: LedgerKey[] = [
     ...ledgerKeys(alerts),
     ...factorKeys(alerts),
+    ...consoleKeys(alerts),
     ...(historyDays > 0 ? historyKeys(alerts) : []),
     ...(windowMs > 0 ? repeatKeys(alerts) : []),
   ];
-  if (keys.length === 0 && factorWrites.length === 0 && !alerts.some((a) => a.keyFingerprint)) return { alerts, reads: 0, writes: 0 };
+  const nothingToDo = keys.length === 0 && factorWrites.length === 0 && sessionWrites.length === 0;
+  if (nothingToDo && !alerts.some((a) => a.keyFingerprint)) return { alerts, reads: 0, writes: 0 };
   let found: Map<string, LedgerItem>;
   try {
     found = keys.length > 0 ? await ledger.get(keys) : new Map();
@@ -68,11 +72,16 @@ export async function applyLedger(alerts: Alert[], ledger: Ledger, nowMs = Date.
     });
     return { alerts: marked, readError: (error as Error).message, reads: keys.length, writes: 0 };
   }
-  // Factors of this same delivery (replay, the reconciler) count as if read.
+  // Factors and console sessions of this same delivery (replay, the reconciler) count as if read;
+  // of two sessions under one principal, the later sign-in is the one a switch came from.
   for (const item of factorWrites) found.set(item.pk, item);
-  const linked = linkThroughLedger(applyFactors(alerts, found), found, nowMs);
+  for (const item of sessionWrites) {
+    const known = found.get(item.pk);
+    if (known?.sk !== 'console' || item.at >= known.at) found.set(item.pk, item);
+  }
+  const linked = linkThroughLedger(applyConsoleSessions(applyFactors(alerts, found), found), found, nowMs);
   const history = historyDays > 0 ? applyHistory(linked.alerts, found, nowMs, historyDays) : { alerts: linked.alerts, writes: [] };
-  const writes = [...factorWrites, ...linked.writes, ...history.writes];
+  const writes = [...factorWrites, ...sessionWrites, ...linked.writes, ...history.writes];
   let result = history.alerts;
   let writeError: string | undefined;
   try {

@@ -29,7 +29,7 @@ test('every key the ingest function writes is one its role may write, and small 
   await applyLedger(alerts, ledger, Date.parse('2026-11-21T10:00:00Z'));
   put.push(...publishedItems(alerts.map((a) => a.id), Date.parse('2026-11-21T10:00:00Z'), 'ingest'));
   expect(put.length).toBeGreaterThan(alerts.length);
-  expect(new Set(put.map((i) => i.sk))).toEqual(new Set(['login', 'push', 'source', 'person', 'alert']));
+  expect(new Set(put.map((i) => i.sk))).toEqual(new Set(['login', 'push', 'source', 'person', 'alert', 'console']));
   for (const item of put) expect(LEDGER_BATCH_WRITE_PREFIXES.some((p) => item.pk.startsWith(p))).toBe(true);
   expect(conditional.length).toBeGreaterThan(0);
   for (const write of conditional) expect(write.item.pk.startsWith('repeat#')).toBe(true);
