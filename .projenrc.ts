@@ -68,6 +68,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda@^8.10.164',
     '@aws-sdk/client-ec2@^3.1169.0',
     '@aws-sdk/client-ecs@^3.1169.0',
+    '@aws-sdk/client-identitystore@^3.1138.0',
     '@aws-sdk/client-sns@^3.1169.0',
     '@aws-sdk/client-sqs@^3.1169.0',
     '@aws-sdk/client-secrets-manager@^3.1163.0',

@@ -154,6 +154,18 @@ export interface LoginAlertsProps {
   readonly enrichTasks?: boolean;
 
   /**
+   * Look up the user name of an IAM Identity Center user that a sign-in record names only by id
+   * (`onBehalfOf.userId`), with the Identity Store's DescribeUser in the record's region, cached like
+   * instance lookups. The people directory's `identityCenterUserIds` need no lookup; this is for ids
+   * it does not list. A store in another account (the organization's management or delegated
+   * administrator account) is read through the role of `enrichmentAccounts`, which then needs
+   * `identitystore:DescribeUser`.
+   *
+   * @default false - the id is shown as it is
+   */
+  readonly resolveIdentityCenterUsers?: boolean;
+
+  /**
    * Other accounts whose instances send auth logs here (e.g. through a central logging account):
    * instance ids not found in this account are looked up there through `enrichmentRoleName`.
    *

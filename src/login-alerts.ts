@@ -185,6 +185,7 @@ export class LoginAlerts extends Construct {
       TRUSTED_CIDRS: trustedCidrs.join(','),
       ENRICH_INSTANCES: String(enrich),
       ENRICH_TASKS: String(enrichTasks),
+      ...(props.resolveIdentityCenterUsers && { RESOLVE_IDENTITY_CENTER_USERS: 'true' }),
       INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
       ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
       ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName, ...ledgerSettings(props) }),
@@ -195,7 +196,15 @@ export class LoginAlerts extends Construct {
     const topicKey = this.topicKey ?? topicKeyToGrant(this, props);
     this.topicKeyToGrant = topicKey;
     const maker: AlertMakerSettings = {
-      topic: this.topic, topicKey, enrich, enrichTasks, enrichmentRoleArns, ledger, people: props.people, rules: props.rules,
+      topic: this.topic,
+      topicKey,
+      enrich,
+      enrichTasks,
+      enrichmentRoleArns,
+      ledger,
+      people: props.people,
+      rules: props.rules,
+      resolveIdentityCenterUsers: props.resolveIdentityCenterUsers ?? false,
     };
     const { fn, logGroup } = bundledFunction(this, 'IngestFunction', {
       bundle: 'ingest',

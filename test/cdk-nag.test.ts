@@ -18,6 +18,7 @@ function everyOption(): Stack {
     trustedCidrs: ['198.51.100.0/24'],
     logRetention: logs.RetentionDays.THREE_MONTHS,
     instanceCacheTtl: Duration.minutes(2),
+    resolveIdentityCenterUsers: true,
     receiveForwardedSignIns: true,
     organizationId: 'o-a1b2c3d4e5',
     allLogGroups: true,
@@ -66,11 +67,15 @@ test('every acknowledged finding carries a reason a reviewer can check', () => {
   // account's tasks (both), and the reconciler's LookupEvents and DescribeLogGroups (no
   // resource-level permissions) and its log group prefix.
   const tasks = { regex: '/^Resource::arn:<AWS::Partition>:ecs:\\*:(<AWS::AccountId>|\\d{12}):task\\/\\*$/g' };
+  // With resolveIdentityCenterUsers, DescribeUser on this account's stores and their users (both).
+  const users = [{ regex: '/^Resource::arn:<AWS::Partition>:identitystore::(<AWS::AccountId>|\\d{12}):identitystore\\/\\*$/g' }, 'Resource::arn:<AWS::Partition>:identitystore:::user/*'];
   expect(acknowledged.filter((r: any) => r.id === 'AwsSolutions-IAM5').map((r: any) => r.applies_to)).toEqual([
     ['Resource::*'],
     [tasks],
+    users,
     ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:logs:.+:log-group:.+$/g' }],
     ['Resource::*'],
     [tasks],
+    users,
   ]);
 });

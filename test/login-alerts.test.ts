@@ -149,6 +149,25 @@ describe('LoginAlerts: the ingest function', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ENRICH_TASKS: 'false' }) } });
   });
 
+  test('resolving Identity Center user ids is opt-in: only then may it call DescribeUser, on this account\'s stores', () => {
+    expect(JSON.stringify(synth().template.findResources('AWS::IAM::Policy'))).not.toContain('identitystore:');
+    const { template } = synth({ resolveIdentityCenterUsers: true });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ RESOLVE_IDENTITY_CENTER_USERS: 'true' }) } });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([{
+          Sid: 'DescribeUserForNames',
+          Action: 'identitystore:DescribeUser',
+          Effect: 'Allow',
+          Resource: [
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':identitystore::123456789012:identitystore/*']] },
+            { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':identitystore:::user/*']] },
+          ],
+        }]),
+      },
+    });
+  });
+
   test('a bad trusted CIDR is refused at synth', () => {
     expect(() => synth({ trustedCidrs: ['10.0.0.0/33'] })).toThrow('trustedCidrs (trusted_cidrs in Python): "10.0.0.0/33" is not a CIDR range');
     expect(() => synth({ trustedCidrs: ['office'] })).toThrow(/is not a CIDR range/);

@@ -6,6 +6,7 @@ import { signInAlertDraft } from './draft/sign-in-draft';
 import { type AlertDraft, sshAlertDraft } from './draft/ssh-draft';
 import { boundFields } from './enrich/bound-fields';
 import type { HostEnricher } from './enrich/host-enricher';
+import type { IdentityStoreResolver } from './enrich/identity-store';
 import type { TaskEnricher } from './enrich/task-enricher';
 import { isApiLogin, parseApiLogin, REMOTE_DESKTOP_SERVICE } from './parse/api-event';
 import { isConsoleLogin, parseConsoleLogin } from './parse/console-login';
@@ -26,6 +27,8 @@ export interface AlertContext {
   readonly enricher?: HostEnricher;
   /** Absent when task enrichment is off. */
   readonly tasks?: TaskEnricher;
+  /** Present when Identity Center user ids are resolved to names (opt-in). */
+  readonly identityStore?: IdentityStoreResolver;
 }
 
 export interface AlertsResult {
@@ -84,7 +87,8 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
       const ignored = `CredentialVerification ${eventId} (${named}) is a step of sign-in ${workflowId ?? '(no workflow id)'}: its UserAuthentication is alerted`;
       return { alerts: [], linesRead: 0, recordIds: [], verifiedFactors, ignored };
     }
-    const alerts = await finish([signInAlertDraft(event, fallback)], undefined);
+    const drafted = await finish([signInAlertDraft(event, fallback)], undefined);
+    const alerts = context.identityStore ? await Promise.all(drafted.map((a) => withUserName(a, context.identityStore!))) : drafted;
     return { alerts, linesRead: 0, recordIds: alerts.map((a) => a.id), ...(event.problems.length > 0 && { incomplete: event.problems }) };
   }
   if (isApiLogin(envelope.detail)) {
@@ -102,6 +106,12 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
   return {
     alerts: [], ignored: `EventBridge event ${envelope.source}/${envelope.detailType} is not a sign-in or a call that opens a way in`, linesRead: 0, recordIds: [],
   };
+}
+
+/** An Identity Center user named by id alone, with the name the identity store gives it. */
+async function withUserName(alert: Alert, store: IdentityStoreResolver): Promise<Alert> {
+  const resolved = await store.resolve(alert);
+  return resolved === alert ? alert : { ...resolved, summary: summarise(resolved) };
 }
 
 /** ECS Exec: the task's service, definition and tags, or why they are missing (the alert goes out either way). */

@@ -16,7 +16,9 @@ export interface IngestConfig {
   readonly enrichInstances: boolean;
   /** `ENRICH_TASKS`: `false` turns ECS DescribeTasks lookups (ECS Exec's service, task definition, tags) off. */
   readonly enrichTasks: boolean;
-  /** `INSTANCE_CACHE_TTL_SECONDS`: how long instance and task lookups (hits and misses) are reused. */
+  /** `RESOLVE_IDENTITY_CENTER_USERS`: `true` looks up the user name of an Identity Center user id with DescribeUser. */
+  readonly resolveIdentityCenterUsers: boolean;
+  /** `INSTANCE_CACHE_TTL_SECONDS`: how long instance, task and identity store lookups (hits and misses) are reused. */
   readonly instanceCacheTtlMs: number;
   /** `AWS_REGION`, set by Lambda. */
   readonly region: string;
@@ -76,6 +78,7 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     trustedNetworks,
     enrichInstances: env.ENRICH_INSTANCES !== 'false',
     enrichTasks: env.ENRICH_TASKS !== 'false',
+    resolveIdentityCenterUsers: env.RESOLVE_IDENTITY_CENTER_USERS === 'true',
     instanceCacheTtlMs: ttl * 1000,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'unknown',
     enrichmentRoleArns: commaList(env.ENRICHMENT_ROLE_ARNS),

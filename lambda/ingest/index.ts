@@ -8,7 +8,7 @@ import { errorText } from '../shared/error-text';
 import { decodeEnvelope, MalformedEnvelopeError } from './parse/envelope';
 import { publishAlerts } from './publish/publish';
 import { PublishedIds } from './publish/published-ids';
-import { alertSources, type AlertSources } from './sources';
+import { alertContext, alertSources, type AlertSources } from './sources';
 import { PipelineMetrics } from '../shared/metrics';
 
 /**
@@ -52,7 +52,7 @@ export async function handler(event: unknown): Promise<IngestResult> {
     throw error;
   }
 
-  const context = { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher: sources.enricher, tasks: sources.tasks };
+  const context = alertContext(config, sources);
   const result = await alertsFromEnvelope(envelope, context);
   const { alerts, problems } = await refineAlerts(result.alerts, sources, config, logger, result.verifiedFactors);
   if (result.ignored) logger.info('nothing to alert', { reason: result.ignored });

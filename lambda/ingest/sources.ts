@@ -1,8 +1,10 @@
 import type { EC2Client, EC2ClientConfig, Filter, Instance } from '@aws-sdk/client-ec2';
 import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { AlertContext } from './alerts-from-envelope';
 import type { IngestConfig } from './config';
 import { assumedRoleCredentials } from './enrich/assumed-role';
 import { HostEnricher } from './enrich/host-enricher';
+import { type DescribeUser, IdentityStoreResolver } from './enrich/identity-store';
 import { type DescribeTasks, TaskEnricher } from './enrich/task-enricher';
 import { dynamoLedger, type Ledger } from './ledger/table';
 import { peopleSource, type PeopleSource } from './people/source';
@@ -18,6 +20,8 @@ export interface AlertSources {
   readonly enricher?: HostEnricher;
   /** Absent when task enrichment is off. */
   readonly tasks?: TaskEnricher;
+  /** Present when Identity Center user ids are resolved to names (opt-in). */
+  readonly identityStore?: IdentityStoreResolver;
   readonly ledger?: Ledger;
   readonly people?: PeopleSource;
   readonly rules?: RulesSource;
@@ -68,15 +72,48 @@ function describeTasksWith(roles: ReadonlyMap<string, Credentials>): DescribeTas
   };
 }
 
+let identityStoreModule: typeof import('@aws-sdk/client-identitystore') | undefined;
+
+/** DescribeUser in the record's region, through the enrichment role of the store's account when it has one. */
+function describeUserWith(roles: ReadonlyMap<string, Credentials>): DescribeUser {
+  const clients = new Map<string, import('@aws-sdk/client-identitystore').IdentitystoreClient>();
+  return async (place, userId) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = identityStoreModule ??= require('@aws-sdk/client-identitystore') as typeof import('@aws-sdk/client-identitystore');
+    const credentials = place.account ? roles.get(place.account) : undefined;
+    const key = `${credentials ? place.account : ''}/${place.region}`;
+    let client = clients.get(key);
+    if (!client) clients.set(key, client = new module.IdentitystoreClient({ region: place.region, ...(credentials && { credentials }) }));
+    try {
+      return (await client.send(new module.DescribeUserCommand({ IdentityStoreId: place.identityStoreId, UserId: userId }))).UserName;
+    } catch (error) {
+      if (error instanceof module.ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  };
+}
+
 export function alertSources(config: IngestConfig): AlertSources {
   const roles = new Map(config.enrichmentRoleArns.map((roleArn) => [roleArn.split(':')[4], assumedRoleCredentials(roleArn, 'cdk-login-alerts-enrichment')]));
   const remotes = [...roles].map(([account, credentials]) => ({ account, describe: describeWith(credentials) }));
   return {
     ...(config.enrichInstances && { enricher: new HostEnricher(describeWith(), config.instanceCacheTtlMs, Date.now, remotes) }),
     ...(config.enrichTasks && { tasks: new TaskEnricher(describeTasksWith(roles), config.instanceCacheTtlMs) }),
+    ...(config.resolveIdentityCenterUsers && { identityStore: new IdentityStoreResolver(describeUserWith(roles), config.instanceCacheTtlMs) }),
     ...(config.ledgerTableName && { ledger: dynamoLedger(config.ledgerTableName) }),
     ...(config.peopleDirectory && { people: peopleSource(config.peopleDirectory) }),
     // Inline rules are checked here: a bad ALERT_RULES fails every invocation, loudly.
     ...(config.alertRules && { rules: rulesSource(config.alertRules) }),
+  };
+}
+
+/** What parsing and enrichment read, from the settings and the sources: the same in ingest and the reconciler. */
+export function alertContext(config: IngestConfig, sources: AlertSources): AlertContext {
+  return {
+    policy: { trustedNetworks: config.trustedNetworks },
+    region: config.region,
+    enricher: sources.enricher,
+    tasks: sources.tasks,
+    identityStore: sources.identityStore,
   };
 }

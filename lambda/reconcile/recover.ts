@@ -9,7 +9,7 @@ import { parseInstanceConnectLine } from '../ingest/parse/instance-connect-line'
 import type { VerifiedFactor } from '../ingest/parse/sign-in-event';
 import { parseSshLine } from '../ingest/parse/ssh-line';
 import { refineAlerts } from '../ingest/pipeline';
-import type { AlertSources } from '../ingest/sources';
+import { alertContext, type AlertSources } from '../ingest/sources';
 import type { Alert } from '../shared/alert';
 import { isObject, nonEmptyString } from '../shared/values';
 
@@ -80,7 +80,7 @@ export async function recoverAlerts(
   const recordIds: string[] = [];
   const verifiedFactors: VerifiedFactor[] = [];
   for (const envelope of envelopesFor(records, account)) {
-    const context = { policy: { trustedNetworks: config.trustedNetworks }, region: config.region, enricher: sources.enricher, tasks: sources.tasks };
+    const context = alertContext(config, sources);
     const result = await alertsFromEnvelope(envelope, context);
     drafted.push(...result.alerts);
     recordIds.push(...result.recordIds);

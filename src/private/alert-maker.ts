@@ -6,7 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { bindAlertRules } from './alert-rules-binding';
 import { grantPublish } from './alert-topic';
-import { grantInstanceLookups, grantTaskLookups } from './instance-lookups';
+import { grantInstanceLookups, grantTaskLookups, grantUserLookups } from './instance-lookups';
 import { grantLedgerReadWrite } from './login-ledger';
 import type { AlertRule } from '../alert-rules';
 import type { PeopleDirectory } from '../people-directory';
@@ -21,6 +21,7 @@ export interface AlertMakerSettings {
   readonly topicKey?: kms.IKey;
   readonly enrich: boolean;
   readonly enrichTasks: boolean;
+  readonly resolveIdentityCenterUsers?: boolean;
   readonly enrichmentRoleArns: string[];
   readonly ledger?: { table: dynamodb.ITable; key: kms.IKey };
   readonly people?: PeopleDirectory;
@@ -42,4 +43,5 @@ export function configureAlertMaker(scope: Construct, fn: lambda.Function, setti
   if (settings.ledger) grantLedgerReadWrite(settings.ledger.table, settings.ledger.key, fn, conditionalKeys);
   if (settings.enrich) grantInstanceLookups(fn);
   if (settings.enrichTasks) grantTaskLookups(fn);
+  if (settings.resolveIdentityCenterUsers) grantUserLookups(fn);
 }

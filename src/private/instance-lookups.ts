@@ -31,3 +31,25 @@ export function grantTaskLookups(ingest: lambda.Function): void {
     appliesTo: [{ regex: '/^Resource::arn:<AWS::Partition>:ecs:\\*:(<AWS::AccountId>|\\d{12}):task\\/\\*$/g' }],
   });
 }
+
+/** Lets the ingest function read Identity Center users' names (resolveIdentityCenterUsers), in this account's identity stores. */
+export function grantUserLookups(ingest: lambda.Function): void {
+  const stack = Stack.of(ingest);
+  ingest.addToRolePolicy(new iam.PolicyStatement({
+    sid: 'DescribeUserForNames',
+    actions: ['identitystore:DescribeUser'],
+    // DescribeUser is authorized on the store and on the user (Service Authorization Reference).
+    resources: [
+      stack.formatArn({ service: 'identitystore', region: '', resource: 'identitystore', resourceName: '*' }),
+      stack.formatArn({ service: 'identitystore', region: '', account: '', resource: 'user', resourceName: '*' }),
+    ],
+  }));
+  acknowledgeNag(ingest.role!.node.findChild('DefaultPolicy'), {
+    id: 'AwsSolutions-IAM5',
+    reason: 'identitystore:DescribeUser is read-only and scoped to this account\'s identity stores; a sign-in record may name any user of the store. resolveIdentityCenterUsers: false (the default) removes it.',
+    appliesTo: [
+      { regex: '/^Resource::arn:<AWS::Partition>:identitystore::(<AWS::AccountId>|\\d{12}):identitystore\\/\\*$/g' },
+      'Resource::arn:<AWS::Partition>:identitystore:::user/*',
+    ],
+  });
+}

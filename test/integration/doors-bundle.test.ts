@@ -1,5 +1,6 @@
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { CreateUserCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { awsConfig, createLedgerTable, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification, pagerDutyFilterPolicy, receiveBodies } from '../support/estate';
 import { cloudTrailEvent } from '../support/fixtures';
@@ -238,3 +239,43 @@ test('a console role switch names the sign-in it came from through the ledger, a
   expect(alerts.get(unknown.detail.eventID).relatedAlertIds).toBeUndefined();
   for (const alert of alerts.values()) expect(alertSchemaErrors(alert)).toEqual([]);
 });
+
+test('opt-in: an Identity Center sign-in that names its user only by id gets the name from the identity store (DescribeUser on moto)', async () => {
+  const store = 'd-9a670c546e';
+  const created = await new IdentitystoreClient(awsConfig(moto.endpoint, 'us-east-2')).send(new CreateUserCommand({
+    IdentityStoreId: store, UserName: 'dana@example.com', DisplayName: 'Dana', Name: { GivenName: 'Dana', FamilyName: 'Doe' },
+  }));
+  const byId = (userId: string, eventId: string) => {
+    const event = cloudTrailEvent('identity-center-user-authentication');
+    event.detail.eventID = eventId;
+    delete event.detail.userIdentity.userName;
+    // moto's account: the store is this account's, read with the function's own credentials.
+    event.detail.userIdentity.onBehalfOf = { userId, identityStoreArn: `arn:aws:identitystore::123456789012:identitystore/${store}` };
+    return event;
+  };
+  const known = byId(created.UserId!, 'c3a1b2d4-0001-4000-8000-0000000000c1');
+  const unknown = byId('00000000-0000-0000-0000-00000000dead', 'c3a1b2d4-0002-4000-8000-0000000000c2');
+  const run = async (resolve: boolean, name: string) => {
+    const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, name);
+    const ingest = await invokeBundle('ingest', [known, unknown], {
+      AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: 'eu-west-1', ALERT_TOPIC_ARN: topicArn, ...(resolve && { RESOLVE_IDENTITY_CENTER_USERS: 'true' }),
+    });
+    expect(ingest.invocations.map((i) => i.error ?? i.result)).toMatchObject([{ alerts: 1 }, { alerts: 1 }]);
+    return new Map((await receiveBodies(moto.endpoint, queueUrl)).map((n) => JSON.parse(JSON.parse(n).Message)).map((a) => [a.id, a]));
+  };
+
+  const resolved = await run(true, 'id-resolved');
+  const dana = resolved.get(known.detail.eventID);
+  expect(alertSchemaErrors(dana)).toEqual([]);
+  expect([dana.user, dana.actor.name, dana.principal.identityCenterUserId]).toEqual(['dana@example.com', 'dana@example.com', created.UserId]);
+  expect(dana.reasons).toContain('user name dana@example.com from the identity store');
+  expect(dana.summary).toContain('dana@example.com');
+  const stranger = resolved.get(unknown.detail.eventID);
+  expect(stranger.actor.name).toBe('00000000-0000-0000-0000-00000000dead');
+  expect(stranger.reasons).toContain(`Identity Center user 00000000-0000-0000-0000-00000000dead not found in ${store}`);
+
+  // Off (the default), the id is shown as it is.
+  const asIs = (await run(false, 'id-as-is')).get(known.detail.eventID);
+  expect([asIs.user, asIs.actor.name]).toEqual([created.UserId, created.UserId]);
+});
+
