@@ -1,5 +1,4 @@
 import type { EC2Client, EC2ClientConfig, Filter, Instance } from '@aws-sdk/client-ec2';
-import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { AlertContext } from './alerts-from-envelope';
 import type { IngestConfig } from './config';
 import { assumedRoleCredentials } from './enrich/assumed-role';
@@ -52,22 +51,35 @@ function describeWith(credentials?: EC2ClientConfig['credentials']): (filter: Fi
   };
 }
 
-let ecsModule: typeof import('@aws-sdk/client-ecs') | undefined;
-
 /**
- * DescribeTasks in the task's region, with the enrichment role of the task's account when it has
- * one (the role needs `ecs:DescribeTasks` too: README, "Other accounts"), else this function's own.
+ * One client per region and credentials, made on first use: the enrichment role of the account
+ * named when it has one (README, "Other accounts"), else this function's own.
  */
-function describeTasksWith(roles: ReadonlyMap<string, Credentials>): DescribeTasks {
-  const clients = new Map<string, ECSClient>();
-  return async (place, tasks) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    ecsModule ??= require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs');
+function regionalClients<C>(
+  roles: ReadonlyMap<string, Credentials>, make: (config: { region: string; credentials?: Credentials }) => C,
+): (place: { region: string; account?: string }) => C {
+  const clients = new Map<string, C>();
+  return (place) => {
     const credentials = place.account ? roles.get(place.account) : undefined;
     const key = `${credentials ? place.account : ''}/${place.region}`;
     let client = clients.get(key);
-    if (!client) clients.set(key, client = new ecsModule.ECSClient({ region: place.region, ...(credentials && { credentials }) }));
-    const { tasks: found = [] } = await client.send(new ecsModule.DescribeTasksCommand({ cluster: place.cluster, tasks, include: ['TAGS'] }));
+    if (!client) clients.set(key, client = make({ region: place.region, ...(credentials && { credentials }) }));
+    return client;
+  };
+}
+
+let ecsModule: typeof import('@aws-sdk/client-ecs') | undefined;
+
+/** DescribeTasks in the task's region and account (the enrichment role needs `ecs:DescribeTasks` too). */
+function describeTasksWith(roles: ReadonlyMap<string, Credentials>): DescribeTasks {
+  const clientFor = regionalClients(roles, (config) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    ecsModule ??= require('@aws-sdk/client-ecs') as typeof import('@aws-sdk/client-ecs');
+    return new ecsModule.ECSClient(config);
+  });
+  return async (place, tasks) => {
+    const client = clientFor(place);
+    const { tasks: found = [] } = await client.send(new ecsModule!.DescribeTasksCommand({ cluster: place.cluster, tasks, include: ['TAGS'] }));
     return found;
   };
 }
@@ -76,14 +88,14 @@ let identityStoreModule: typeof import('@aws-sdk/client-identitystore') | undefi
 
 /** DescribeUser in the record's region, through the enrichment role of the store's account when it has one. */
 function describeUserWith(roles: ReadonlyMap<string, Credentials>): DescribeUser {
-  const clients = new Map<string, import('@aws-sdk/client-identitystore').IdentitystoreClient>();
-  return async (place, userId) => {
+  const clientFor = regionalClients(roles, (config) => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = identityStoreModule ??= require('@aws-sdk/client-identitystore') as typeof import('@aws-sdk/client-identitystore');
-    const credentials = place.account ? roles.get(place.account) : undefined;
-    const key = `${credentials ? place.account : ''}/${place.region}`;
-    let client = clients.get(key);
-    if (!client) clients.set(key, client = new module.IdentitystoreClient({ region: place.region, ...(credentials && { credentials }) }));
+    identityStoreModule ??= require('@aws-sdk/client-identitystore') as typeof import('@aws-sdk/client-identitystore');
+    return new identityStoreModule.IdentitystoreClient(config);
+  });
+  return async (place, userId) => {
+    const client = clientFor(place);
+    const module = identityStoreModule!;
     try {
       return (await client.send(new module.DescribeUserCommand({ IdentityStoreId: place.identityStoreId, UserId: userId }))).UserName;
     } catch (error) {

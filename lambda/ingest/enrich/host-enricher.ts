@@ -1,4 +1,5 @@
 import type { Filter, Instance } from '@aws-sdk/client-ec2';
+import { TtlCache } from './ttl-cache';
 import type { HostInfo } from '../../shared/alert';
 import { errorText } from '../../shared/error-text';
 import { type HostKey, hostKeyString } from '../parse/host-key';
@@ -23,32 +24,27 @@ export interface HostLookup {
   readonly error?: string;
 }
 
-interface CacheEntry {
-  readonly instances: Instance[];
-  readonly expiresAt: number;
-}
-
 /** EC2 accepts up to 200 values in one filter. */
 const MAX_FILTER_VALUES = 200;
-/** Bounds memory in a long-lived container that sees many hosts. */
-const MAX_CACHE_ENTRIES = 10_000;
 
 export class HostEnricher {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: TtlCache<Instance[]>;
 
   constructor(
     private readonly describe: DescribeInstances,
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    ttlMs: number,
+    now: () => number = Date.now,
     private readonly remoteAccounts: readonly RemoteAccount[] = [],
-  ) {}
+  ) {
+    this.cache = new TtlCache(ttlMs, now);
+  }
 
   /** Looks up every key; the result maps `hostKeyString(key)` to the host or the reason it is unknown. */
   async lookup(keys: readonly HostKey[]): Promise<Map<string, HostLookup>> {
     const ids = new Set<string>();
     const ips = new Set<string>();
     for (const key of keys) {
-      if (this.cached(hostKeyString(key))) continue;
+      if (this.cache.get(hostKeyString(key))) continue;
       if ('instanceId' in key) ids.add(key.instanceId); else ips.add(key.privateIp);
     }
     const errors = new Map<string, string>();
@@ -62,7 +58,7 @@ export class HostEnricher {
       const name = hostKeyString(key);
       const error = errors.get(name);
       if (error) { result.set(name, { error }); continue; }
-      const instances = this.cached(name)?.instances ?? [];
+      const instances = this.cache.get(name)?.value ?? [];
       if (instances.length === 1) result.set(name, { host: toHostInfo(instances[0]) });
       else if (instances.length === 0) result.set(name, { error: `no EC2 instance found for ${describeKey(key)}` });
       else result.set(name, { error: `${instances.length} EC2 instances match ${describeKey(key)}: not enriched` });
@@ -110,22 +106,10 @@ export class HostEnricher {
         }
       }
       // Misses are cached too: a login on an unknown host should not cost a call per line.
-      for (const [value, matches] of found) this.remember(cacheKey(value), matches);
+      for (const [value, matches] of found) this.cache.set(cacheKey(value), matches);
     }
   }
 
-  private cached(key: string): CacheEntry | undefined {
-    const entry = this.cache.get(key);
-    if (entry && entry.expiresAt > this.now()) return entry;
-    if (entry) this.cache.delete(key);
-    return undefined;
-  }
-
-  private remember(key: string, instances: Instance[]): void {
-    this.cache.delete(key);
-    if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, { instances, expiresAt: this.now() + this.ttlMs });
-  }
 }
 
 function toHostInfo(instance: Instance): HostInfo {

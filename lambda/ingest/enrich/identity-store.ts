@@ -1,3 +1,4 @@
+import { TtlCache } from './ttl-cache';
 import type { Alert } from '../../shared/alert';
 import { errorText } from '../../shared/error-text';
 
@@ -20,13 +21,14 @@ export interface StorePlace {
 /** DescribeUser: the user's `UserName`, or undefined when the store has no such user. */
 export type DescribeUser = (place: StorePlace, userId: string) => Promise<string | undefined>;
 
-const MAX_CACHE_ENTRIES = 10_000;
 const STORE_ARN = /^arn:aws[a-z-]*:identitystore::(\d{12}):identitystore\/(d-[0-9a-f]{10}|[0-9a-f-]{1,36})$/;
 
 export class IdentityStoreResolver {
-  private readonly cache = new Map<string, { name?: string; expiresAt: number }>();
+  private readonly cache: TtlCache<string | undefined>;
 
-  constructor(private readonly describe: DescribeUser, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+  constructor(private readonly describe: DescribeUser, ttlMs: number, now: () => number = Date.now) {
+    this.cache = new TtlCache(ttlMs, now);
+  }
 
   /** The alert with its user's name, or with the reason it has only the id. Other alerts unchanged. */
   async resolve(alert: Alert): Promise<Alert> {
@@ -36,23 +38,23 @@ export class IdentityStoreResolver {
     if (!id || !store || alert.actor?.name !== id) return alert;
     const place = { identityStoreId: store[2], account: store[1], region: alert.region };
     const key = `${store[0]}/${id}`;
-    let entry = this.cache.get(key);
-    if (!entry || entry.expiresAt <= this.now()) {
+    const cached = this.cache.get(key);
+    let name = cached?.value;
+    if (!cached) {
       try {
-        entry = { name: await this.describe(place, id), expiresAt: this.now() + this.ttlMs };
+        name = await this.describe(place, id);
       } catch (error) {
+        // Not cached: the next record tries again.
         return { ...alert, reasons: [...alert.reasons, `Identity Center user ${id} not resolved: DescribeUser failed: ${errorText(error)}`] };
       }
-      this.cache.delete(key);
-      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key, entry);
+      this.cache.set(key, name);
     }
-    if (!entry.name) return { ...alert, reasons: [...alert.reasons, `Identity Center user ${id} not found in ${store[2]}`] };
+    if (!name) return { ...alert, reasons: [...alert.reasons, `Identity Center user ${id} not found in ${store[2]}`] };
     return {
       ...alert,
-      user: alert.user === id ? entry.name : alert.user,
-      actor: { ...alert.actor!, name: entry.name },
-      reasons: [...alert.reasons, `user name ${entry.name} from the identity store`],
+      user: alert.user === id ? name : alert.user,
+      actor: { ...alert.actor!, name },
+      reasons: [...alert.reasons, `user name ${name} from the identity store`],
     };
   }
 }

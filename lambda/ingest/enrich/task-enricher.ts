@@ -1,4 +1,5 @@
 import type { Task } from '@aws-sdk/client-ecs';
+import { TtlCache } from './ttl-cache';
 import type { ContainerInfo } from '../../shared/alert';
 import { errorText } from '../../shared/error-text';
 
@@ -24,16 +25,12 @@ export interface TaskLookup {
   readonly error?: string;
 }
 
-const MAX_CACHE_ENTRIES = 10_000;
-
 export class TaskEnricher {
-  private readonly cache = new Map<string, { task?: Task; expiresAt: number }>();
+  private readonly cache: TtlCache<Task | undefined>;
 
-  constructor(
-    private readonly describe: DescribeTasks,
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly describe: DescribeTasks, ttlMs: number, now: () => number = Date.now) {
+    this.cache = new TtlCache(ttlMs, now);
+  }
 
   /** The container with the task's details added, or the reason they could not be. */
   async lookup(container: ContainerInfo, region: string, account: string | undefined): Promise<TaskLookup> {
@@ -41,22 +38,19 @@ export class TaskEnricher {
     if (!task) return { error: 'no task named: not enriched' };
     const place = placeOf(container, region, account);
     const key = `${place.account ?? ''}/${place.region}/${place.cluster}/${task}`;
-    let entry = this.cache.get(key);
-    if (!entry || entry.expiresAt <= this.now()) {
-      let found: Task | undefined;
+    const cached = this.cache.get(key);
+    let found = cached?.value;
+    if (!cached) {
       try {
         [found] = await this.describe(place, [task]);
       } catch (error) {
         // Not cached: the next record tries again.
         return { error: `DescribeTasks failed: ${errorText(error)}` };
       }
-      entry = { task: found, expiresAt: this.now() + this.ttlMs };
-      this.cache.delete(key);
-      if (this.cache.size >= MAX_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key, entry);
+      this.cache.set(key, found);
     }
-    if (!entry.task) return { error: `no ECS task ${task} in cluster ${place.cluster} (${place.region})` };
-    return { container: { ...container, ...taskDetails(entry.task) } };
+    if (!found) return { error: `no ECS task ${task} in cluster ${place.cluster} (${place.region})` };
+    return { container: { ...container, ...taskDetails(found) } };
   }
 }
 
