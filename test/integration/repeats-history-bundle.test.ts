@@ -2,8 +2,8 @@ import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Alert } from '../../lambda/shared/alert';
 import { awsConfig, createLedgerTable, createQueue, createTopicWithQueue, receiveBodies, slackFilterPolicy } from '../support/estate';
 import { cloudTrailEvent, encodeLogs, logsPayload } from '../support/fixtures';
+import { useMotoWithCallCounter } from '../support/aws-call-counter';
 import { invokeBundle } from '../support/invoke-bundle';
-import { startMoto, type Moto } from '../support/moto';
 import { alertSchemaErrors } from '../support/schema';
 
 /**
@@ -13,12 +13,12 @@ import { alertSchemaErrors } from '../support/schema';
  * repeats. Concurrent invocations count each repeat once.
  */
 
-let moto: Moto;
-beforeAll(async () => { moto = await startMoto(); });
-afterAll(async () => { await moto?.stop(); });
+const aws = useMotoWithCallCounter();
 
 async function estate(options: { table?: boolean } = {}) {
+  const moto = aws.moto;
   await moto.reset();
+  aws.counter.reset();
   if (options.table !== false) {
     await createLedgerTable(moto.endpoint);
   }
@@ -79,7 +79,10 @@ test('a root sign-in 22 s after a failed one from the same address reaches filte
 test('concurrent invocations count each repeat once: one first, repeats 1 to 5', async () => {
   const { env, audit } = await estate();
   const deliveries = Array.from({ length: 6 }, (_, n) => delivery(`p${n}`, [[`2026-11-21T10:00:0${n}`, 'deploy', '192.0.2.44']]));
-  const runs = await invokeBundle('ingest', deliveries, env, { concurrency: 6 });
+  // moto applies a transaction without isolation; DynamoDB serializes them. Through the proxy, moto
+  // gets one DynamoDB request at a time and the six invocations race as they would on DynamoDB.
+  aws.counter.serializeDynamoDb = true;
+  const runs = await invokeBundle('ingest', deliveries, { ...env, AWS_ENDPOINT_URL: aws.counter.endpoint }, { concurrency: 6 });
   expect(runs.invocations.every((i) => i.error === undefined)).toBe(true);
   const all = await audit();
   const firsts = all.filter((a) => !a.repeat);

@@ -9,7 +9,9 @@ import { startMoto, type Moto } from './moto';
  *
  * For race tests: with `serializeDynamoDb`, DynamoDB requests are handled one at a time. Real
  * DynamoDB serializes the writes to an item, so of two conditional writes racing on it exactly one
- * wins; moto's threaded server makes no such promise, and a race test on it could pass by luck.
+ * wins. moto's threaded server applies a TransactWriteItems without isolation: it copies the table,
+ * and when a condition fails restores the copy, erasing a write that landed meanwhile. A race test
+ * on it can pass by luck, or fail by moto's (a reconcile run once claimed a record twice that way).
  * `slowActions` holds chosen answers back, widening the window in which racing invocations overlap.
  */
 export class AwsCallCounter {
