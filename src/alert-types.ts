@@ -44,6 +44,8 @@ export enum LoginKind {
   PASSWORD_RECOVERY = 'password-recovery',
   /** A console session switching to another role (SwitchRole), with the principal that switched. */
   SWITCH_ROLE = 'switch-role',
+  /** A Windows logon (Security log event 4624, or a failed one, 4625): Remote Desktop, console, cached or a remote unlock. */
+  WINDOWS_LOGON = 'windows-logon',
   /**
    * Not a login: an escalation of one by the Slack app's review loop (its person said "This wasn't
    * me", or nobody confirmed it), severity critical, carrying the login's fields.

@@ -24,6 +24,31 @@ export interface LoginAlertsProps {
   readonly sshLogGroups?: logs.ILogGroup[];
 
   /**
+   * Log groups that hold Windows instances' Security event log, as the CloudWatch agent ships it
+   * (`windows_events`, in its `xml` or `text` format; README, "Windows logons").
+   *
+   * Each gets a subscription filter that passes only interactive logons (event 4624 and failed 4625
+   * of logon type 2 console, 7 unlock, 10 Remote Desktop, 11 cached credentials), so the network,
+   * service and batch logons a Windows host writes by the thousand never invoke the function. The
+   * log stream should be the instance id (the agent's `{instance_id}`), as for SSH. More can be
+   * added later with `addWindowsLogGroup`.
+   *
+   * @default - no Windows log groups
+   */
+  readonly windowsLogGroups?: logs.ILogGroup[];
+
+  /**
+   * Alert on failed Windows logons (event 4625) too. Off, they are counted (metric
+   * `WindowsLogonFailures`) and remembered, so the successful logon after failures for the same
+   * account from the same source is raised and says so, but not alerted: a Remote Desktop port open
+   * to the internet collects thousands a day. On, the filter also passes failed network logons
+   * (type 3), which is how a failed Remote Desktop logon under Network Level Authentication is logged.
+   *
+   * @default false
+   */
+  readonly windowsLogonFailures?: boolean;
+
+  /**
    * Alert on what AWS Sign-In records, from CloudTrail through EventBridge: console sign-ins
    * (`ConsoleLogin`), console role switches (`SwitchRole`), the root user's password recovery
    * (`PasswordRecoveryRequested`, `PasswordRecoveryCompleted`) and IAM Identity Center access

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SESSION_EVENT_NAMES, SIGN_IN_EVENT_NAMES } from './contract/event-patterns';
+import { SESSION_EVENT_NAMES, SIGN_IN_EVENT_NAMES, WINDOWS_LOGON_AND_FAILURES_FILTER_PATTERN, WINDOWS_LOGON_FILTER_PATTERN } from './contract/event-patterns';
 import { ledgerKeyPattern } from './contract/ledger-keys';
 import { metricsEnvironment } from './contract/metrics';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
@@ -22,9 +22,9 @@ import { bundledFunction } from './private/bundled-function';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
 import { PipelineDashboard } from './private/dashboard';
 import { createDeadLetterKey, deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
+import { LogGroupSubscriptions, SSH_LOG_GROUPS, type LogGroupSource } from './private/log-group-subscriptions';
 import { createLoginLedger, ledgerSettings, ledgerUnavailableAlarm } from './private/login-ledger';
 import { Reconciler } from './private/reconciler';
-import { SshLogGroupSubscriptions } from './private/ssh-log-groups';
 import { checkProps, requireASource, topicKeyToGrant } from './private/synth-checks';
 
 /** Construct ids of the destinations, by type. */
@@ -132,7 +132,8 @@ export class LoginAlerts extends Construct {
   public readonly ingestDeadLetterQueue: sqs.IQueue;
 
   private readonly ingest: lambda.Function;
-  private readonly ssh: SshLogGroupSubscriptions;
+  private readonly logGroupSources: LogGroupSubscriptions;
+  private readonly windowsSource: LogGroupSource;
   private readonly reconciler?: Reconciler;
   private readonly boundDestinations: AlertDestinationResources[] = [];
   private readonly logRetention: logs.RetentionDays;
@@ -186,6 +187,7 @@ export class LoginAlerts extends Construct {
       ENRICH_INSTANCES: String(enrich),
       ENRICH_TASKS: String(enrichTasks),
       ...(props.resolveIdentityCenterUsers && { RESOLVE_IDENTITY_CENTER_USERS: 'true' }),
+      ...(props.windowsLogonFailures && { ALERT_WINDOWS_LOGON_FAILURES: 'true' }),
       INSTANCE_CACHE_TTL_SECONDS: String(cacheTtl.toSeconds()),
       ...(enrichmentRoleArns.length > 0 && { ENRICHMENT_ROLE_ARNS: enrichmentRoleArns.join(',') }),
       ...(ledger && { LEDGER_TABLE_NAME: ledger.table.tableName, ...ledgerSettings(props) }),
@@ -243,10 +245,16 @@ export class LoginAlerts extends Construct {
     this.publishers.push(this.ingest.role!, ...(this.reconciler ? [this.reconciler.fn.role!] : []));
     if (created) restrictPublishers(created.topic, this.publishers, props.organizationId);
 
-    this.ssh = new SshLogGroupSubscriptions(this, this.ingest);
+    this.logGroupSources = new LogGroupSubscriptions(this, this.ingest);
+    this.windowsSource = {
+      idPrefix: 'WindowsFilter',
+      prop: 'windowsLogGroups',
+      filterPattern: props.windowsLogonFailures ? WINDOWS_LOGON_AND_FAILURES_FILTER_PATTERN : WINDOWS_LOGON_FILTER_PATTERN,
+    };
     for (const group of props.sshLogGroups ?? []) this.addSshLogGroup(group);
+    for (const group of props.windowsLogGroups ?? []) this.addWindowsLogGroup(group);
     requireASource(this, {
-      sshLogGroups: () => this.ssh.subscriptionFilters.length,
+      logGroups: () => this.logGroupSources.subscriptionFilters.length,
       allLogGroups: props.allLogGroups ?? false,
       consoleSignIns,
       sessionEvents,
@@ -268,7 +276,7 @@ export class LoginAlerts extends Construct {
     if (props.allLogGroups) {
       // The library's own log groups never loop back into it; nor do the ones excluded.
       const excluded = props.excludeLogGroups ?? [];
-      this.accountSubscriptionPolicy = this.ssh.subscribeAll(() => this.ownLogGroups().map((g) => g.logGroupName).concat(excluded));
+      this.accountSubscriptionPolicy = this.logGroupSources.subscribeAll(() => this.ownLogGroups().map((g) => g.logGroupName).concat(excluded));
     }
 
     if (props.dashboard) {
@@ -335,10 +343,11 @@ export class LoginAlerts extends Construct {
   }
 
   /**
-   * The subscription filters sending sshd `Accepted` lines to the ingest function, one per log group.
+   * The subscription filters sending sshd `Accepted` lines and Windows logons to the ingest
+   * function, one per log group.
    */
   public get subscriptionFilters(): logs.SubscriptionFilter[] {
-    return this.ssh.subscriptionFilters;
+    return this.logGroupSources.subscriptionFilters;
   }
 
   /**
@@ -349,7 +358,17 @@ export class LoginAlerts extends Construct {
    * function's resource policy stays far under its 20 KB limit.
    */
   public addSshLogGroup(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
-    const filter = this.ssh.add(logGroup);
+    const filter = this.logGroupSources.add(logGroup, SSH_LOG_GROUPS);
+    this.reconciler?.addLogGroup(logGroup);
+    return filter;
+  }
+
+  /**
+   * Sends the interactive logons (Remote Desktop, console, cached, remote unlock) of another
+   * Windows Security log group to the ingest function, as `windowsLogGroups` does.
+   */
+  public addWindowsLogGroup(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
+    const filter = this.logGroupSources.add(logGroup, this.windowsSource);
     this.reconciler?.addLogGroup(logGroup);
     return filter;
   }

@@ -76,6 +76,15 @@ export interface Person {
    * @default - none
    */
   readonly identityCenterUserIds?: string[];
+
+  /**
+   * Their Windows accounts, domain-qualified as Windows logs them (`CORP\\alice` for a domain
+   * account, `EC2AMAZ-1A2B3C\\alice` for a local one), matched without regard to case. Only a
+   * successful logon names its person: a failed one's account is whatever the client typed.
+   *
+   * @default - none
+   */
+  readonly windowsAccounts?: string[];
 }
 
 /**
@@ -88,7 +97,7 @@ export interface PeopleDirectoryConfig {
   readonly uri: string;
 }
 
-const IDENTITY_LISTS = ['unixUsers', 'keyFingerprints', 'certificateKeyIds', 'iamUserNames', 'ssoUserNames', 'identityCenterUserIds'] as const;
+const IDENTITY_LISTS = ['unixUsers', 'keyFingerprints', 'certificateKeyIds', 'iamUserNames', 'ssoUserNames', 'identityCenterUserIds', 'windowsAccounts'] as const;
 
 /**
  * The people directory: maps unix users, key fingerprints, certificate key ids, IAM and SSO user
@@ -185,7 +194,10 @@ function validatePeople(people: Person[]): void {
     for (const list of IDENTITY_LISTS) {
       for (const value of person[list] ?? []) {
         if (value === '') throw new Error(`people[${index}] (${person.name}).${list}: empty identity`);
-        const key = `${list}:${value}`;
+        if (list === 'windowsAccounts' && !/^[^\\]+\\[^\\]+$/.test(value)) {
+          throw new Error(`people[${index}] (${person.name}).windowsAccounts: ${JSON.stringify(value)} is not DOMAIN\\name (Windows logs the domain, or the computer for a local account)`);
+        }
+        const key = `${list}:${list === 'windowsAccounts' ? value.toLowerCase() : value}`;
         const other = owners.get(key);
         if (other !== undefined && other !== person.name) throw new Error(`people: ${list} ${JSON.stringify(value)} belongs to both ${other} and ${person.name}`);
         owners.set(key, person.name);

@@ -230,6 +230,55 @@ describe('LoginAlerts: SSH log groups', () => {
   });
 });
 
+describe('LoginAlerts: Windows Security log groups', () => {
+  const security = (stack: Stack, name = '/windows/security') => logs.LogGroup.fromLogGroupName(stack, `Group${name}`, name);
+
+  test('each gets a filter that passes only interactive logons, in both of the agent\'s formats; failures are counted, not alerted', () => {
+    const { template, alerts } = synth((stack) => ({ windowsLogGroups: [security(stack)] }));
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      LogGroupName: '/windows/security',
+      FilterPattern: '%Logon\\s?Type\\D{1,8}[27]\\D|Logon\\s?Type\\D{1,8}1[01]\\D%',
+      DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunction'), 'Arn'] },
+    });
+    expect(alerts.subscriptionFilters).toHaveLength(1);
+    const env = Object.values(template.findResources('AWS::Lambda::Function')).map((f) => f.Properties.Environment?.Variables ?? {});
+    expect(env.some((v) => 'ALERT_WINDOWS_LOGON_FAILURES' in v)).toBe(false);
+  });
+
+  test('windowsLogonFailures alerts failures and lets every 4625 through (NLA logs a failed Remote Desktop logon as type 3)', () => {
+    const { template } = synth((stack) => ({ windowsLogGroups: [security(stack)], windowsLogonFailures: true }));
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      FilterPattern: '%Logon\\s?Type\\D{1,8}[27]\\D|Logon\\s?Type\\D{1,8}1[01]\\D|EventID\\D{1,20}4625\\D|\\[4625\\]%',
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ ALERT_WINDOWS_LOGON_FAILURES: 'true' }) } });
+  });
+
+  test('addWindowsLogGroup subscribes later groups; one group cannot be both an SSH and a Windows source', () => {
+    const stack = new Stack(new App(), 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+    const alerts = new LoginAlerts(stack, 'LoginAlerts', { sshLogGroups: [logs.LogGroup.fromLogGroupName(stack, 'Secure', '/ec2/secure')] });
+    const filter = alerts.addWindowsLogGroup(security(stack));
+    expect(alerts.subscriptionFilters).toHaveLength(2);
+    expect(alerts.subscriptionFilters).toContain(filter);
+    expect(() => alerts.addWindowsLogGroup(logs.LogGroup.fromLogGroupName(stack, 'SecureAgain', '/ec2/secure')))
+      .toThrow(/windowsLogGroups \(windows_log_groups in Python\): log group \/ec2\/secure is already subscribed/);
+  });
+
+  test('a Windows log group alone is a source', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'us-east-1' } });
+    new LoginAlerts(stack, 'LoginAlerts', { windowsLogGroups: [security(stack)], consoleSignIns: false, sessionEvents: false });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('allLogGroups passes SSH and Windows logons in one policy', () => {
+    const { template } = synth({ allLogGroups: true });
+    const [policy] = Object.values(template.findResources('AWS::Logs::AccountPolicy'));
+    const parts: unknown[] = policy.Properties.PolicyDocument['Fn::Join'][1];
+    const document = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'arn')).join(''));
+    expect(document.FilterPattern).toBe('%sshd.*Accepted|ec2-instance-connect.*Providing|Logon\\s?Type\\D{1,8}[27]\\D|Logon\\s?Type\\D{1,8}1[01]\\D%');
+  });
+});
+
 describe('LoginAlerts: console sign-ins', () => {
   test('are on by default: a rule on the CloudTrail record, not on the detail-type spelling', () => {
     const { template, alerts } = synth();

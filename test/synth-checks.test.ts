@@ -17,7 +17,7 @@ describe('a pipeline that can never alert', () => {
   test('no log group, console sign-ins and session events off: refused at synth', () => {
     const stack = newStack();
     new LoginAlerts(stack, 'LoginAlerts', { consoleSignIns: false, sessionEvents: false });
-    expect(() => synthesize(stack)).toThrow(/has no source of logins.*sshLogGroups \(ssh_log_groups in Python\) or call addSshLogGroup/);
+    expect(() => synthesize(stack)).toThrow(/has no source of logins.*sshLogGroups \(ssh_log_groups in Python\) or windowsLogGroups \(windows_log_groups in Python\) \(or call addSshLogGroup, addWindowsLogGroup\)/);
   });
 
   test('a log group added later with addSshLogGroup is a source', () => {

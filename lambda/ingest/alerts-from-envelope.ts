@@ -4,6 +4,7 @@ import { correlateKeyPushes, type KeyPush } from './draft/key-push-correlation';
 import type { SeverityPolicy } from './draft/severity';
 import { signInAlertDraft } from './draft/sign-in-draft';
 import { type AlertDraft, sshAlertDraft } from './draft/ssh-draft';
+import { windowsAlertDraft } from './draft/windows-draft';
 import { boundFields } from './enrich/bound-fields';
 import type { HostEnricher } from './enrich/host-enricher';
 import type { IdentityStoreResolver } from './enrich/identity-store';
@@ -15,6 +16,7 @@ import { hostKeyString } from './parse/host-key';
 import { parseInstanceConnectLine } from './parse/instance-connect-line';
 import { isSignInEvent, parseSignInEvent, type VerifiedFactor } from './parse/sign-in-event';
 import { parseSshLine } from './parse/ssh-line';
+import { parseWindowsLogon } from './parse/windows-logon';
 import type { Alert } from '../shared/alert';
 import { summarise } from '../shared/alert-text';
 
@@ -57,6 +59,7 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
     if (envelope.messageType === 'CONTROL_MESSAGE') return { alerts: [], ignored: 'CloudWatch Logs control message', linesRead: 0, recordIds: [] };
     const drafts: AlertDraft[] = [];
     const pushes: KeyPush[] = [];
+    const windowsIgnored = new Map<string, number>();
     for (const event of envelope.logEvents) {
       const login = parseSshLine(event.message);
       if (login) {
@@ -64,11 +67,18 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
         continue;
       }
       const push = parseInstanceConnectLine(event.message);
-      if (push) pushes.push({ event, line: push });
+      if (push) {
+        pushes.push({ event, line: push });
+        continue;
+      }
+      const windows = parseWindowsLogon(event.message);
+      if (windows && 'logon' in windows) drafts.push(windowsAlertDraft(envelope, event, windows.logon, context.policy, context.region));
+      else if (windows) windowsIgnored.set(windows.ignored, (windowsIgnored.get(windows.ignored) ?? 0) + 1);
     }
     const correlated = correlateKeyPushes(drafts, pushes, envelope, context.region);
     const recordIds = [...drafts.map((d) => d.id), ...pushes.map((p) => p.event.id)];
-    return { alerts: await finish(correlated, context.enricher), linesRead: envelope.logEvents.length, recordIds };
+    const ignored = windowsIgnored.size > 0 ? [...windowsIgnored].map(([why, n]) => `${n} × ${why}`).join('; ') : undefined;
+    return { alerts: await finish(correlated, context.enricher), linesRead: envelope.logEvents.length, recordIds, ...(ignored && { ignored }) };
   }
 
   const fallback = { account: envelope.account ?? 'unknown', region: envelope.region ?? context.region, time: new Date().toISOString() };

@@ -18,6 +18,11 @@ export interface IngestConfig {
   readonly enrichTasks: boolean;
   /** `RESOLVE_IDENTITY_CENTER_USERS`: `true` looks up the user name of an Identity Center user id with DescribeUser. */
   readonly resolveIdentityCenterUsers: boolean;
+  /**
+   * `ALERT_WINDOWS_LOGON_FAILURES`: `true` alerts failed Windows logons (event 4625); otherwise they
+   * are counted (metric `WindowsLogonFailures`) and remembered for the success after them, not alerted.
+   */
+  readonly alertWindowsLogonFailures: boolean;
   /** `INSTANCE_CACHE_TTL_SECONDS`: how long instance, task and identity store lookups (hits and misses) are reused. */
   readonly instanceCacheTtlMs: number;
   /** `AWS_REGION`, set by Lambda. */
@@ -79,6 +84,7 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     enrichInstances: env.ENRICH_INSTANCES !== 'false',
     enrichTasks: env.ENRICH_TASKS !== 'false',
     resolveIdentityCenterUsers: env.RESOLVE_IDENTITY_CENTER_USERS === 'true',
+    alertWindowsLogonFailures: env.ALERT_WINDOWS_LOGON_FAILURES === 'true',
     instanceCacheTtlMs: ttl * 1000,
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'unknown',
     enrichmentRoleArns: commaList(env.ENRICHMENT_ROLE_ARNS),

@@ -54,7 +54,7 @@ export async function handler(event: unknown): Promise<IngestResult> {
 
   const context = alertContext(config, sources);
   const result = await alertsFromEnvelope(envelope, context);
-  const { alerts, problems } = await refineAlerts(result.alerts, sources, config, logger, result.verifiedFactors);
+  const { alerts, held, problems } = await refineAlerts(result.alerts, sources, config, logger, result.verifiedFactors);
   if (result.ignored) logger.info('nothing to alert', { reason: result.ignored });
   if (result.incomplete) logger.warn('incomplete record alerted with what it has', { reasons: result.incomplete, alertIds: alerts.map((a) => a.id) });
   for (const alert of alerts) {
@@ -75,7 +75,7 @@ export async function handler(event: unknown): Promise<IngestResult> {
     if (!(await recordPublished(sources, [...alerts.map((a) => a.id), ...result.recordIds], 'ingest', logger))) problems.ledger = true;
   }
   // Counted once published: a retried delivery that fails to publish counts nothing.
-  countAlerts(metrics, alerts, problems);
+  countAlerts(metrics, alerts, problems, held);
   metrics.flush();
   // What rules held back, by alert: still published, and said here for whoever reads the logs.
   const suppressed = alerts.flatMap((a) => (a.suppressed ? [{ alertId: a.id, rule: a.suppressed.rule }] : []));
@@ -86,6 +86,7 @@ export async function handler(event: unknown): Promise<IngestResult> {
     alertIds: alerts.map((a) => a.id),
     severities: alerts.map((a) => a.severity),
     ...(suppressed.length > 0 && { suppressed }),
+    ...(held.length > 0 && { countedNotAlerted: held.length }),
   });
   return { alerts: alerts.length, linesRead: result.linesRead, ...(result.ignored && { ignored: result.ignored }) };
 }

@@ -19,11 +19,23 @@ import type { Alert } from '../shared/alert';
  */
 export interface Refined {
   readonly alerts: Alert[];
+  /**
+   * Logins counted but not alerted: failed Windows logons, unless `alertWindowsLogonFailures` (an
+   * RDP port open to the internet collects thousands a day). They went through the ledger, so the
+   * success after them says so, and their burst is counted.
+   */
+  readonly held: Alert[];
   readonly problems: { ledger: boolean; rules: boolean };
 }
 
 /** What the steps need of the settings; `nowMs` is the ledger's clock (replay reckons from the log's own time). */
-export type RefineSettings = Partial<Pick<IngestConfig, 'historyDays' | 'repeatWindowMs' | 'identityProviderRoles'>> & { readonly nowMs?: number };
+export type RefineSettings = Partial<Pick<IngestConfig, 'historyDays' | 'repeatWindowMs' | 'identityProviderRoles' | 'alertWindowsLogonFailures'>>
+  & { readonly nowMs?: number };
+
+/** Whether a login is alerted or only counted (Refined.held). */
+export function isHeldBack(alert: Alert, settings: RefineSettings): boolean {
+  return alert.kind === 'windows-logon' && alert.outcome === 'failure' && settings.alertWindowsLogonFailures !== true;
+}
 
 /** Where failures are said: the functions' Powertools logger, or replay's stderr. */
 export interface PipelineLog {
@@ -56,7 +68,8 @@ export async function refineAlerts(
     problems.rules = ruled.error !== undefined;
     current = ruled.alerts;
   }
-  return { alerts: current, problems };
+  const held = current.filter((a) => isHeldBack(a, settings));
+  return { alerts: held.length > 0 ? current.filter((a) => !isHeldBack(a, settings)) : current, held, problems };
 }
 
 /**

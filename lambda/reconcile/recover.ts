@@ -8,6 +8,7 @@ import type { Envelope, LogsDelivery } from '../ingest/parse/envelope';
 import { parseInstanceConnectLine } from '../ingest/parse/instance-connect-line';
 import type { VerifiedFactor } from '../ingest/parse/sign-in-event';
 import { parseSshLine } from '../ingest/parse/ssh-line';
+import { parseWindowsLogon } from '../ingest/parse/windows-logon';
 import { refineAlerts } from '../ingest/pipeline';
 import { alertContext, type AlertSources } from '../ingest/sources';
 import type { Alert } from '../shared/alert';
@@ -19,9 +20,14 @@ import { isObject, nonEmptyString } from '../shared/values';
  */
 export const RECOVERED_REASON = 'recovered by reconciliation';
 
-/** A log line the ingest function would have alerted on (the filter pattern is a coarse sieve). */
+/**
+ * A log line the ingest function would have alerted on (the filter pattern is a coarse sieve). A
+ * Windows failure that is only counted is claimed and settled like the rest, never published.
+ */
 export function isLoginLine(message: string): boolean {
-  return parseSshLine(message) !== undefined || parseInstanceConnectLine(message) !== undefined;
+  if (parseSshLine(message) !== undefined || parseInstanceConnectLine(message) !== undefined) return true;
+  const windows = parseWindowsLogon(message);
+  return windows !== undefined && 'logon' in windows;
 }
 
 /** The CloudTrail record of an event-history entry, or why it cannot be read. */

@@ -14,12 +14,25 @@ export function summarise(alert: Omit<Alert, 'summary'>): string {
     const what = isUnparsedLine(alert) ? 'Unparsed SSH login line' : 'SSH login';
     return `${severity} ${what}: ${alert.user}@${where}${from}${how}`;
   }
+  if (alert.kind === 'windows-logon') return `${severity} ${windowsHeadline(alert)}`;
   if (isAccessKind(alert.kind)) return `${severity} ${accessHeadline(alert)}`;
   if (isSignInKind(alert.kind)) return `${severity} ${signInHeadline(alert)}`;
   const outcome = alert.outcome === 'failure' ? 'Failed console sign-in' : 'Console sign-in';
   const mfa = alert.mfa === false ? ' (no MFA)' : '';
   return `${severity} ${outcome}: ${alert.user}${mfa}${from} in ${alert.account}`;
 }
+
+/** `Windows logon (Remote Desktop): CORP\\alice@win-1 from 192.0.2.10 (NTLM)`, `Failed Windows logon (…)`. Plain text. */
+export function windowsHeadline(alert: Omit<Alert, 'summary'>): string {
+  const w = alert.windows;
+  const how = WINDOWS_LOGON_WORDS[w?.logonType ?? -1] ?? (w?.logonTypeName ? w.logonTypeName : 'unreadable event');
+  const from = alert.sourceIp ? ` from ${alert.sourceIp}` : w?.viaLocalTunnel ? ' through a local tunnel' : '';
+  const auth = w?.authenticationPackage ? ` (${w.authenticationPackage})` : '';
+  const what = alert.outcome === 'failure' ? 'Failed Windows logon' : 'Windows logon';
+  return `${what} (${how}): ${alert.user}@${hostLabel(alert as Pick<Alert, 'host' | 'origin'>)}${from}${auth}`;
+}
+
+const WINDOWS_LOGON_WORDS: Record<number, string> = { 2: 'console', 7: 'Remote Desktop unlock', 10: 'Remote Desktop', 11: 'cached credentials' };
 
 /** The kinds worded by `accessHeadline`: the API-call doors. */
 export function isAccessKind(kind: Alert['kind']): boolean {
@@ -133,6 +146,11 @@ export function emailText(alert: Alert): string {
   add('Container', alert.container && [alert.container.container, alert.container.cluster, alert.container.taskArn ?? alert.container.task].filter(Boolean).join(' / '));
   add('Service', alert.container?.service ?? alert.container?.group);
   add('Task definition', alert.container?.taskDefinition);
+  const w = alert.windows;
+  add('Logon', w && [w.logonTypeName && `${w.logonTypeName} (type ${w.logonType})`, [w.authenticationPackage, w.lmPackage].filter(Boolean).join(' '),
+    w.elevatedToken && 'elevated', w.builtInAdministrator && 'built-in Administrator'].filter(Boolean).join(', '));
+  add('Workstation', w?.workstation && `${w.workstation} (the client's own name)`);
+  add('Failure', w?.failureReason && `${w.failureReason}${w.status ? ` (${[w.status, w.subStatus].filter(Boolean).join('/')})` : ''}`);
   add('Factors', alert.signIn?.factors?.join(', '));
   add('Sign-in workflow', alert.signIn?.workflowId);
   add('Switched from', alert.signIn?.switchFrom);

@@ -155,6 +155,48 @@ export interface ContainerInfo {
   readonly tags?: Record<string, string>;
 }
 
+/**
+ * A Windows logon (events 4624 and 4625) as the Security log records it. The account, domain and
+ * workstation of a failure are the client's to type; `workstation` is the client's claim in a success too.
+ */
+export interface WindowsLogonInfo {
+  /** 4624 (logged on) or 4625 (failed to log on). */
+  readonly eventId: number;
+  /** 2 console, 7 unlock, 10 Remote Desktop, 11 cached credentials. */
+  readonly logonType?: number;
+  /** Microsoft's name for the type: `Interactive`, `Unlock`, `RemoteInteractive`, `CachedInteractive`. */
+  readonly logonTypeName?: string;
+  /** `TargetDomainName`: the domain, or the computer for a local account. */
+  readonly domain?: string;
+  readonly userSid?: string;
+  /** The name the client gave for its own machine (NTLM): a claim, not a fact. */
+  readonly workstation?: string;
+  /** `User32` (console, RDP), `NtLmSsp`, `Kerberos`, `Advapi`, … */
+  readonly logonProcess?: string;
+  /** `Negotiate`, `NTLM` or `Kerberos`. */
+  readonly authenticationPackage?: string;
+  /** For NTLM: `NTLM V1`, `NTLM V2` or `LM`. */
+  readonly lmPackage?: string;
+  /** The session has administrator rights (an elevated token). */
+  readonly elevatedToken?: boolean;
+  readonly restrictedAdminMode?: boolean;
+  readonly virtualAccount?: boolean;
+  /** The built-in Administrator account (its SID ends in -500). */
+  readonly builtInAdministrator?: boolean;
+  /** The connection came from the host itself: a Session Manager port-forwarding tunnel or Fleet Manager. */
+  readonly viaLocalTunnel?: boolean;
+  /** Failures: the NTSTATUS codes, lowercase hex, and what they mean. */
+  readonly status?: string;
+  readonly subStatus?: string;
+  readonly failureReason?: string;
+  /** The computer name the event names. */
+  readonly computer?: string;
+  /** `EventRecordID` (XML format only). */
+  readonly recordId?: string;
+  /** Which of the agent's formats the event came in: `xml` or `text`. */
+  readonly format: 'xml' | 'text';
+}
+
 export interface SshCertificate {
   readonly keyId: string;
   readonly serial?: string;
@@ -214,6 +256,8 @@ export interface Alert {
   readonly signIn?: SignInInfo;
   /** ECS Exec: the container the command ran in. */
   readonly container?: ContainerInfo;
+  /** Windows logons: what the Security log event says beyond the account and address. */
+  readonly windows?: WindowsLogonInfo;
   /** Alerts about the same login from another source (the SSH line and CloudTrail's key push). */
   readonly relatedAlertIds?: string[];
   /** The unix account on the instance, for Instance Connect pushes (`instanceOSUser`). */

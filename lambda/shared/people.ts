@@ -9,7 +9,7 @@ import { isSlackUserId } from '../../src/contract/slack-ids';
  *   { "people": [ { "name": "Alice Doe", "email": "alice@example.com", "slackUserId": "U024BE7LH",
  *       "unixUsers": ["alice"], "keyFingerprints": ["SHA256:…"], "certificateKeyIds": ["alice@example.com"],
  *       "iamUserNames": ["alice"], "ssoUserNames": ["alice@example.com"],
- *       "identityCenterUserIds": ["f12bb510-a011-702f-10dd-5607e2776dbc"] } ] }
+ *       "identityCenterUserIds": ["f12bb510-a011-702f-10dd-5607e2776dbc"], "windowsAccounts": ["CORP\\alice"] } ] }
  */
 export interface Person {
   readonly name: string;
@@ -22,9 +22,13 @@ export interface Person {
   readonly ssoUserNames?: string[];
   /** IAM Identity Center user ids (the identity store's, as CloudTrail's `onBehalfOf.userId` writes them). */
   readonly identityCenterUserIds?: string[];
+  /** Windows accounts, domain-qualified (`CORP\\alice`, or `EC2AMAZ-1A2B3C\\alice` for a local one); matched without case. */
+  readonly windowsAccounts?: string[];
 }
 
-const LISTS = ['unixUsers', 'keyFingerprints', 'certificateKeyIds', 'iamUserNames', 'ssoUserNames', 'identityCenterUserIds'] as const;
+const LISTS = ['unixUsers', 'keyFingerprints', 'certificateKeyIds', 'iamUserNames', 'ssoUserNames', 'identityCenterUserIds', 'windowsAccounts'] as const;
+/** Windows compares account and domain names without case: so does the directory. */
+const CASE_BLIND: ReadonlySet<Identity> = new Set(['windowsAccounts']);
 type Identity = (typeof LISTS)[number];
 
 export class PeopleDirectoryError extends Error {
@@ -59,7 +63,8 @@ export class PeopleDirectory {
     for (const list of LISTS) this.maps.set(list, new Map());
     for (const person of people) {
       for (const list of LISTS) {
-        for (const value of person[list] ?? []) {
+        for (const given of person[list] ?? []) {
+          const value = CASE_BLIND.has(list) ? given.toLowerCase() : given;
           const map = this.maps.get(list)!;
           const other = map.get(value);
           if (other && other !== person) throw new PeopleDirectoryError(`${list} ${JSON.stringify(value)} belongs to both ${other.name} and ${person.name}`);
@@ -70,7 +75,8 @@ export class PeopleDirectory {
   }
 
   find(kind: Identity, value: string | undefined): Person | undefined {
-    return value === undefined ? undefined : this.maps.get(kind)!.get(value);
+    if (value === undefined) return undefined;
+    return this.maps.get(kind)!.get(CASE_BLIND.has(kind) ? value.toLowerCase() : value);
   }
 }
 

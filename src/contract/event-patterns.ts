@@ -87,3 +87,34 @@ export const SIGN_IN_EVENT_BUS_NAME = 'login-alerts-sign-ins';
  * line strictly. `sshd` also matches OpenSSH ≥ 9.8's `sshd-session`.
  */
 export const AUTH_LOG_FILTER_PATTERN = '%sshd.*Accepted|ec2-instance-connect.*Providing%';
+
+/**
+ * Windows logon types that are a person at the machine (Microsoft, "4624(S)", logon types): 2
+ * (console, including the EC2 serial console), 7 (unlock; alerted when it comes over the network:
+ * Remote Desktop reconnecting to a locked session), 10 (Remote Desktop) and 11 (cached credentials).
+ */
+export const WINDOWS_INTERACTIVE_LOGON_TYPES = [2, 7, 10, 11] as const;
+
+/**
+ * The Windows log groups' subscription filter: events whose logon type is interactive, in both of
+ * the agent's formats, so that network, batch and service logons (3, 4, 5, 8, 9: thousands a day on
+ * a busy host) never invoke the function. XML writes `<Data Name='LogonType'>10</Data>`, the
+ * rendered text `Logon Type:<tabs>10`: `Logon\s?Type` then up to eight non-digits reaches the value
+ * in both, on one line (a pattern's `.` is not relied on to cross line breaks). CloudWatch Logs
+ * regex has no parentheses and no `'`, `<` or space: `\D` and `\s` stand in. The function reads each
+ * event strictly; this is a sieve that lets logoffs (4634, which also carry a logon type) through if
+ * the agent collects them: README's agent configuration collects only 4624 and 4625.
+ */
+export const WINDOWS_LOGON_FILTER_REGEX = 'Logon\\s?Type\\D{1,8}[27]\\D|Logon\\s?Type\\D{1,8}1[01]\\D';
+export const WINDOWS_LOGON_FILTER_PATTERN = `%${WINDOWS_LOGON_FILTER_REGEX}%`;
+
+/**
+ * With failed logons alerted (`windowsLogonFailures`), every 4625 passes too: a failed Remote
+ * Desktop logon under Network Level Authentication is logged as type 3 (NLA checks the password
+ * before the session exists), so the interactive types alone would miss the guessing.
+ */
+export const WINDOWS_FAILED_LOGON_FILTER_REGEX = 'EventID\\D{1,20}4625\\D|\\[4625\\]';
+export const WINDOWS_LOGON_AND_FAILURES_FILTER_PATTERN = `%${WINDOWS_LOGON_FILTER_REGEX}|${WINDOWS_FAILED_LOGON_FILTER_REGEX}%`;
+
+/** The account-level policy (`allLogGroups`): SSH and Windows logons in one pattern (one regex). */
+export const ALL_LOG_GROUPS_FILTER_PATTERN = `%sshd.*Accepted|ec2-instance-connect.*Providing|${WINDOWS_LOGON_FILTER_REGEX}%`;

@@ -10,3 +10,6 @@ export function metricsEnvironment(deploymentName: string | undefined): Record<s
     ? { POWERTOOLS_METRICS_DISABLED: 'true' }
     : { POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE, DEPLOYMENT_NAME: deploymentName };
 }
+
+/** Failed Windows logons (event 4625 of an interactive type), alerted or only counted: the ingest function's. */
+export const WINDOWS_LOGON_FAILURES_METRIC = 'WindowsLogonFailures';

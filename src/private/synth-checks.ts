@@ -14,7 +14,8 @@ import type { LoginAlertsProps } from '../login-alerts-props';
 
 
 export interface SourceCounts {
-  readonly sshLogGroups: () => number;
+  /** Subscribed log groups (SSH and Windows). */
+  readonly logGroups: () => number;
   readonly allLogGroups: boolean;
   readonly consoleSignIns: boolean;
   readonly sessionEvents: boolean;
@@ -23,8 +24,9 @@ export interface SourceCounts {
 /** A pipeline with no source can never alert: checked when the app synthesizes, after every `addSshLogGroup`. */
 export function requireASource(scope: Construct, sources: SourceCounts): void {
   scope.node.addValidation({
-    validate: () => (sources.sshLogGroups() > 0 || sources.allLogGroups || sources.consoleSignIns || sources.sessionEvents ? [] : [
-      `LoginAlerts at ${scope.node.path} has no source of logins, so it can never alert: give ${prop('sshLogGroups')} or call addSshLogGroup, `
+    validate: () => (sources.logGroups() > 0 || sources.allLogGroups || sources.consoleSignIns || sources.sessionEvents ? [] : [
+      `LoginAlerts at ${scope.node.path} has no source of logins, so it can never alert: give ${prop('sshLogGroups')} or ${prop('windowsLogGroups')} `
+      + '(or call addSshLogGroup, addWindowsLogGroup), '
       + `set ${prop('allLogGroups')}, or leave ${prop('consoleSignIns')} or ${prop('sessionEvents')} on`,
     ]),
   });

@@ -1,8 +1,8 @@
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Alert } from '../../lambda/shared/alert';
+import { useMotoWithCallCounter } from '../support/aws-call-counter';
 import { awsConfig, createLedgerTable, createQueue, createTopicWithQueue, receiveBodies, slackFilterPolicy } from '../support/estate';
 import { cloudTrailEvent, encodeLogs, logsPayload } from '../support/fixtures';
-import { useMotoWithCallCounter } from '../support/aws-call-counter';
 import { invokeBundle } from '../support/invoke-bundle';
 import { alertSchemaErrors } from '../support/schema';
 

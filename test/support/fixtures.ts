@@ -67,3 +67,11 @@ export function encodeLogs(payload: unknown): { awslogs: { data: string } } {
 export function logsDelivery(messages: string[], options: DeliveryOptions = {}) {
   return encodeLogs(logsPayload(messages, options));
 }
+
+/** A Windows Security log event under test/fixtures/windows: `<name>.xml` in the agent's XML format, else the text format's. */
+export function windowsEvent(name: string): string {
+  if (name.endsWith('.xml')) return readFileSync(join(FIXTURES, 'windows', name), 'utf8').trim();
+  const text = JSON.parse(readFileSync(join(FIXTURES, 'windows', 'text-format.json'), 'utf8')) as Record<string, string>;
+  if (!(name in text)) throw new Error(`no Windows text-format fixture ${name}`);
+  return text[name];
+}

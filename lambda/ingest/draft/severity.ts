@@ -4,6 +4,7 @@ import type { ApiLogin } from '../parse/api-event';
 import type { ConsoleLogin } from '../parse/console-login';
 import type { SignInEvent } from '../parse/sign-in-event';
 import type { SshLineResult } from '../parse/ssh-line';
+import type { WindowsLogon } from '../parse/windows-logon';
 
 /**
  * The default severity policy (README "Default severity policy"; DESIGN.md). Pure: data in, data out.
@@ -39,6 +40,44 @@ export function classifySsh(login: SshLineResult, policy: SeverityPolicy): Class
   }
   return { severity, reasons };
 }
+
+/** The reason a Windows event that could be recognised but not read carries. */
+export const UNREAD_WINDOWS_EVENT_REASON = 'Windows logon event could not be read';
+
+/**
+ * Windows logons: medium; high for the built-in Administrator (the account every brute force
+ * tries, and the one EC2's launch password is for) or, with trusted ranges set, a source outside
+ * them; one level lower inside them. A failure (alerted only when opted in) is low: a burst of
+ * them is raised by the repeat rules. A logon through a local tunnel (Session Manager port
+ * forwarding, Fleet Manager) has no outside address to judge: CloudTrail's session names who opened it.
+ */
+export function classifyWindows(logon: WindowsLogon, policy: SeverityPolicy): Classification {
+  if (logon.problems.length > 0) return { severity: logon.outcome === 'success' ? 'medium' : 'low', reasons: [UNREAD_WINDOWS_EVENT_REASON, ...logon.problems] };
+  const door = WINDOWS_DOORS[logon.logonType ?? -1] ?? `Windows logon type ${logon.logonType}`;
+  if (logon.outcome === 'failure') return { severity: 'low', reasons: [`failed ${door}`, ...(logon.failureReason ? [logon.failureReason] : [])] };
+  const reasons = [door];
+  let severity: Severity = 'medium';
+  if (logon.builtInAdministrator) {
+    severity = 'high';
+    reasons.push('built-in Administrator');
+  }
+  if (logon.viaLocalTunnel) reasons.push('through a local tunnel (Session Manager port forwarding or Fleet Manager)');
+  const trusted = policy.trustedNetworks;
+  if (trusted && trusted.size > 0 && logon.sourceIp) {
+    if (trusted.has(logon.sourceIp)) {
+      severity = lower(severity);
+      reasons.push('source IP inside trusted ranges');
+    } else {
+      severity = 'high';
+      reasons.push('source IP outside trusted ranges');
+    }
+  }
+  return { severity, reasons };
+}
+
+const WINDOWS_DOORS: Record<number, string> = {
+  2: 'Windows console logon', 7: 'Remote Desktop reconnect (unlock)', 10: 'Remote Desktop logon', 11: 'Windows logon with cached credentials',
+};
 
 export function classifyConsole(login: ConsoleLogin): Classification {
   const failed = login.outcome === 'failure';

@@ -18,7 +18,18 @@ export function identityOf(alert: Alert): string | undefined {
     const host = hostOf(alert);
     return host ? `${alert.user}@${host}` : undefined;
   }
+  if (alert.kind === 'windows-logon') {
+    // Windows names are case-blind, and a failure's domain is whatever the client typed: the account
+    // on its host, like a unix user, by its name alone.
+    const host = hostOf(alert);
+    return host ? `windows:${windowsAccountName(alert.user).toLowerCase()}@${host}` : undefined;
+  }
   return `${alert.kind}:${alert.account}:${alert.user}`;
+}
+
+/** `CORP\\alice` → `alice`. */
+export function windowsAccountName(user: string): string {
+  return user.slice(user.lastIndexOf('\\') + 1);
 }
 
 /** Where the login came from, as history counts it: an IPv4 address, or an IPv6 address's /64 (privacy addresses change within it). */

@@ -27,12 +27,15 @@ export function repeatKeyOf(alert: Alert): string | undefined {
   if (alert.kind === 'instance-connect') return undefined;
   const identity = identityOf(alert);
   if (!identity) return undefined;
-  const where = alert.kind === 'ssh' ? hostOf(alert) ?? 'unknown host' : `${alert.kind}:${alert.account}:${hostOf(alert) ?? alert.session?.target ?? ''}`;
+  const where = alert.kind === 'ssh' || alert.kind === 'windows-logon' ? hostOf(alert) ?? 'unknown host' : `${alert.kind}:${alert.account}:${hostOf(alert) ?? alert.session?.target ?? ''}`;
   return ledgerKey('repeat', identity, where, alert.sourceIp ?? 'no source', ...sameLogin(alert));
 }
 
 /** What makes two logins by the same person from the same place the same login: every part must match. */
 function sameLogin(alert: Alert): string[] {
+  // A failed Remote Desktop logon under NLA is a network logon (type 3), its success type 10: the
+  // logon type does not tell two Windows logons apart, so that the success finds the failures' run.
+  if (alert.kind === 'windows-logon') return [alert.outcome];
   const certificate = alert.certificate ? `${alert.certificate.keyId}\u0000${alert.certificate.serial ?? ''}\u0000${alert.certificate.caFingerprint ?? ''}` : '';
   return [
     alert.outcome,
@@ -63,8 +66,28 @@ function noWorse(alert: Alert, item: RepeatItem): boolean {
 }
 
 export function repeatKeys(alerts: readonly Alert[]): Array<{ pk: string; sk: 'repeat' }> {
-  const pks = new Set(alerts.map(repeatKeyOf).filter((k): k is string => k !== undefined));
+  const pks = new Set([...alerts.map(repeatKeyOf), ...alerts.map(failuresKeyOf)].filter((k): k is string => k !== undefined));
   return [...pks].map((pk) => ({ pk, sk: 'repeat' }));
+}
+
+/**
+ * A Windows logon's success reads the run of failures for the same account on the same host from
+ * the same source (failures are counted there even when they are not alerted): a success after
+ * them is how a guessed password looks.
+ */
+function failuresKeyOf(alert: Alert): string | undefined {
+  return alert.kind === 'windows-logon' && alert.outcome === 'success' && alert.sourceIp ? repeatKeyOf({ ...alert, outcome: 'failure' }) : undefined;
+}
+
+/** The success raised one level (to high at most) when a run of failures came before it within the window. */
+function afterFailures(alert: Alert, run: RepeatItem | undefined, windowMs: number): Alert {
+  const at = Date.parse(alert.time);
+  if (!run || run.firstAt > at || at > run.windowEnd + windowMs) return alert;
+  const failures = run.repeats + 1;
+  const index = SEVERITIES.indexOf(alert.severity);
+  const severity = index < SEVERITIES.indexOf('high') ? SEVERITIES[index + 1] : alert.severity;
+  const reason = `after ${failures} failed logon${failures === 1 ? '' : 's'} for this account from ${alert.sourceIp} (since ${new Date(run.firstAt).toISOString()})`;
+  return { ...alert, severity, reasons: [...alert.reasons, reason] };
 }
 
 export interface RepeatResult {
@@ -85,6 +108,8 @@ export function applyRepeats(
   });
   const result = [...alerts];
   const writes: ConditionalWrite[] = [];
+  // Each run as this delivery leaves it: what a success reads for the failures before it.
+  const finals = new Map<string, RepeatItem | undefined>();
   for (const [pk, indexes] of groups) {
     // In the order they happened, so the earliest of a burst is the one that alerts.
     const ordered = [...indexes].sort((a, b) => Date.parse(alerts[a].time) - Date.parse(alerts[b].time));
@@ -118,11 +143,18 @@ export function applyRepeats(
       }
       // else: a retried delivery of the first login itself: it stays the first.
     }
+    finals.set(pk, item);
     if (item && item !== read) {
       const version = (read?.sk === 'repeat' ? read.version : 0) + 1;
       const expiresAt = Math.floor(Math.max(item.windowEnd, nowMs) / 1000) + 86_400;
       writes.push({ item: { ...item, version, expiresAt }, ...(read?.sk === 'repeat' && { expectedVersion: read.version }) });
     }
+  }
+  for (const [index, alert] of result.entries()) {
+    const pk = failuresKeyOf(alert);
+    if (!pk) continue;
+    const read = found.get(pk) as RepeatItem | undefined;
+    result[index] = afterFailures(alert, finals.has(pk) ? finals.get(pk) : read?.sk === 'repeat' ? read : undefined, windowMs);
   }
   return { alerts: result, writes };
 }

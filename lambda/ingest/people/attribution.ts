@@ -1,4 +1,4 @@
-import type { Actor, Alert } from '../../shared/alert';
+import { UNKNOWN_USER, type Actor, type Alert } from '../../shared/alert';
 import type { Person, PeopleDirectory } from '../../shared/people';
 import { lowerFor } from '../draft/severity';
 import { IDENTITY_CENTER_ROLE_PREFIX } from '../parse/cloudtrail-identity';
@@ -9,6 +9,8 @@ import { IDENTITY_CENTER_ROLE_PREFIX } from '../parse/cloudtrail-identity';
  * - An actor already established (Instance Connect, certificate, IAM, SSO) gains the person's name,
  *   email and Slack user id when the directory knows an identity of it that the caller could not
  *   have chosen (`trustedName`); `via` stays how it was known.
+ * - A Windows logon: its domain-qualified account in the directory names its person (`via:
+ *   directory`); for a failure, as the account tried, with a reason saying the caller named it.
  * - An SSH login with no actor: a key fingerprint in the directory names its owner (`via:
  *   key-owner`, one severity level lower, with the reason); else a unix user in the directory names
  *   its person (`via: directory`), a weaker link, so the severity stays.
@@ -21,6 +23,16 @@ export function attributeToPeople(alert: Alert, directory: PeopleDirectory, trus
     const found = personForActor(alert.actor, directory, trust);
     if (found.person) return { ...alert, actor: withPerson(alert.actor, found.person) };
     return found.untrusted ? { ...alert, reasons: [...alert.reasons, found.untrusted] } : alert;
+  }
+  if (alert.kind === 'windows-logon') {
+    // A success's account is the one Windows authenticated. A failure's is the one someone typed:
+    // it names whose account was tried, and says so. An unread event names nobody.
+    if (alert.user === UNKNOWN_USER) return alert;
+    const person = directory.find('windowsAccounts', alert.user);
+    if (!person) return alert;
+    const actor = withPerson({ name: person.name, via: 'directory' }, person);
+    if (alert.outcome === 'success') return { ...alert, actor };
+    return { ...alert, actor, reasons: [...alert.reasons, `account of ${person.name} (people directory), named by whoever tried it`] };
   }
   if (alert.kind !== 'ssh') return alert;
   const keyOwner = directory.find('keyFingerprints', alert.keyFingerprint);

@@ -1,12 +1,17 @@
+import { WINDOWS_LOGON_FAILURES_METRIC } from '../../../src/contract/metrics';
 import { UNPARSED_LINE_REASON, type Alert } from '../../shared/alert';
 import type { PipelineMetrics } from '../../shared/metrics';
 
 /**
  * What one delivery published, as metrics (README, "Numbers"): logins by kind and by severity,
- * failures, what rules held back (by rule), repeats, first-seen sources, unparsed lines, failed
+ * failures (and failed Windows logons, alerted or not), what rules held back (by rule), repeats, first-seen sources, unparsed lines, failed
  * enrichment; and whether the ledger or the rules could not be read.
  */
-export function countAlerts(metrics: PipelineMetrics, alerts: readonly Alert[], problems: { ledger?: boolean; rules?: boolean } = {}): void {
+export function countAlerts(
+  metrics: PipelineMetrics, alerts: readonly Alert[], problems: { ledger?: boolean; rules?: boolean } = {}, held: readonly Alert[] = [],
+): void {
+  // Every failed Windows logon, alerted or held back (Refined.held): what an open RDP port attracts.
+  metrics.count(WINDOWS_LOGON_FAILURES_METRIC, [...alerts, ...held].filter((a) => a.kind === 'windows-logon' && a.outcome === 'failure').length);
   for (const alert of alerts) {
     metrics.count('Logins', 1, ['Kind', alert.kind]);
     metrics.count('Logins', 1, ['Severity', alert.severity]);

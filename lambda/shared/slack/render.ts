@@ -2,7 +2,7 @@ import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import { codeSpan, escapeAndFit, escapeMrkdwn, fit, plainText } from './mrkdwn';
 import { type Alert, type Severity, UNKNOWN_USER } from '../alert';
-import { accessHeadline, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline } from '../alert-text';
+import { accessHeadline, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline, windowsHeadline } from '../alert-text';
 import type { AlarmNotification } from '../topic-message';
 
 /**
@@ -62,6 +62,7 @@ export function headline(alert: Alert): string {
   }
   if (isAccessKind(alert.kind)) return accessHeadline(alert);
   if (isSignInKind(alert.kind)) return signInHeadline(alert);
+  if (alert.kind === 'windows-logon') return windowsHeadline(alert);
   return alert.summary;
 }
 
@@ -119,6 +120,7 @@ function howText(alert: Alert): string | undefined {
     const cert = alert.certificate ? `\ncertificate ${codeSpan(alert.certificate.keyId, 300)}` : '';
     return alert.method ? `${escapeAndFit(alert.method, 100)}${key ? `\n${escapeAndFit(key, 300)}` : ''}${cert}` : undefined;
   }
+  if (alert.kind === 'windows-logon') return windowsHow(alert);
   const parts: string[] = [];
   if (alert.session?.type && alert.session.type !== 'shell') parts.push(escapeAndFit(sessionPurpose(alert.session), 300));
   else if (alert.session?.document) parts.push(`session document ${escapeAndFit(alert.session.document, 200)}`);
@@ -130,6 +132,24 @@ function howText(alert: Alert): string | undefined {
   if (alert.mfa !== undefined) parts.push(alert.mfa ? 'MFA used' : '*no MFA*');
   if (alert.principal?.federation) parts.push(alert.principal.federation === 'identity-center' ? 'IAM Identity Center' : 'SAML federation');
   else if (alert.principal?.type) parts.push(escapeAndFit(alert.principal.type, 100));
+  return parts.join(', ') || undefined;
+}
+
+/** `Remote Desktop (RemoteInteractive, type 10)`, the package (NTLM is worth seeing), elevation, the client's own name for its machine. */
+function windowsHow(alert: Alert): string | undefined {
+  const w = alert.windows;
+  if (!w) return undefined;
+  const parts: string[] = [];
+  if (w.logonTypeName) parts.push(`${escapeAndFit(w.logonTypeName, 60)} (type ${w.logonType})`);
+  const auth = [w.authenticationPackage, w.lmPackage].filter(Boolean).join(' ');
+  if (auth) parts.push(w.authenticationPackage === 'NTLM' ? `*${escapeAndFit(auth, 60)}*` : escapeAndFit(auth, 60));
+  if (w.logonProcess) parts.push(`logon process ${escapeAndFit(w.logonProcess, 60)}`);
+  if (w.builtInAdministrator) parts.push('*built-in Administrator*');
+  else if (w.elevatedToken) parts.push('*elevated (administrator)*');
+  if (w.restrictedAdminMode) parts.push('Restricted Admin mode');
+  if (w.viaLocalTunnel) parts.push('through a local tunnel (Session Manager or Fleet Manager)');
+  if (w.failureReason) parts.push(`failed: ${escapeAndFit(w.failureReason, 200)}${w.status ? ` (${escapeAndFit([w.status, w.subStatus].filter(Boolean).join('/'), 40)})` : ''}`);
+  if (w.workstation) parts.push(`client calls itself ${codeSpan(w.workstation, 200)}`);
   return parts.join(', ') || undefined;
 }
 

@@ -6,14 +6,26 @@ import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import type { Construct } from 'constructs';
 import { prop } from './prop-names';
 import { claimOnce } from './synth-checks';
-import { AUTH_LOG_FILTER_PATTERN } from '../contract/event-patterns';
+import { ALL_LOG_GROUPS_FILTER_PATTERN, AUTH_LOG_FILTER_PATTERN } from '../contract/event-patterns';
+
+/** What a subscribed log group holds, and so which lines its filter passes. */
+export interface LogGroupSource {
+  /** The prefix of the filter's construct id (`SshFilter…` as earlier versions named them). */
+  readonly idPrefix: string;
+  /** The prop that names such groups, for errors. */
+  readonly prop: string;
+  readonly filterPattern: string;
+}
+
+export const SSH_LOG_GROUPS: LogGroupSource = { idPrefix: 'SshFilter', prop: 'sshLogGroups', filterPattern: AUTH_LOG_FILTER_PATTERN };
 
 /**
- * The SSH source: subscription filters on the instances' auth log groups, or one account-level
- * subscription filter policy for every log group, each sending sshd `Accepted` and Instance Connect
- * `Providing ssh key` lines to the ingest function, with the invoke permissions they need.
+ * The log-group sources (SSH auth logs, Windows Security logs): a subscription filter on each log
+ * group, or one account-level subscription filter policy for every log group, each sending only the
+ * lines that can be logins to the ingest function (sshd `Accepted`, Instance Connect `Providing ssh
+ * key`, interactive Windows logons), with the invoke permissions they need.
  */
-export class SshLogGroupSubscriptions {
+export class LogGroupSubscriptions {
   /** Past this many groups, one account-scoped permission replaces the per-group ones (policy size). */
   private static readonly MAX_PER_LOG_GROUP_PERMISSIONS = 10;
 
@@ -27,8 +39,8 @@ export class SshLogGroupSubscriptions {
     return [...this.filters];
   }
 
-  add(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
-    const id = `SshFilter${Names.nodeUniqueId(logGroup.node)}`;
+  add(logGroup: logs.ILogGroup, source: LogGroupSource = SSH_LOG_GROUPS): logs.SubscriptionFilter {
+    const id = `${source.idPrefix}${Names.nodeUniqueId(logGroup.node)}`;
     if (this.scope.node.tryFindChild(id)) {
       // A second filter would take the group's other subscription slot for nothing.
       throw new Error(`Log group ${logGroup.node.path} is already subscribed to ${this.scope.node.path}`);
@@ -36,13 +48,13 @@ export class SshLogGroupSubscriptions {
     // The same group by name (two imports of it, or two LoginAlerts in one account and region).
     const name = logGroup.logGroupName;
     const shown = Token.isUnresolved(name) ? logGroup.node.path : name;
-    claimOnce(this.scope, `log group ${name}`, (first) => `${prop('sshLogGroups')}: log group ${shown} is already subscribed by ${first}; `
+    claimOnce(this.scope, `log group ${name}`, (first) => `${prop(source.prop)}: log group ${shown} is already subscribed by ${first}; `
       + 'a log group has only two subscription filter slots, and a second filter would send each line twice');
-    const perGroup = this.filters.length < SshLogGroupSubscriptions.MAX_PER_LOG_GROUP_PERMISSIONS;
+    const perGroup = this.filters.length < LogGroupSubscriptions.MAX_PER_LOG_GROUP_PERMISSIONS;
     const filter = new logs.SubscriptionFilter(this.scope, id, {
       logGroup,
       destination: new destinations.LambdaDestination(this.ingest, { addPermissions: false }),
-      filterPattern: logs.FilterPattern.literal(AUTH_LOG_FILTER_PATTERN),
+      filterPattern: logs.FilterPattern.literal(source.filterPattern),
     });
     // The filter is checked against the function's resource policy when it is created: permission first.
     filter.node.addDependency(perGroup ? this.logsPermission(`InvokeFrom${id}`, logGroup.logGroupArn) : this.ensureAccountWidePermission());
@@ -61,7 +73,7 @@ export class SshLogGroupSubscriptions {
       scope: 'ALL',
       policyDocument: Stack.of(this.scope).toJsonString({
         DestinationArn: this.ingest.functionArn,
-        FilterPattern: AUTH_LOG_FILTER_PATTERN,
+        FilterPattern: ALL_LOG_GROUPS_FILTER_PATTERN,
         Distribution: 'Random',
       }),
       selectionCriteria: Lazy.string({
