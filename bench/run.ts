@@ -16,11 +16,12 @@ import { naiveIngest } from './naive-ingest';
 import { publishedItems } from '../lambda/ingest/ledger/published';
 import { AlertRules } from '../lambda/ingest/rules/rules';
 import type { Alert } from '../lambda/shared/alert';
+import { WINDOWS_LOGON_FILTER_PATTERN } from '../src/contract/event-patterns';
 import { sshAlert, snsEvent } from '../test/support/alerts';
 import { AwsCallCounter } from '../test/support/aws-call-counter';
 import { CloudTrailFake } from '../test/support/cloudtrail-fake';
 import { awsConfig, createLedgerTable, receiveBodies } from '../test/support/estate';
-import { logsDelivery } from '../test/support/fixtures';
+import { logsDelivery, windowsEvent } from '../test/support/fixtures';
 import { bundlePath, invokeBundle } from '../test/support/invoke-bundle';
 import { startMoto } from '../test/support/moto';
 import { nextSqsEvent, SIGNING_SECRET, startSlackAppEstate } from '../test/support/slack-app-estate';
@@ -593,6 +594,64 @@ async function reviewLoop(): Promise<void> {
   }
 }
 
+/**
+ * 9. A day of one busy Windows host's Security log (event_ids 4624 and 4625), as the CloudWatch agent
+ * ships it (a PutLogEvents every 5 s, `force_flush_interval`; each flush holding a matching event is
+ * one subscription delivery), through the built ingest bundle against moto: with the Windows filter,
+ * and with a filter that passes everything. Mostly network logons (file shares, a domain member's
+ * own traffic) and services, an internet scanner's failed network logons (NLA), a few dozen people.
+ */
+async function windowsDay(): Promise<void> {
+  const scale = QUICK ? 0.02 : 1;
+  const mix: Array<[fixture: string, perDay: number, what: string]> = [
+    ['4624-network', 24_000, 'network logon (3)'],
+    ['4624-service.xml', 6_000, 'service logon (5)'],
+    ['4625-network-unknown-user.xml', 3_000, 'failed network logon (3): a scanner'],
+    ['4624-rdp.xml', 30, 'Remote Desktop logon (10)'],
+    ['4625-rdp-wrong-password.xml', 20, 'failed Remote Desktop logon (10)'],
+    ['4624-console-administrator.xml', 2, 'console logon (2)'],
+    ['4624-unlock-console', 40, 'console unlock (7)'],
+  ];
+  const flushes = 24 * 60 * 12;
+  const events: Array<{ at: number; message: string }> = [];
+  for (const [fixture, perDay] of mix) {
+    const message = windowsEvent(fixture);
+    const n = Math.max(1, Math.round(perDay * scale));
+    for (let i = 0; i < n; i++) events.push({ at: Math.floor(((i + 0.5) / n) * flushes * scale), message });
+  }
+  const byFlush = new Map<number, string[]>();
+  for (const e of events) byFlush.set(e.at, [...(byFlush.get(e.at) ?? []), e.message]);
+  const patterns: Array<[string, RegExp]> = [
+    ['windowsLogGroups filter', new RegExp(WINDOWS_LOGON_FILTER_PATTERN.slice(1, -1))],
+    ['pass everything', /(?:)/],
+  ];
+  const moto = await startMoto();
+  try {
+    const { TopicArn } = await new SNSClient(awsConfig(moto.endpoint)).send(new CreateTopicCommand({ Name: 'bench-windows' }));
+    const rows: Array<Record<string, string>> = [];
+    for (const [name, pattern] of patterns) {
+      const deliveries = [...byFlush.values()].map((messages) => messages.filter((m) => pattern.test(m))).filter((m) => m.length > 0);
+      const run = await invokeBundle('ingest', deliveries.map((messages, i) => logsDelivery(messages, { logStream: 'i-0abc123def4567890', idPrefix: `${name.length}-${i}-` })),
+        { AWS_ENDPOINT_URL: moto.endpoint, ALERT_TOPIC_ARN: TopicArn!, ENRICH_INSTANCES: 'false' }, { timed: true });
+      const alerts = run.invocations.reduce((sum, i) => sum + ((i.result as { alerts?: number } | undefined)?.alerts ?? 0), 0);
+      const ms = run.invocations.reduce((sum, i) => sum + (i.ms ?? 0), 0);
+      rows.push({
+        'filter': name,
+        'events passed / day': fmt(deliveries.reduce((sum, d) => sum + d.length, 0) / scale),
+        'invocations / day': fmt(deliveries.length / scale),
+        'alerts / day': fmt(alerts / scale),
+        'function time / day (s)': fmt(ms / scale / 1000, 1),
+        'Lambda $ / month (256 MB arm64)': `$${fmt((deliveries.length / scale) * 30 * 0.2e-6 + (ms / scale / 1000) * 30 * 0.25 * 0.0000133334, 4)}`,
+      });
+    }
+    table(`9. A day of one busy Windows host's Security log: ${fmt(events.length / scale)} logon events (built ingest bundle, moto on loopback)`, rows);
+    console.log(`\nThe mix: ${mix.map(([, perDay, what]) => `${fmt(perDay)} ${what}`).join(', ')}. Function time is handler time, warm (one process);`
+      + ' each invocation also pays Lambda\'s per-request price and, on a cold container, the start. Failed logons are counted, not alerted (the default).');
+  } finally {
+    await moto.stop();
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`# cdk-login-alerts benchmarks${QUICK ? ' (quick: proves each section runs; figures mean nothing)' : ''}\n\n${new Date().toISOString()} · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model} · ${fmt(totalmem() / 2 ** 30)} GiB`);
   const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -608,6 +667,7 @@ async function main(): Promise<void> {
   if (want('rules')) rules();
   if (want('reconcile')) await reconciliation();
   if (want('review')) await reviewLoop();
+  if (want('windows')) await windowsDay();
 }
 
 main().catch((error) => {

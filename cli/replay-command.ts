@@ -28,6 +28,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
         'people': { type: 'string' },
         'identity-provider-role': { type: 'string', multiple: true, default: [] },
         'rules': { type: 'string' },
+        'windows-logon-failures': { type: 'boolean', default: false },
         'help': { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -73,6 +74,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     ...(rules && { rules: { load: async () => rules } }),
   };
   let count = 0;
+  let counted = 0;
   for (const file of files) {
     let replayed;
     try {
@@ -83,13 +85,15 @@ export async function replayCommand(argv: string[]): Promise<number> {
     }
     // The same steps as the ingest function; history and repeat windows reckoned from the log's own time.
     const latest = Math.max(0, ...replayed.alerts.map((a) => Date.parse(a.time)).filter(Number.isFinite));
-    const settings = { nowMs: latest || Date.now(), identityProviderRoles: values['identity-provider-role'] };
-    const { alerts } = await refineAlerts(replayed.alerts, sources, settings, stderrLog, replayed.verifiedFactors);
+    const settings = { nowMs: latest || Date.now(), identityProviderRoles: values['identity-provider-role'], alertWindowsLogonFailures: values['windows-logon-failures'] };
+    const { alerts, held } = await refineAlerts(replayed.alerts, sources, settings, stderrLog, replayed.verifiedFactors);
+    counted += held.length;
     for (const alert of alerts) {
       process.stdout.write(`${values.json ? JSON.stringify(alert) : formatAlert(alert)}\n`);
       count++;
     }
   }
+  if (counted > 0) process.stderr.write(`${counted} failed Windows logon${counted === 1 ? '' : 's'} counted, not alerted (--windows-logon-failures alerts them)\n`);
   process.stderr.write(`${count} alert${count === 1 ? '' : 's'} from ${files.length} file${files.length === 1 ? '' : 's'} (instance enrichment skipped: no AWS calls)\n`);
   return 0;
 }

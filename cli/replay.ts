@@ -25,8 +25,9 @@ export interface ReplayOptions {
 
 export class UnreadableInputError extends Error {}
 
-/** The alerts one file would raise: an auth log, or CloudTrail / EventBridge JSON (plain or gzip). */
-/** What one file raises: its alerts, and the Identity Center factors that passed (for the ledger, as the ingest function keeps them). */
+/**
+ * The alerts one file would raise (plain or gzip): an auth log, Windows event XML, a log group's
+ * events as the AWS CLI prints them, or CloudTrail / EventBridge JSON. What one file raises: its alerts, and the Identity Center factors that passed (for the ledger, as the ingest function keeps them). */
 export interface Replayed {
   readonly alerts: Alert[];
   readonly verifiedFactors: VerifiedFactor[];
@@ -43,6 +44,17 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
     throw new UnreadableInputError(`cannot read ${path}: ${(error as Error).message}`);
   }
   const context = { policy: { trustedNetworks: NetworkSet.parse(options.trustedCidrs) }, region: options.region };
+  const logEvents = windowsXmlEvents(text, path, modified) ?? logsExportEvents(text, path);
+  if (logEvents) {
+    // Windows events (`wevtutil qe Security /f:xml`, Event Viewer's "Save as XML"), or a log group's
+    // events as `aws logs filter-log-events` writes them: one delivery per log stream, as a subscription sends them.
+    const alerts: Alert[] = [];
+    for (const [logStream, streamEvents] of logEvents) {
+      const delivery: LogsDelivery = { type: 'logs', messageType: 'DATA_MESSAGE', owner: options.account, logGroup: path, logStream, logEvents: streamEvents };
+      alerts.push(...(await alertsFromEnvelope(delivery, context)).alerts);
+    }
+    return { alerts, verifiedFactors: [] };
+  }
   const events = jsonEvents(text);
   if (events === undefined) {
     // An auth log: each line's own time (a full date as it is; a traditional one with its year
@@ -71,6 +83,37 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
     }
   }
   return { alerts, verifiedFactors };
+}
+
+type StreamEvents = Map<string, LogsDelivery['logEvents']>;
+
+/** `<Event …>…</Event>` elements, each a log event of one stream named after the file; undefined when the text is not XML. */
+function windowsXmlEvents(text: string, path: string, modified: number): StreamEvents | undefined {
+  // `<Event`, `<Events>` (Event Viewer), with or without an XML declaration; not a syslog `<PRI>` line.
+  if (!/^\s*(?:<\?xml[^>]*>\s*)?<Events?[\s>]/.test(text)) return undefined;
+  const events = text.match(/<Event[\s>][\s\S]*?<\/Event>/g) ?? [];
+  const time = (xml: string) => Date.parse(/SystemTime=['"]([^'"]+)['"]/.exec(xml)?.[1] ?? '') || modified;
+  return new Map([[basename(path), events.map((message, index) => ({ id: `${basename(path)}:${index + 1}`, timestamp: time(message), message }))]]);
+}
+
+/** `aws logs filter-log-events` / `get-log-events` output: `{events: [{logStreamName?, timestamp, message, eventId?}]}`. */
+function logsExportEvents(text: string, path: string): StreamEvents | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(value) || !Array.isArray(value.events) || !value.events.every((e) => isObject(e) && typeof e.message === 'string')) return undefined;
+  const streams: StreamEvents = new Map();
+  for (const [index, event] of (value.events as Array<Record<string, unknown>>).entries()) {
+    const stream = typeof event.logStreamName === 'string' ? event.logStreamName : basename(path);
+    const id = typeof event.eventId === 'string' ? event.eventId : `${basename(path)}:${index + 1}`;
+    const list = streams.get(stream) ?? [];
+    list.push({ id, timestamp: typeof event.timestamp === 'number' ? event.timestamp : Date.now(), message: event.message as string });
+    streams.set(stream, list);
+  }
+  return streams;
 }
 
 /** When a log line says it was written: its header's full date, or its syslog time in the year before `modified`. */

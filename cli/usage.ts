@@ -1,9 +1,12 @@
 /** What `cdk-login-alerts <command> --help` prints; here so that printing it loads no command (and no AWS SDK). */
-export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>] [--people <file> [--identity-provider-role <role>]...] [--rules <file>]
+export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>] [--people <file> [--identity-provider-role <role>]...] [--rules <file>] [--windows-logon-failures]
 
 See what would alert on your own logs before you deploy. Files are auth logs (/var/log/secure,
-/var/log/auth.log) or CloudTrail / EventBridge JSON: one event, an array, JSON Lines, a CloudTrail
-log file with Records, or \`aws cloudtrail lookup-events\` output (gzip is read too). The parser
+/var/log/auth.log), Windows Security events as XML (\`wevtutil qe Security /f:xml\`, Event
+Viewer's "Save as XML"), a log group's events as \`aws logs filter-log-events\` prints them (SSH
+lines, or Windows events in either of the CloudWatch agent's formats), or CloudTrail / EventBridge
+JSON: one event, an array, JSON Lines, a CloudTrail log file with Records, or \`aws cloudtrail
+lookup-events\` output (gzip is read too). The parser
 and severity policy are the ingest function's. No AWS calls are made: instance enrichment is
 skipped.
 
@@ -23,6 +26,9 @@ file's modification time.
                        wildcard): its session names may name a person; any other role's never do
   --rules FILE         noise-control rules in their JSON form ([...] or {"rules": [...]}, README
                        "Noise control"; what AlertRule's toJson() gives): try a rule before deploying
+  --windows-logon-failures
+                       alert failed Windows logons too (LoginAlerts windowsLogonFailures); otherwise
+                       they are counted, and the count is printed
 
 Files are read in the order given, each like one delivery: an Instance Connect key push (an
 instance's line or CloudTrail's SendSSHPublicKey) links to the SSH login that used the key across

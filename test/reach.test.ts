@@ -107,7 +107,7 @@ describe('many log groups', () => {
     template.hasResourceProperties('AWS::Logs::AccountPolicy', {
       PolicyType: 'SUBSCRIPTION_FILTER_POLICY',
       Scope: 'ALL',
-      PolicyDocument: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"FilterPattern":"%sshd\\.\\*Accepted\\|ec2-instance-connect\\.\\*Providing%"')])] },
+      PolicyDocument: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('"FilterPattern":"%sshd\\.\\*Accepted\\|ec2-instance-connect\\.\\*Providing\\|Logon')])] },
       SelectionCriteria: {
         'Fn::Join': ['', [
           'LogGroupName NOT IN ["', { Ref: Match.stringLikeRegexp('IngestFunctionLogGroup') }, '", "', { Ref: Match.stringLikeRegexp('SlackFunctionLogGroup') }, '", "/aws/lambda/noisy"]',

@@ -120,7 +120,7 @@ async function checkSubscriptions(deployment: Deployment, logs: CloudWatchLogsCl
       : { status: 'fail', check: 'account subscription policy', detail: `${deployment.accountPolicyName} is missing: redeploy the stack` });
   }
   if (deployment.subscribedLogGroups.length === 0 && !deployment.accountPolicyName) {
-    findings.push({ status: 'warn', check: 'subscription filter', detail: 'no log group is subscribed: SSH logins will not alert (sshLogGroups)' });
+    findings.push({ status: 'warn', check: 'subscription filter', detail: 'no log group is subscribed: SSH and Windows logons will not alert (sshLogGroups, windowsLogGroups)' });
   }
   return findings;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AlertRule, LoginKind, Severity } from '../../src';
-import { CLOUDTRAIL_FIXTURES, cloudTrailEvent } from '../support/fixtures';
+import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, windowsEvent } from '../support/fixtures';
 import { bundlePath } from '../support/invoke-bundle';
 import { alertSchemaErrors } from '../support/schema';
 
@@ -192,6 +192,51 @@ describe('cdk-login-alerts replay: ECS Exec, CloudShell and Fleet Manager', () =
     const run = replay('replay', '--json', looked);
     expect(run.code).toBe(0);
     expect(summary(run.lines.map((l) => JSON.parse(l)))).toEqual(expected);
+  });
+});
+
+describe('cdk-login-alerts replay: Windows logons', () => {
+  const summary = (alerts: any[]) => alerts.map((a) => [a.kind, a.outcome, a.severity, a.actor?.name ?? a.user, a.windows?.format]);
+
+  test('from `wevtutil qe Security /f:xml` (one <Event> after another): the logons alert, the failure before the logon is counted and raises it', () => {
+    const xml = join(dir, 'security.xml');
+    const failure = windowsEvent('4625-rdp-wrong-password.xml');
+    writeFileSync(xml, [windowsEvent('4624-service.xml'), failure, windowsEvent('4624-rdp.xml'), windowsEvent('4624-console-administrator.xml')].join('\n'));
+    const people = join(dir, 'windows-people.json');
+    writeFileSync(people, JSON.stringify({ people: [{ name: 'Alice Doe', windowsAccounts: ['CORP\\alice'] }] }));
+    const run = replay('replay', '--json', '--people', people, xml);
+    expect(run.code).toBe(0);
+    const alerts = run.lines.map((l) => JSON.parse(l));
+    for (const alert of alerts) expect(alertSchemaErrors(alert)).toEqual([]);
+    expect(summary(alerts)).toEqual([
+      ['windows-logon', 'success', 'high', 'Alice Doe', 'xml'],
+      ['windows-logon', 'success', 'high', 'WIN-GG82ULGC9GO\\Administrator', 'xml'],
+    ]);
+    expect(alerts[0].reasons).toContain('after 1 failed logon for this account from 198.51.100.23 (since 2026-11-30T09:13:41.091Z)');
+    expect(run.stderr).toBe('1 failed Windows logon counted, not alerted (--windows-logon-failures alerts them)\n2 alerts from 1 file (instance enrichment skipped: no AWS calls)\n');
+
+    const withFailures = replay('replay', '--json', '--windows-logon-failures', xml);
+    expect(summary(withFailures.lines.map((l) => JSON.parse(l))).map((a) => a.slice(0, 2))).toEqual([['windows-logon', 'failure'], ['windows-logon', 'success'], ['windows-logon', 'success']]);
+  });
+
+  test('from `aws logs filter-log-events` output, in the agent\'s text format, one delivery per log stream', () => {
+    const exported = join(dir, 'filter-log-events.json');
+    writeFileSync(exported, JSON.stringify({
+      events: [
+        { logStreamName: 'i-0abc123def4567890', timestamp: Date.UTC(2026, 10, 30, 10), message: windowsEvent('4624-rdp-ntlm-administrator'), ingestionTime: 0, eventId: '1' },
+        { logStreamName: 'i-0abc123def4567890', timestamp: Date.UTC(2026, 10, 30, 10, 1), message: windowsEvent('4624-network'), ingestionTime: 0, eventId: '2' },
+        { logStreamName: 'i-0fedcba9876543210', timestamp: Date.UTC(2026, 10, 30, 10, 2), message: 'Nov 30 10:02:00 ip-10-0-1-23 sshd[1]: Accepted publickey for ec2-user from 203.0.113.40 port 53122 ssh2', ingestionTime: 0, eventId: '3' },
+      ],
+      searchedLogStreams: [],
+    }));
+    const run = replay('replay', '--json', exported);
+    expect(run.code).toBe(0);
+    const alerts = run.lines.map((l) => JSON.parse(l));
+    expect(alerts.map((a) => [a.id, a.kind, a.user, a.origin.logStream])).toEqual([
+      ['1', 'windows-logon', 'EC2AMAZ-4QK2L7T\\Administrator', 'i-0abc123def4567890'],
+      ['3', 'ssh', 'ec2-user', 'i-0fedcba9876543210'],
+    ]);
+    expect(alerts[0].time).toBe('2026-11-30T10:00:00.000Z');
   });
 });
 

@@ -17,6 +17,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import { TEST_LOGIN_REASON } from '../../lambda/shared/test-login';
 import { AlertDestination, LoginAlerts, SlackWebhook } from '../../src';
+import { WINDOWS_LOGON_FILTER_PATTERN } from '../../src/contract/event-patterns';
 import { awsConfig, createTopicWithQueue, receiveBodies } from '../support/estate';
 import { logsDelivery } from '../support/fixtures';
 import { bundlePath, invokeBundle } from '../support/invoke-bundle';
@@ -37,6 +38,7 @@ const ACCOUNT = '123456789012';
 const STACK = 'Security';
 const GROUPS = ['/ec2/var/log/secure', '/ec2/var/log/auth.log'];
 let moto: Moto;
+const WINDOWS_GROUP = '/windows/security';
 const cfg = () => awsConfig(moto.endpoint, REGION);
 
 beforeAll(async () => { moto = await startMoto(); }, 60_000);
@@ -49,6 +51,7 @@ function synthesize(): { template: any; assetDir: string; assets: any } {
   const stack = new Stack(app, STACK, { env: { account: ACCOUNT, region: REGION } });
   const alerts = new LoginAlerts(stack, 'LoginAlerts', {
     sshLogGroups: GROUPS.map((name, i) => logs.LogGroup.fromLogGroupName(stack, `Group${i}`, name)),
+    windowsLogGroups: [logs.LogGroup.fromLogGroupName(stack, 'Security', WINDOWS_GROUP)],
     trustedCidrs: ['198.51.100.0/24'],
     destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'Slack', 'login-alerts/slack')) })],
   });
@@ -165,6 +168,9 @@ describe('cdk-login-alerts check', () => {
       expect(lines).toContain(`ok    subscription filter: ${group} → ingest (%sshd.*Accepted|ec2-instance-connect.*Providing%)`);
       expect(lines).toContain(`WARN  log shipping: ${group} received no log event in the last 24 hours: is the CloudWatch agent shipping to it?`);
     }
+    // The Windows Security log group: its own filter, and the same shipping check.
+    expect(lines).toContain(`ok    subscription filter: ${WINDOWS_GROUP} → ingest (${WINDOWS_LOGON_FILTER_PATTERN})`);
+    expect(lines).toContain(`WARN  log shipping: ${WINDOWS_GROUP} received no log event in the last 24 hours: is the CloudWatch agent shipping to it?`);
     expect(lines.filter((l) => l.startsWith('ok    dead-letter queue:'))).toHaveLength(ofType(template, 'AWS::SQS::Queue').length);
     expect(lines).toContain(`ok    alarms: ${ofType(template, 'AWS::CloudWatch::Alarm').length} alarm(s), none in ALARM`);
     expect(lines.filter((l) => l.startsWith('ok    EventBridge rule:'))).toHaveLength(2);

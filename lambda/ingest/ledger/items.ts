@@ -87,6 +87,9 @@ export interface RepeatItem {
   readonly severity?: Severity;
   readonly windowEnd: number;
   readonly repeats: number;
+  /** A run that a burst of failures started carries the failures before it: how many, since when. */
+  readonly earlierFailures?: number;
+  readonly earlierSince?: number;
   readonly version: number;
   readonly expiresAt: number;
 }

@@ -82,11 +82,11 @@ function failuresKeyOf(alert: Alert): string | undefined {
 /** The success raised one level (to high at most) when a run of failures came before it within the window. */
 function afterFailures(alert: Alert, run: RepeatItem | undefined, windowMs: number): Alert {
   const at = Date.parse(alert.time);
-  if (!run || run.firstAt > at || at > run.windowEnd + windowMs) return alert;
-  const failures = run.repeats + 1;
+  if (!run || (run.earlierSince ?? run.firstAt) > at || at > run.windowEnd + windowMs) return alert;
+  const failures = (run.earlierFailures ?? 0) + run.repeats + 1;
   const index = SEVERITIES.indexOf(alert.severity);
   const severity = index < SEVERITIES.indexOf('high') ? SEVERITIES[index + 1] : alert.severity;
-  const reason = `after ${failures} failed logon${failures === 1 ? '' : 's'} for this account from ${alert.sourceIp} (since ${new Date(run.firstAt).toISOString()})`;
+  const reason = `after ${failures} failed logon${failures === 1 ? '' : 's'} for this account from ${alert.sourceIp} (since ${new Date(run.earlierSince ?? run.firstAt).toISOString()})`;
   return { ...alert, severity, reasons: [...alert.reasons, reason] };
 }
 
@@ -130,7 +130,7 @@ export function applyRepeats(
           severity: 'high',
           reasons: [...alert.reasons, `${failures} failures by the same ${alert.actor ? 'person' : 'user'} from the same source within ${minutes(windowMs)} (the first: alert ${item.firstId})`],
         };
-        item = firstOfRun('high');
+        item = { ...firstOfRun('high'), earlierFailures: (item.earlierFailures ?? 0) + failures - 1, earlierSince: item.earlierSince ?? item.firstAt };
       } else if (item && later && noWorse(alert, item)) {
         item = { ...item, repeats: item.repeats + 1 };
         result[index] = {

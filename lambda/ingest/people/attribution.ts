@@ -10,7 +10,7 @@ import { IDENTITY_CENTER_ROLE_PREFIX } from '../parse/cloudtrail-identity';
  *   email and Slack user id when the directory knows an identity of it that the caller could not
  *   have chosen (`trustedName`); `via` stays how it was known.
  * - A Windows logon: its domain-qualified account in the directory names its person (`via:
- *   directory`); for a failure, as the account tried, with a reason saying the caller named it.
+ *   directory`); a failure names whose account was tried in its reasons, never as its actor.
  * - An SSH login with no actor: a key fingerprint in the directory names its owner (`via:
  *   key-owner`, one severity level lower, with the reason); else a unix user in the directory names
  *   its person (`via: directory`), a weaker link, so the severity stays.
@@ -30,9 +30,9 @@ export function attributeToPeople(alert: Alert, directory: PeopleDirectory, trus
     if (alert.user === UNKNOWN_USER) return alert;
     const person = directory.find('windowsAccounts', alert.user);
     if (!person) return alert;
-    const actor = withPerson({ name: person.name, via: 'directory' }, person);
-    if (alert.outcome === 'success') return { ...alert, actor };
-    return { ...alert, actor, reasons: [...alert.reasons, `account of ${person.name} (people directory), named by whoever tried it`] };
+    if (alert.outcome === 'success') return { ...alert, actor: withPerson({ name: person.name, via: 'directory' }, person) };
+    // Whose account was tried, never an actor: the one who tried is not the account's owner.
+    return { ...alert, reasons: [...alert.reasons, `account of ${person.name} (people directory), named by whoever tried it`] };
   }
   if (alert.kind !== 'ssh') return alert;
   const keyOwner = directory.find('keyFingerprints', alert.keyFingerprint);
