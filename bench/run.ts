@@ -16,13 +16,14 @@ import { naiveIngest } from './naive-ingest';
 import { publishedItems } from '../lambda/ingest/ledger/published';
 import { AlertRules } from '../lambda/ingest/rules/rules';
 import type { Alert } from '../lambda/shared/alert';
-import { WINDOWS_LOGON_FILTER_PATTERN } from '../src/contract/event-patterns';
+import { EKS_EXEC_FILTER_PATTERN, WINDOWS_LOGON_FILTER_PATTERN } from '../src/contract/event-patterns';
 import { sshAlert, snsEvent } from '../test/support/alerts';
 import { AwsCallCounter } from '../test/support/aws-call-counter';
 import { CloudTrailFake } from '../test/support/cloudtrail-fake';
 import { awsConfig, createLedgerTable, receiveBodies } from '../test/support/estate';
-import { logsDelivery, windowsEvent } from '../test/support/fixtures';
+import { eksAuditEvent, encodeLogs, logsDelivery, logsPayload, windowsEvent } from '../test/support/fixtures';
 import { bundlePath, invokeBundle } from '../test/support/invoke-bundle';
+import { jsonFilterPattern } from '../test/support/json-filter-pattern';
 import { startMoto } from '../test/support/moto';
 import { nextSqsEvent, SIGNING_SECRET, startSlackAppEstate } from '../test/support/slack-app-estate';
 import { buttonPayload, signedRequest } from '../test/support/slack-requests';
@@ -652,6 +653,69 @@ async function windowsDay(): Promise<void> {
   }
 }
 
+/**
+ * 10. A day of a busy EKS cluster's audit log: controllers and kubelets listing, watching and
+ * getting (most of it), people's kubectl gets, and a few dozen exec sessions (each logged at three
+ * stages), through the built ingest bundle: with the EKS exec filter (evaluated as CloudWatch Logs
+ * evaluates JSON patterns: test/support/json-filter-pattern.ts) and with a pass-everything filter.
+ * CloudWatch Logs delivers a subscription batch about every second while events arrive.
+ */
+async function eksDay(): Promise<void> {
+  // The controllers' reads are sampled (their volume is the point, not each one); people's requests are all there.
+  const noiseShare = QUICK ? 0.002 : 0.05;
+  const mix: Array<[fixture: string, perDay: number, what: string]> = [
+    ['pods-list', 2_000_000, 'controller and kubelet reads'],
+    ['exec-interactive-received', 40, 'exec, RequestReceived'],
+    ['exec-interactive-started', 40, 'exec, ResponseStarted'],
+    ['exec-interactive-complete', 40, 'exec, ResponseComplete'],
+    ['exec-forbidden', 5, 'refused exec'],
+    ['portforward', 10, 'port-forward'],
+  ];
+  const seconds = 86_400;
+  const bySecond = new Map<number, string[]>();
+  let total = 0;
+  let run = 0;
+  for (const [fixture, perDay] of mix) {
+    const message = eksAuditEvent(fixture);
+    const n = fixture === 'pods-list' ? Math.round(perDay * noiseShare) : perDay;
+    total += perDay;
+    run += n;
+    for (let i = 0; i < n; i++) {
+      const at = Math.floor(((i + 0.5) / n) * seconds);
+      bySecond.set(at, [...(bySecond.get(at) ?? []), message]);
+    }
+  }
+  const filters: Array<[string, (m: string) => boolean]> = [['eksClusters filter', jsonFilterPattern(EKS_EXEC_FILTER_PATTERN)], ['pass everything', () => true]];
+  const moto = await startMoto();
+  try {
+    const { TopicArn } = await new SNSClient(awsConfig(moto.endpoint)).send(new CreateTopicCommand({ Name: 'bench-eks' }));
+    const rows: Array<Record<string, string>> = [];
+    for (const [name, passes] of filters) {
+      const deliveries = [...bySecond.values()].map((messages) => messages.filter(passes)).filter((m) => m.length > 0);
+      const passed = deliveries.reduce((sum, d) => sum + d.length, 0);
+      const invoked = await invokeBundle('ingest', deliveries.map((messages, i) => encodeLogs({
+        ...logsPayload(messages, { logGroup: '/aws/eks/prod/cluster', logStream: 'kube-apiserver-audit-0', idPrefix: `${name.length}-${i}-` }),
+      })), { AWS_ENDPOINT_URL: moto.endpoint, ALERT_TOPIC_ARN: TopicArn!, ENRICH_INSTANCES: 'false' }, { timed: true });
+      const alerts = invoked.invocations.reduce((sum, i) => sum + ((i.result as { alerts?: number } | undefined)?.alerts ?? 0), 0);
+      // Time grows with events handled: where the sampled reads pass, they stand for all of them.
+      const ms = invoked.invocations.reduce((sum, i) => sum + (i.ms ?? 0), 0) * (passed === run ? total / run : 1);
+      rows.push({
+        'filter': name,
+        'events passed / day': fmt(passed === run ? total : passed),
+        'invocations / day': fmt(deliveries.length),
+        'alerts / day': fmt(alerts),
+        'function time / day (s)': fmt(ms / 1000, 1),
+        'Lambda $ / month (256 MB arm64)': `$${fmt(deliveries.length * 30 * 0.2e-6 + (ms / 1000) * 30 * 0.25 * 0.0000133334, 3)}`,
+      });
+    }
+    table(`10. A day of a busy EKS cluster's audit log: ${fmt(total)} events (controllers' reads sampled at ${fmt(noiseShare * 100, 1)} %; built ingest bundle, moto on loopback)`, rows);
+    console.log(`\nThe mix: ${mix.map(([, perDay, what]) => `${fmt(perDay)} ${what}`).join(', ')}; one delivery per second that has events.`
+      + ' Pass-everything time is scaled from the sample to every event; EKS\'s own audit logging is billed by CloudWatch Logs either way.');
+  } finally {
+    await moto.stop();
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`# cdk-login-alerts benchmarks${QUICK ? ' (quick: proves each section runs; figures mean nothing)' : ''}\n\n${new Date().toISOString()} · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model} · ${fmt(totalmem() / 2 ** 30)} GiB`);
   const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -668,6 +732,7 @@ async function main(): Promise<void> {
   if (want('reconcile')) await reconciliation();
   if (want('review')) await reviewLoop();
   if (want('windows')) await windowsDay();
+  if (want('eks')) await eksDay();
 }
 
 main().catch((error) => {

@@ -29,6 +29,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
         'identity-provider-role': { type: 'string', multiple: true, default: [] },
         'rules': { type: 'string' },
         'windows-logon-failures': { type: 'boolean', default: false },
+        'log-group': { type: 'string' },
         'help': { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -66,7 +67,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       return fail(`--rules ${values.rules}: ${(error as Error).message}`);
     }
   }
-  const options = { trustedCidrs, account: values.account!, region: values.region! };
+  const options = { trustedCidrs, account: values.account!, region: values.region!, ...(values['log-group'] && { logGroup: values['log-group'] }) };
   // Each file is a delivery; the ledger, in memory, links key pushes and logins across them.
   const sources: AlertSources = {
     ledger: new MemoryLedger(),

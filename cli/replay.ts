@@ -21,6 +21,8 @@ export interface ReplayOptions {
   readonly trustedCidrs: string[];
   readonly account: string;
   readonly region: string;
+  /** The log group the files' log events came from (`--log-group`): an EKS cluster's names the cluster. */
+  readonly logGroup?: string;
 }
 
 export class UnreadableInputError extends Error {}
@@ -50,7 +52,7 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
     // events as `aws logs filter-log-events` writes them: one delivery per log stream, as a subscription sends them.
     const alerts: Alert[] = [];
     for (const [logStream, streamEvents] of logEvents) {
-      const delivery: LogsDelivery = { type: 'logs', messageType: 'DATA_MESSAGE', owner: options.account, logGroup: path, logStream, logEvents: streamEvents };
+      const delivery: LogsDelivery = { type: 'logs', messageType: 'DATA_MESSAGE', owner: options.account, logGroup: options.logGroup ?? path, logStream, logEvents: streamEvents };
       alerts.push(...(await alertsFromEnvelope(delivery, context)).alerts);
     }
     return { alerts, verifiedFactors: [] };

@@ -46,6 +46,8 @@ export enum LoginKind {
   SWITCH_ROLE = 'switch-role',
   /** A Windows logon (Security log event 4624, or a failed one, 4625): Remote Desktop, console, cached or a remote unlock. */
   WINDOWS_LOGON = 'windows-logon',
+  /** `kubectl exec`, `attach` or `port-forward` into an EKS cluster's pod, from the API server's audit log. */
+  KUBERNETES_EXEC = 'kubernetes-exec',
   /**
    * Not a login: an escalation of one by the Slack app's review loop (its person said "This wasn't
    * me", or nobody confirmed it), severity critical, carrying the login's fields.

@@ -49,6 +49,17 @@ export interface LoginAlertsProps {
   readonly windowsLogonFailures?: boolean;
 
   /**
+   * EKS clusters, by name, whose `kubectl exec`, `attach` and `port-forward` alert: each cluster's
+   * control plane log group (`/aws/eks/<name>/cluster`, in this account and region) gets a
+   * subscription filter that passes only those requests' audit events, never the rest of the audit
+   * log. The cluster's `audit` control plane logging must be on (it creates the log group, which
+   * must exist when the stack deploys; README, "Kubernetes"). More with `addEksCluster`.
+   *
+   * @default - no clusters
+   */
+  readonly eksClusters?: string[];
+
+  /**
    * Alert on what AWS Sign-In records, from CloudTrail through EventBridge: console sign-ins
    * (`ConsoleLogin`), console role switches (`SwitchRole`), the root user's password recovery
    * (`PasswordRecoveryRequested`, `PasswordRecoveryCompleted`) and IAM Identity Center access

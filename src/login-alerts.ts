@@ -1,4 +1,4 @@
-import { Duration, Names, Stack } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -10,7 +10,9 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SESSION_EVENT_NAMES, SIGN_IN_EVENT_NAMES, WINDOWS_LOGON_AND_FAILURES_FILTER_PATTERN, WINDOWS_LOGON_FILTER_PATTERN } from './contract/event-patterns';
+import {
+  eksClusterLogGroup, SESSION_EVENT_NAMES, SIGN_IN_EVENT_NAMES, WINDOWS_LOGON_AND_FAILURES_FILTER_PATTERN, WINDOWS_LOGON_FILTER_PATTERN,
+} from './contract/event-patterns';
 import { ledgerKeyPattern } from './contract/ledger-keys';
 import { metricsEnvironment } from './contract/metrics';
 import { type AlertDestination, type AlertDestinationResources } from './destinations';
@@ -22,8 +24,9 @@ import { bundledFunction } from './private/bundled-function';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
 import { PipelineDashboard } from './private/dashboard';
 import { createDeadLetterKey, deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
-import { LogGroupSubscriptions, SSH_LOG_GROUPS, type LogGroupSource } from './private/log-group-subscriptions';
+import { EKS_CLUSTERS, LogGroupSubscriptions, SSH_LOG_GROUPS, type LogGroupSource } from './private/log-group-subscriptions';
 import { createLoginLedger, ledgerSettings, ledgerUnavailableAlarm } from './private/login-ledger';
+import { prop } from './private/prop-names';
 import { Reconciler } from './private/reconciler';
 import { checkProps, requireASource, topicKeyToGrant } from './private/synth-checks';
 
@@ -253,6 +256,7 @@ export class LoginAlerts extends Construct {
     };
     for (const group of props.sshLogGroups ?? []) this.addSshLogGroup(group);
     for (const group of props.windowsLogGroups ?? []) this.addWindowsLogGroup(group);
+    for (const cluster of props.eksClusters ?? []) this.addEksCluster(cluster);
     requireASource(this, {
       logGroups: () => this.logGroupSources.subscriptionFilters.length,
       allLogGroups: props.allLogGroups ?? false,
@@ -369,6 +373,22 @@ export class LoginAlerts extends Construct {
    */
   public addWindowsLogGroup(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
     const filter = this.logGroupSources.add(logGroup, this.windowsSource);
+    this.reconciler?.addLogGroup(logGroup);
+    return filter;
+  }
+
+  /**
+   * Alerts on `kubectl exec`, `attach` and `port-forward` into the pods of another EKS cluster of
+   * this account and region, as `eksClusters` does: subscribes its control plane log group.
+   */
+  public addEksCluster(clusterName: string): logs.SubscriptionFilter {
+    if (!Token.isUnresolved(clusterName) && !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(clusterName)) {
+      throw new Error(`${prop('eksClusters')}: ${JSON.stringify(clusterName)} is not an EKS cluster name (letters, digits, - and _, up to 100)`);
+    }
+    const id = `EksCluster${Token.isUnresolved(clusterName) ? this.logGroupSources.subscriptionFilters.length : clusterName}`;
+    if (this.node.tryFindChild(id)) throw new Error(`${prop('eksClusters')}: cluster ${clusterName} is already subscribed to ${this.node.path}`);
+    const logGroup = logs.LogGroup.fromLogGroupName(this, id, eksClusterLogGroup(clusterName));
+    const filter = this.logGroupSources.add(logGroup, EKS_CLUSTERS);
     this.reconciler?.addLogGroup(logGroup);
     return filter;
   }

@@ -1,6 +1,8 @@
-import { sshLine, windowsEvent } from './support/fixtures';
+import { eksAuditEvent, sshLine, windowsEvent } from './support/fixtures';
+import { jsonFilterPattern } from './support/json-filter-pattern';
 import {
-  ALL_LOG_GROUPS_FILTER_PATTERN, AUTH_LOG_FILTER_PATTERN, WINDOWS_LOGON_AND_FAILURES_FILTER_PATTERN, WINDOWS_LOGON_FILTER_PATTERN,
+  ALL_LOG_GROUPS_FILTER_PATTERN, AUTH_LOG_FILTER_PATTERN, EKS_EXEC_FILTER_PATTERN,
+  WINDOWS_LOGON_AND_FAILURES_FILTER_PATTERN, WINDOWS_LOGON_FILTER_PATTERN,
 } from '../src/contract/event-patterns';
 
 /**
@@ -59,4 +61,23 @@ test('every type from 0 to 13: only 2, 7, 10 and 11 pass, in both formats', () =
 test('SSH lines still pass the every-log-group policy', () => {
   expect(matches(ALL_LOG_GROUPS_FILTER_PATTERN, sshLine('ubuntu-22.04-auth.log', 'Accepted publickey for ubuntu'))).toBe(true);
   expect(matches(ALL_LOG_GROUPS_FILTER_PATTERN, sshLine('ubuntu-22.04-auth.log', 'session opened for user ubuntu'))).toBe(false);
+});
+
+describe('the EKS control plane pattern (a JSON pattern)', () => {
+  const passes = jsonFilterPattern(EKS_EXEC_FILTER_PATTERN);
+
+  test('is within the filter pattern size limit', () => expect(EKS_EXEC_FILTER_PATTERN.length).toBeLessThanOrEqual(1024));
+
+  test.each(['exec-interactive-started', 'exec-command-websocket', 'exec-forbidden', 'portforward', 'attach', 'exec-service-account', 'exec-by-node'])('%s passes', (fixture) => {
+    expect(passes(eksAuditEvent(fixture))).toBe(true);
+  });
+
+  test.each(['exec-interactive-received', 'exec-interactive-complete', 'pods-list'])('%s, another stage or request, never invokes the function', (fixture) => {
+    expect(passes(eksAuditEvent(fixture))).toBe(false);
+  });
+
+  test('the control plane\'s other logs (API server, authenticator) are not JSON audit events', () => {
+    expect(passes('I1130 11:20:05.201234 10 httplog.go:132] "HTTP" verb="POST" URI="/api/v1/namespaces/payments/pods/x/exec"')).toBe(false);
+    expect(passes('time="2026-11-30T11:20:05Z" level=info msg="access granted" arn="arn:aws:iam::111122223333:role/Admin"')).toBe(false);
+  });
 });

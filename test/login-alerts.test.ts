@@ -279,6 +279,27 @@ describe('LoginAlerts: Windows Security log groups', () => {
   });
 });
 
+describe('LoginAlerts: EKS clusters', () => {
+  test('each cluster\'s control plane log group gets a filter that passes only exec, attach and port-forward audit events', () => {
+    const { template, alerts } = synth({ eksClusters: ['prod', 'staging'] });
+    expect(alerts.subscriptionFilters).toHaveLength(2);
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      LogGroupName: '/aws/eks/prod/cluster',
+      FilterPattern: Match.stringLikeRegexp('^\\{ \\$\\.objectRef\\.resource = "pods" && .*"portforward"\\) && .*ResponseStarted'),
+      DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestFunction'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: '/aws/eks/staging/cluster' });
+  });
+
+  test('addEksCluster adds one later; a name EKS would refuse is refused at synth', () => {
+    const { alerts } = synth();
+    alerts.addEksCluster('batch');
+    expect(alerts.subscriptionFilters).toHaveLength(1);
+    expect(() => alerts.addEksCluster('prod/cluster')).toThrow('eksClusters (eks_clusters in Python): "prod/cluster" is not an EKS cluster name');
+    expect(() => alerts.addEksCluster('batch')).toThrow(/already subscribed/);
+  });
+});
+
 describe('LoginAlerts: console sign-ins', () => {
   test('are on by default: a rule on the CloudTrail record, not on the detail-type spelling', () => {
     const { template, alerts } = synth();

@@ -98,7 +98,7 @@ async function checkSubscriptions(deployment: Deployment, logs: CloudWatchLogsCl
       filters = (await logs.send(new DescribeSubscriptionFiltersCommand({ logGroupName }))).subscriptionFilters ?? [];
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-      findings.push({ status: 'fail', check, detail: `log group ${logGroupName} does not exist: nothing ships to it yet (README, "Shipping logs")` });
+      findings.push({ status: 'fail', check, detail: `log group ${logGroupName} does not exist: nothing ships to it yet; ${shipper(logGroupName)}` });
       continue;
     }
     const ours = filters.find((f) => destination && f.destinationArn === destination);
@@ -110,7 +110,7 @@ async function checkSubscriptions(deployment: Deployment, logs: CloudWatchLogsCl
     const { logStreams = [] } = await logs.send(new DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', descending: true, limit: 1 }));
     const last = logStreams[0]?.lastIngestionTime ?? logStreams[0]?.lastEventTimestamp;
     if (last === undefined || now - last > DAY_MS) {
-      findings.push({ status: 'warn', check: 'log shipping', detail: `${logGroupName} received no log event in the last 24 hours: is the CloudWatch agent shipping to it?` });
+      findings.push({ status: 'warn', check: 'log shipping', detail: `${logGroupName} received no log event in the last 24 hours: ${shipper(logGroupName)}` });
     }
   }
   if (deployment.accountPolicyName) {
@@ -123,6 +123,13 @@ async function checkSubscriptions(deployment: Deployment, logs: CloudWatchLogsCl
     findings.push({ status: 'warn', check: 'subscription filter', detail: 'no log group is subscribed: SSH and Windows logons will not alert (sshLogGroups, windowsLogGroups)' });
   }
   return findings;
+}
+
+/** Who should be writing to a log group, and where the docs say how. */
+function shipper(logGroupName: string): string {
+  const cluster = /^\/aws\/eks\/([^/]+)\/cluster$/.exec(logGroupName)?.[1];
+  if (cluster) return `is cluster ${cluster}'s audit control plane logging on? (docs/KUBERNETES.md)`;
+  return 'is the CloudWatch agent shipping to it? (docs/OPERATING.md, "Ship the instances\' auth logs"; Windows: docs/WINDOWS.md)';
 }
 
 /** Anything in a dead-letter queue is an alert or a delivery that did not make it. */

@@ -1,6 +1,7 @@
 import { apiAlertDraft } from './draft/api-draft';
 import { consoleAlertDraft } from './draft/console-draft';
 import { correlateKeyPushes, type KeyPush } from './draft/key-push-correlation';
+import { kubernetesAlertDraft } from './draft/kubernetes-draft';
 import type { SeverityPolicy } from './draft/severity';
 import { signInAlertDraft } from './draft/sign-in-draft';
 import { type AlertDraft, sshAlertDraft } from './draft/ssh-draft';
@@ -14,6 +15,7 @@ import { isConsoleLogin, parseConsoleLogin } from './parse/console-login';
 import type { Envelope } from './parse/envelope';
 import { hostKeyString } from './parse/host-key';
 import { parseInstanceConnectLine } from './parse/instance-connect-line';
+import { parseKubernetesAudit } from './parse/kubernetes-audit';
 import { isSignInEvent, parseSignInEvent, type VerifiedFactor } from './parse/sign-in-event';
 import { parseSshLine } from './parse/ssh-line';
 import { parseWindowsLogon } from './parse/windows-logon';
@@ -59,7 +61,8 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
     if (envelope.messageType === 'CONTROL_MESSAGE') return { alerts: [], ignored: 'CloudWatch Logs control message', linesRead: 0, recordIds: [] };
     const drafts: AlertDraft[] = [];
     const pushes: KeyPush[] = [];
-    const windowsIgnored = new Map<string, number>();
+    // Windows events and audit entries that are not logins, by why: said once per delivery.
+    const ignored = new Map<string, number>();
     for (const event of envelope.logEvents) {
       const login = parseSshLine(event.message);
       if (login) {
@@ -73,12 +76,16 @@ export async function alertsFromEnvelope(envelope: Envelope, context: AlertConte
       }
       const windows = parseWindowsLogon(event.message);
       if (windows && 'logon' in windows) drafts.push(windowsAlertDraft(envelope, event, windows.logon, context.policy, context.region));
-      else if (windows) windowsIgnored.set(windows.ignored, (windowsIgnored.get(windows.ignored) ?? 0) + 1);
+      else if (windows) ignored.set(windows.ignored, (ignored.get(windows.ignored) ?? 0) + 1);
+      if (windows) continue;
+      const kubernetes = parseKubernetesAudit(event.message, envelope.logGroup);
+      if (kubernetes && 'login' in kubernetes) drafts.push(kubernetesAlertDraft(envelope, event, kubernetes.login, context.region));
+      else if (kubernetes) ignored.set(kubernetes.ignored, (ignored.get(kubernetes.ignored) ?? 0) + 1);
     }
     const correlated = correlateKeyPushes(drafts, pushes, envelope, context.region);
     const recordIds = [...drafts.map((d) => d.id), ...pushes.map((p) => p.event.id)];
-    const ignored = windowsIgnored.size > 0 ? [...windowsIgnored].map(([why, n]) => `${n} × ${why}`).join('; ') : undefined;
-    return { alerts: await finish(correlated, context.enricher), linesRead: envelope.logEvents.length, recordIds, ...(ignored && { ignored }) };
+    const why = ignored.size > 0 ? [...ignored].map(([reason, n]) => `${n} × ${reason}`).join('; ') : undefined;
+    return { alerts: await finish(correlated, context.enricher), linesRead: envelope.logEvents.length, recordIds, ...(why && { ignored: why }) };
   }
 
   const fallback = { account: envelope.account ?? 'unknown', region: envelope.region ?? context.region, time: new Date().toISOString() };

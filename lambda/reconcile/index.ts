@@ -125,7 +125,7 @@ function addRegion(s: State, region: string) {
 /** Claims the page's logins that were never alerted, publishes them as ingest would, records them. */
 async function recoverPage(s: State, records: SourceRecord[], account: string, leaseUntil: number): Promise<PageOutcome> {
   const candidates = records.filter((record) => {
-    if (record.kind === 'logs') return isLoginLine(record.message);
+    if (record.kind === 'logs') return isLoginLine(record.message, record.logGroup);
     const read = trailDetail(record);
     if ('problem' in read) logger.error(RECONCILE_PROBLEM_LOG, { problem: 'record unreadable', recordId: record.id, region: record.region, reason: read.problem });
     return !('problem' in read);

@@ -1,11 +1,12 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { Cursor, LogGroupSource, Page, Window } from './records';
-import { ALL_LOG_GROUPS_FILTER_PATTERN } from '../../src/contract/event-patterns';
+import { reReadFilterPattern } from '../../src/contract/event-patterns';
 
 /**
- * One page of a log group's window with FilterLogEvents and the account-level policy's pattern (SSH
- * and interactive Windows logons: what every group's filter passes but Windows network failures,
- * which are not logins), so the reconciler sees what the real-time path should have seen. CloudWatch Logs may
+ * One page of a log group's window with FilterLogEvents and its subscription's pattern (for SSH and
+ * Windows groups, the account-level policy's: both kinds of login, but Windows network failures,
+ * which are not logins; for an EKS cluster's, the exec pattern), so the reconciler sees what the
+ * real-time path should have seen. CloudWatch Logs may
  * answer a page with no events and a token (it searched part of the range): the caller keeps paging.
  * Throttling is retried with backoff by the client (`maxAttempts`); what is still throttled reaches
  * the caller, which keeps the cursor for the next run.
@@ -19,7 +20,7 @@ export async function readLogPage(
     logGroupName: logGroup,
     startTime: window.start,
     endTime: window.end,
-    filterPattern: ALL_LOG_GROUPS_FILTER_PATTERN,
+    filterPattern: reReadFilterPattern(logGroup),
     limit: pageSize,
     ...(cursor.nextToken && { nextToken: cursor.nextToken }),
   }));

@@ -6,6 +6,7 @@ import type { IngestConfig } from '../ingest/config';
 import { recordAccount } from '../ingest/parse/cloudtrail-identity';
 import type { Envelope, LogsDelivery } from '../ingest/parse/envelope';
 import { parseInstanceConnectLine } from '../ingest/parse/instance-connect-line';
+import { parseKubernetesAudit } from '../ingest/parse/kubernetes-audit';
 import type { VerifiedFactor } from '../ingest/parse/sign-in-event';
 import { parseSshLine } from '../ingest/parse/ssh-line';
 import { parseWindowsLogon } from '../ingest/parse/windows-logon';
@@ -24,10 +25,12 @@ export const RECOVERED_REASON = 'recovered by reconciliation';
  * A log line the ingest function would have alerted on (the filter pattern is a coarse sieve). A
  * Windows failure that is only counted is claimed and settled like the rest, never published.
  */
-export function isLoginLine(message: string): boolean {
+export function isLoginLine(message: string, logGroup = ''): boolean {
   if (parseSshLine(message) !== undefined || parseInstanceConnectLine(message) !== undefined) return true;
   const windows = parseWindowsLogon(message);
-  return windows !== undefined && 'logon' in windows;
+  if (windows) return 'logon' in windows;
+  const kubernetes = parseKubernetesAudit(message, logGroup);
+  return kubernetes !== undefined && 'login' in kubernetes;
 }
 
 /** The CloudTrail record of an event-history entry, or why it cannot be read. */

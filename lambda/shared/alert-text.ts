@@ -15,6 +15,7 @@ export function summarise(alert: Omit<Alert, 'summary'>): string {
     return `${severity} ${what}: ${alert.user}@${where}${from}${how}`;
   }
   if (alert.kind === 'windows-logon') return `${severity} ${windowsHeadline(alert)}`;
+  if (alert.kind === 'kubernetes-exec') return `${severity} ${kubernetesHeadline(alert)}`;
   if (isAccessKind(alert.kind)) return `${severity} ${accessHeadline(alert)}`;
   if (isSignInKind(alert.kind)) return `${severity} ${signInHeadline(alert)}`;
   const outcome = alert.outcome === 'failure' ? 'Failed console sign-in' : 'Console sign-in';
@@ -30,6 +31,17 @@ export function windowsHeadline(alert: Omit<Alert, 'summary'>): string {
   const auth = w?.authenticationPackage ? ` (${w.authenticationPackage})` : '';
   const what = alert.outcome === 'failure' ? 'Failed Windows logon' : 'Windows logon';
   return `${what} (${how}): ${alert.user}@${hostLabel(alert as Pick<Alert, 'host' | 'origin'>)}${from}${auth}`;
+}
+
+/** `kubectl exec: alice into app in payments/checkout-7d9f (cluster prod): /bin/sh`, `Refused kubectl port-forward: …`. Plain text. */
+export function kubernetesHeadline(alert: Omit<Alert, 'summary'>): string {
+  const p = alert.pod;
+  const verb = p?.subresource === 'portforward' ? 'kubectl port-forward' : p?.subresource === 'attach' ? 'kubectl attach' : 'kubectl exec';
+  const by = alert.actor?.name ?? alert.user;
+  const target = [p?.namespace, p?.pod].filter(Boolean).join('/') || 'a pod';
+  const container = p?.container ? `${p.container} in ` : '';
+  const what = p?.command ? `: ${p.command}` : p?.ports ? ` ports ${p.ports}` : '';
+  return `${alert.outcome === 'failure' ? 'Refused ' : ''}${verb}: ${by} into ${container}${target} (cluster ${p?.cluster ?? 'unknown'})${what}`;
 }
 
 const WINDOWS_LOGON_WORDS: Record<number, string> = { 2: 'console', 7: 'Remote Desktop unlock', 10: 'Remote Desktop', 11: 'cached credentials' };
@@ -151,6 +163,9 @@ export function emailText(alert: Alert): string {
     w.elevatedToken && 'elevated', w.builtInAdministrator && 'built-in Administrator'].filter(Boolean).join(', '));
   add('Workstation', w?.workstation && `${w.workstation} (the client's own name)`);
   add('Failure', w?.failureReason && `${w.failureReason}${w.status ? ` (${[w.status, w.subStatus].filter(Boolean).join('/')})` : ''}`);
+  const pod = alert.pod;
+  add('Pod', pod && [pod.container, [pod.namespace, pod.pod].filter(Boolean).join('/'), `cluster ${pod.cluster}`].filter(Boolean).join(' / '));
+  add('Command', pod?.command && `${pod.command}${pod.interactive ? ' (interactive)' : ''}`);
   add('Factors', alert.signIn?.factors?.join(', '));
   add('Sign-in workflow', alert.signIn?.workflowId);
   add('Switched from', alert.signIn?.switchFrom);

@@ -197,6 +197,25 @@ export interface WindowsLogonInfo {
   readonly format: 'xml' | 'text';
 }
 
+/** Kubernetes: the pod a `kubectl exec`, `attach` or `port-forward` reached (the caller wrote the command, container and pod). */
+export interface PodInfo {
+  /** The EKS cluster, from its log group's name. */
+  readonly cluster: string;
+  readonly namespace?: string;
+  readonly pod?: string;
+  readonly container?: string;
+  /** `exec`, `attach` or `portforward`. */
+  readonly subresource: 'exec' | 'attach' | 'portforward';
+  /** The command asked for (`command=` parameters, joined by spaces). */
+  readonly command?: string;
+  /** A terminal with input: a shell, not a one-off command. */
+  readonly interactive?: boolean;
+  readonly stdin?: boolean;
+  readonly tty?: boolean;
+  /** Port forwarding: the pod's ports. */
+  readonly ports?: string;
+}
+
 export interface SshCertificate {
   readonly keyId: string;
   readonly serial?: string;
@@ -256,6 +275,8 @@ export interface Alert {
   readonly signIn?: SignInInfo;
   /** ECS Exec: the container the command ran in. */
   readonly container?: ContainerInfo;
+  /** Kubernetes exec, attach and port-forward: the pod. */
+  readonly pod?: PodInfo;
   /** Windows logons: what the Security log event says beyond the account and address. */
   readonly windows?: WindowsLogonInfo;
   /** Alerts about the same login from another source (the SSH line and CloudTrail's key push). */

@@ -118,3 +118,25 @@ export const WINDOWS_LOGON_AND_FAILURES_FILTER_PATTERN = `%${WINDOWS_LOGON_FILTE
 
 /** The account-level policy (`allLogGroups`): SSH and Windows logons in one pattern (one regex). */
 export const ALL_LOG_GROUPS_FILTER_PATTERN = `%sshd.*Accepted|ec2-instance-connect.*Providing|${WINDOWS_LOGON_FILTER_REGEX}%`;
+
+/**
+ * The EKS control plane log group's subscription filter: audit events of `pods/exec`, `pods/attach`
+ * and `pods/portforward` at the stage that is the way in (ResponseStarted), or refused
+ * (ResponseComplete with 400 and above), so the rest of the audit log (every watch, list and get of
+ * every controller: millions a day on a busy cluster) and the other control plane logs never invoke
+ * the function. A JSON pattern (CloudWatch Logs, "Using filter patterns to match terms in JSON log
+ * events"): the audit event is a JSON document.
+ */
+export const EKS_EXEC_FILTER_PATTERN = '{ $.objectRef.resource = "pods" && '
+  + '($.objectRef.subresource = "exec" || $.objectRef.subresource = "attach" || $.objectRef.subresource = "portforward") && '
+  + '($.stage = "ResponseStarted" || ($.stage = "ResponseComplete" && $.responseStatus.code >= 400)) }';
+
+/** The log group EKS writes a cluster's control plane logs to. */
+export function eksClusterLogGroup(cluster: string): string {
+  return `/aws/eks/${cluster}/cluster`;
+}
+
+/** The pattern a re-read of a log group uses: its subscription's (EKS control plane groups have their own). */
+export function reReadFilterPattern(logGroup: string): string {
+  return /^\/aws\/eks\/[^/]+\/cluster$/.test(logGroup) ? EKS_EXEC_FILTER_PATTERN : ALL_LOG_GROUPS_FILTER_PATTERN;
+}

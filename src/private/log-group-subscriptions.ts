@@ -6,7 +6,7 @@ import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
 import type { Construct } from 'constructs';
 import { prop } from './prop-names';
 import { claimOnce } from './synth-checks';
-import { ALL_LOG_GROUPS_FILTER_PATTERN, AUTH_LOG_FILTER_PATTERN } from '../contract/event-patterns';
+import { ALL_LOG_GROUPS_FILTER_PATTERN, AUTH_LOG_FILTER_PATTERN, EKS_EXEC_FILTER_PATTERN } from '../contract/event-patterns';
 
 /** What a subscribed log group holds, and so which lines its filter passes. */
 export interface LogGroupSource {
@@ -18,6 +18,7 @@ export interface LogGroupSource {
 }
 
 export const SSH_LOG_GROUPS: LogGroupSource = { idPrefix: 'SshFilter', prop: 'sshLogGroups', filterPattern: AUTH_LOG_FILTER_PATTERN };
+export const EKS_CLUSTERS: LogGroupSource = { idPrefix: 'EksFilter', prop: 'eksClusters', filterPattern: EKS_EXEC_FILTER_PATTERN };
 
 /**
  * The log-group sources (SSH auth logs, Windows Security logs): a subscription filter on each log

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AlertRule, LoginKind, Severity } from '../../src';
-import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, windowsEvent } from '../support/fixtures';
+import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, eksAuditEvent, windowsEvent } from '../support/fixtures';
 import { bundlePath } from '../support/invoke-bundle';
 import { alertSchemaErrors } from '../support/schema';
 
@@ -238,6 +238,19 @@ describe('cdk-login-alerts replay: Windows logons', () => {
     ]);
     expect(alerts[0].time).toBe('2026-11-30T10:00:00.000Z');
   });
+});
+
+test('cdk-login-alerts replay --log-group: an EKS cluster\'s audit events exported with `aws logs filter-log-events`', () => {
+  const exported = join(dir, 'eks-audit.json');
+  const names = ['exec-interactive-received', 'exec-interactive-started', 'pods-list', 'exec-interactive-complete'];
+  writeFileSync(exported, JSON.stringify({
+    events: names.map((name, i) => ({ logStreamName: 'kube-apiserver-audit-0', timestamp: Date.UTC(2026, 10, 30, 11, 20, i), message: eksAuditEvent(name), eventId: `e${i}` })),
+  }));
+  const run = replay('replay', '--json', '--log-group', '/aws/eks/prod/cluster', exported);
+  expect(run.code).toBe(0);
+  expect(run.lines.map((l) => JSON.parse(l)).map((a) => [a.id, a.kind, a.pod.cluster, a.pod.command])).toEqual([['e1', 'kubernetes-exec', 'prod', '/bin/sh']]);
+  // Without the group's name the events are not known to be a cluster's: nothing.
+  expect(replay('replay', '--json', exported).lines).toEqual([]);
 });
 
 describe('cdk-login-alerts replay: Identity Center, root password recovery and role switches', () => {

@@ -166,11 +166,11 @@ describe('cdk-login-alerts check', () => {
     expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual(['FAIL  CloudTrail: no trail logs us-east-1: console sign-ins, sessions and Instance Connect calls will not alert until one does (README, "Troubleshooting")']);
     for (const group of GROUPS) {
       expect(lines).toContain(`ok    subscription filter: ${group} → ingest (%sshd.*Accepted|ec2-instance-connect.*Providing%)`);
-      expect(lines).toContain(`WARN  log shipping: ${group} received no log event in the last 24 hours: is the CloudWatch agent shipping to it?`);
+      expect(lines).toContain(`WARN  log shipping: ${group} received no log event in the last 24 hours: is the CloudWatch agent shipping to it? (docs/OPERATING.md, "Ship the instances' auth logs"; Windows: docs/WINDOWS.md)`);
     }
     // The Windows Security log group: its own filter, and the same shipping check.
     expect(lines).toContain(`ok    subscription filter: ${WINDOWS_GROUP} → ingest (${WINDOWS_LOGON_FILTER_PATTERN})`);
-    expect(lines).toContain(`WARN  log shipping: ${WINDOWS_GROUP} received no log event in the last 24 hours: is the CloudWatch agent shipping to it?`);
+    expect(lines).toContain(`WARN  log shipping: ${WINDOWS_GROUP} received no log event in the last 24 hours: is the CloudWatch agent shipping to it? (docs/OPERATING.md, "Ship the instances' auth logs"; Windows: docs/WINDOWS.md)`);
     expect(lines.filter((l) => l.startsWith('ok    dead-letter queue:'))).toHaveLength(ofType(template, 'AWS::SQS::Queue').length);
     expect(lines).toContain(`ok    alarms: ${ofType(template, 'AWS::CloudWatch::Alarm').length} alarm(s), none in ALARM`);
     expect(lines.filter((l) => l.startsWith('ok    EventBridge rule:'))).toHaveLength(2);

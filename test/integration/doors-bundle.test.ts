@@ -2,11 +2,12 @@ import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateClusterCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { CreateUserCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { useDeliveryEstate } from '../support/delivery-estate';
 import { awsConfig, createLedgerTable, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification, pagerDutyFilterPolicy, receiveBodies } from '../support/estate';
 import { cloudTrailEvent } from '../support/fixtures';
-import { HttpReceiver } from '../support/http-receiver';
+import type { HttpReceiver } from '../support/http-receiver';
 import { invokeBundle } from '../support/invoke-bundle';
-import { startMoto, type Moto } from '../support/moto';
+import type { Moto } from '../support/moto';
 import { alertSchemaErrors } from '../support/schema';
 
 /**
@@ -17,19 +18,11 @@ import { alertSchemaErrors } from '../support/schema';
  * local receivers, which check what arrived.
  */
 
+const aws = useDeliveryEstate();
 let moto: Moto;
 let slack: HttpReceiver;
 let pagerDuty: HttpReceiver;
-beforeAll(async () => {
-  moto = await startMoto();
-  slack = await HttpReceiver.start({ status: 200, body: 'ok' });
-  pagerDuty = await HttpReceiver.start({ status: 202, body: '{"status":"success","message":"Event processed"}', headers: { 'content-type': 'application/json' } });
-});
-afterAll(async () => {
-  await slack?.stop();
-  await pagerDuty?.stop();
-  await moto?.stop();
-});
+beforeAll(() => ({ moto, slack, pagerDuty } = aws));
 
 /** The topic's notifications delivered by the Slack bundle: its run, and the texts the receiver got from it. */
 async function deliverToSlack(notifications: string[], name: string) {

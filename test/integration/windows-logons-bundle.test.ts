@@ -1,15 +1,10 @@
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import type { Alert } from '../../lambda/shared/alert';
-import {
-  awsConfig, createLedgerTable, createQueue, createSecret, createTopicWithQueue, lambdaEventFromNotification,
-  pagerDutyFilterPolicy, receiveBodies, slackFilterPolicy,
-} from '../support/estate';
+import { deliverWith, subscribeQueue, useDeliveryEstate } from '../support/delivery-estate';
+import { awsConfig, createLedgerTable, createTopicWithQueue, pagerDutyFilterPolicy, receiveBodies, slackFilterPolicy } from '../support/estate';
 import { encodeLogs, windowsEvent } from '../support/fixtures';
-import { HttpReceiver } from '../support/http-receiver';
 import { invokeBundle } from '../support/invoke-bundle';
-import { startMoto, type Moto } from '../support/moto';
 import { alertSchemaErrors } from '../support/schema';
 
 /**
@@ -21,24 +16,13 @@ import { alertSchemaErrors } from '../support/schema';
  * through to local receivers, which check what arrived.
  */
 
-let moto: Moto;
-let slack: HttpReceiver;
-let pagerDuty: HttpReceiver;
-beforeAll(async () => {
-  moto = await startMoto();
-  slack = await HttpReceiver.start({ status: 200, body: 'ok' });
-  pagerDuty = await HttpReceiver.start({ status: 202, body: '{"status":"success","message":"Event processed"}', headers: { 'content-type': 'application/json' } });
-});
-afterAll(async () => {
-  await slack?.stop();
-  await pagerDuty?.stop();
-  await moto?.stop();
-});
+const aws = useDeliveryEstate();
 
 const GROUP = '/windows/security';
 const people = { people: [{ name: 'Alice Doe', email: 'alice@example.com', slackUserId: 'U0ALICE', windowsAccounts: ['corp\\ALICE'] }] };
 
 async function estate() {
+  const moto = aws.moto;
   await moto.reset();
   const run = await new EC2Client(awsConfig(moto.endpoint)).send(new RunInstancesCommand({
     ImageId: 'ami-12c6146b', MinCount: 1, MaxCount: 1, TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'Name', Value: 'win-1' }] }],
@@ -48,14 +32,8 @@ async function estate() {
   await s3.send(new PutObjectCommand({ Bucket: 'directory', Key: 'people.json', Body: JSON.stringify(people) }));
   await createLedgerTable(moto.endpoint);
   const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, 'login-alerts');
-  const sns = new SNSClient(awsConfig(moto.endpoint));
-  const subscribe = async (name: string, policy: string) => {
-    const queue = await createQueue(moto.endpoint, name);
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queue.arn, Attributes: { FilterPolicy: policy } }));
-    return queue.url;
-  };
-  const slackQueue = await subscribe('slack-filtered', slackFilterPolicy());
-  const pagerDutyQueue = await subscribe('pagerduty-filtered', pagerDutyFilterPolicy());
+  const slackQueue = await subscribeQueue(moto.endpoint, topicArn, 'slack-filtered', slackFilterPolicy());
+  const pagerDutyQueue = await subscribeQueue(moto.endpoint, topicArn, 'pagerduty-filtered', pagerDutyFilterPolicy());
   const instanceId = run.Instances![0].InstanceId!;
   const env = { AWS_ENDPOINT_URL: moto.endpoint, ALERT_TOPIC_ARN: topicArn, LEDGER_TABLE_NAME: 'ledger', PEOPLE_DIRECTORY: 's3://directory/people.json' };
   const read = async (url: string) => receiveBodies(moto.endpoint, url);
@@ -90,21 +68,8 @@ function guessedPassword(instanceId: string) {
   ]);
 }
 
-async function deliver(bundle: 'slack' | 'pagerduty', notifications: string[], name: string) {
-  const receiver = bundle === 'slack' ? slack : pagerDuty;
-  const before = receiver.requests.length;
-  const env: Record<string, string> = bundle === 'slack'
-    ? { SLACK_WEBHOOK_SECRET_ARN: await createSecret(moto.endpoint, `${name}-slack`, `${slack.url}/services/T0001/${name}/token`) }
-    : {
-      PAGERDUTY_ROUTING_KEY_SECRET_ARN: await createSecret(moto.endpoint, `${name}-pd`, JSON.stringify({ routingKey: 'e93facc04764012d7bfb002500d5d1a6' })),
-      PAGERDUTY_ROUTING_KEY_SECRET_FIELD: 'routingKey',
-      PAGERDUTY_EVENTS_URL: `${pagerDuty.url}/v2/enqueue`,
-    };
-  const run = await invokeBundle(bundle, notifications.map((n) => lambdaEventFromNotification(n)), {
-    AWS_ENDPOINT_URL: moto.endpoint, DEAD_LETTER_QUEUE_URL: (await createQueue(moto.endpoint, `${name}-${bundle}-dlq`)).url, ...env,
-  });
-  expect(run.invocations.map((i) => i.result)).toEqual(notifications.map(() => ({ delivered: 1, deadLettered: 0 })));
-  return receiver.requests.slice(before).map((r) => r.json);
+function deliver(bundle: 'slack' | 'pagerduty', notifications: string[], name: string) {
+  return deliverWith(aws, bundle, notifications, name);
 }
 
 const alertsOf = (notifications: string[]): Alert[] => notifications.map((n) => JSON.parse(JSON.parse(n).Message) as Alert);

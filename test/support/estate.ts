@@ -6,7 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { HttpReceiver } from './http-receiver';
-import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, SlackWebhook } from '../../src';
+import { AlertDestination, LoginAlerts, PagerDutyRoutingKey, SlackWebhook, type Severity } from '../../src';
 
 /** Clients for a moto endpoint, with the test credentials and region. */
 export function awsConfig(endpoint: string, region = 'eu-west-1') {
@@ -61,9 +61,11 @@ export function lambdaEventFromNotification(notificationJson: string, subscripti
   return { Records: [{ EventSource: 'aws:sns', EventVersion: '1.0', EventSubscriptionArn: subscriptionArn, Sns: JSON.parse(notificationJson) }] };
 }
 
-/** The filter policy the construct synthesizes for a default PagerDuty destination (JSON). */
-export function pagerDutyFilterPolicy(): string {
-  return synthesizedFilterPolicy((stack) => AlertDestination.pagerDuty({ routingKey: PagerDutyRoutingKey.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 'pd')) }));
+/** The filter policy the construct synthesizes for a PagerDuty destination (JSON): the default, or with the given lowest severity. */
+export function pagerDutyFilterPolicy(minSeverity?: Severity): string {
+  return synthesizedFilterPolicy((stack) => AlertDestination.pagerDuty({
+    routingKey: PagerDutyRoutingKey.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'S', 'pd')), ...(minSeverity && { minSeverity }),
+  }));
 }
 
 /** The filter policy the construct synthesizes for a default Slack destination (JSON). */

@@ -75,3 +75,10 @@ export function windowsEvent(name: string): string {
   if (!(name in text)) throw new Error(`no Windows text-format fixture ${name}`);
   return text[name];
 }
+
+/** An EKS API server audit event under test/fixtures/eks (SOURCES.md), as the JSON text CloudWatch Logs holds. */
+export function eksAuditEvent(name: string): string {
+  const events = JSON.parse(readFileSync(join(FIXTURES, 'eks', 'audit-events.json'), 'utf8')) as Record<string, unknown>;
+  if (!(name in events)) throw new Error(`no EKS audit fixture ${name}`);
+  return JSON.stringify(events[name]);
+}

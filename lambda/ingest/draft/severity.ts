@@ -2,6 +2,7 @@ import { SEVERITIES, type Severity, UNPARSED_LINE_REASON } from '../../shared/al
 import type { NetworkSet } from '../../shared/networks';
 import type { ApiLogin } from '../parse/api-event';
 import type { ConsoleLogin } from '../parse/console-login';
+import type { KubernetesExec } from '../parse/kubernetes-audit';
 import type { SignInEvent } from '../parse/sign-in-event';
 import type { SshLineResult } from '../parse/ssh-line';
 import type { WindowsLogon } from '../parse/windows-logon';
@@ -78,6 +79,21 @@ export function classifyWindows(logon: WindowsLogon, policy: SeverityPolicy): Cl
 const WINDOWS_DOORS: Record<number, string> = {
   2: 'Windows console logon', 7: 'Remote Desktop reconnect (unlock)', 10: 'Remote Desktop logon', 11: 'Windows logon with cached credentials',
 };
+
+/**
+ * Kubernetes: a shell or a tunnel into a running pod, past every admission control: medium; low
+ * when the API server refused it (403: RBAC held); critical by the account's root user. A service
+ * account's exec (a pipeline, or a stolen token) says so.
+ */
+export function classifyKubernetes(login: KubernetesExec): Classification {
+  const what = login.pod.subresource === 'portforward' ? 'kubectl port-forward'
+    : login.pod.subresource === 'attach' ? 'kubectl attach' : login.pod.interactive ? 'kubectl exec (interactive)' : 'kubectl exec';
+  const reasons = [what, ...login.problems];
+  if (login.serviceAccount) reasons.push(`by service account ${login.serviceAccount}`);
+  if (login.outcome === 'failure') return { severity: 'low', reasons: [...reasons, `refused: ${login.code}${login.authorizationReason ? ` (${login.authorizationReason})` : ''}`] };
+  if (login.identity?.principal.type === 'Root') return { severity: 'critical', reasons: [...reasons, 'root user'] };
+  return { severity: 'medium', reasons };
+}
 
 export function classifyConsole(login: ConsoleLogin): Classification {
   const failed = login.outcome === 'failure';

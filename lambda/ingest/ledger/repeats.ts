@@ -27,7 +27,8 @@ export function repeatKeyOf(alert: Alert): string | undefined {
   if (alert.kind === 'instance-connect') return undefined;
   const identity = identityOf(alert);
   if (!identity) return undefined;
-  const where = alert.kind === 'ssh' || alert.kind === 'windows-logon' ? hostOf(alert) ?? 'unknown host' : `${alert.kind}:${alert.account}:${hostOf(alert) ?? alert.session?.target ?? ''}`;
+  const where = alert.kind === 'kubernetes-exec' ? `k8s:${alert.account}:${[alert.pod?.cluster, alert.pod?.namespace, alert.pod?.pod, alert.pod?.container].join('/')}`
+    : alert.kind === 'ssh' || alert.kind === 'windows-logon' ? hostOf(alert) ?? 'unknown host' : `${alert.kind}:${alert.account}:${hostOf(alert) ?? alert.session?.target ?? ''}`;
   return ledgerKey('repeat', identity, where, alert.sourceIp ?? 'no source', ...sameLogin(alert));
 }
 
@@ -36,6 +37,8 @@ function sameLogin(alert: Alert): string[] {
   // A failed Remote Desktop logon under NLA is a network logon (type 3), its success type 10: the
   // logon type does not tell two Windows logons apart, so that the success finds the failures' run.
   if (alert.kind === 'windows-logon') return [alert.outcome];
+  // The same command into the same container again; another command is a login of its own.
+  if (alert.kind === 'kubernetes-exec') return [alert.outcome, alert.method ?? '', alert.pod?.command ?? '', String(alert.pod?.interactive ?? '')];
   const certificate = alert.certificate ? `${alert.certificate.keyId}\u0000${alert.certificate.serial ?? ''}\u0000${alert.certificate.caFingerprint ?? ''}` : '';
   return [
     alert.outcome,

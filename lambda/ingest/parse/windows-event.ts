@@ -1,4 +1,4 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 
 /**
  * One Windows event as the CloudWatch agent ships it (`windows_events`, README "Windows logons"):
@@ -43,7 +43,17 @@ export function parseWindowsEvent(message: string): WindowsEventRecord | undefin
 
 // ---- XML ----
 
-const xml = new XMLParser({
+// Loaded on the first Windows event: a deployment without Windows log groups never pays its load time.
+let xmlModule: typeof import('fast-xml-parser') | undefined;
+let parser: XMLParser | undefined;
+function xml(): { parser: XMLParser; validator: typeof import('fast-xml-parser').XMLValidator } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  xmlModule ??= require('fast-xml-parser') as typeof import('fast-xml-parser');
+  parser ??= new xmlModule.XMLParser(XML_OPTIONS);
+  return { parser, validator: xmlModule.XMLValidator };
+}
+
+const XML_OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: '',
   parseTagValue: false,
@@ -52,15 +62,16 @@ const xml = new XMLParser({
   processEntities: true,
   // `&#13;&#10;` in the rendered message and any `&#x…;` in a value.
   htmlEntities: true,
-  isArray: (name) => name === 'Data',
-});
+  isArray: (name: string) => name === 'Data',
+};
 
 function parseXml(message: string): WindowsEventRecord | undefined {
   // The agent never writes a document type; one could only be there to define entities.
   if (/<!DOCTYPE|<!ENTITY/i.test(message)) return broken('xml', 'the event XML declares a document type');
-  const valid = XMLValidator.validate(message);
+  const { parser: reader, validator } = xml();
+  const valid = validator.validate(message);
   if (valid !== true) return broken('xml', `the event XML is not well-formed: ${valid.err.msg}`);
-  const doc = xml.parse(message) as { Event?: unknown };
+  const doc = reader.parse(message) as { Event?: unknown };
   const event = asObject(doc.Event);
   const system = asObject(event?.System);
   if (!event || !system) return broken('xml', 'the event XML has no Event/System element');

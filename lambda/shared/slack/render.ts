@@ -2,7 +2,7 @@ import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import { codeSpan, escapeAndFit, escapeMrkdwn, fit, plainText } from './mrkdwn';
 import { type Alert, type Severity, UNKNOWN_USER } from '../alert';
-import { accessHeadline, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline, windowsHeadline } from '../alert-text';
+import { accessHeadline, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline, kubernetesHeadline, windowsHeadline } from '../alert-text';
 import type { AlarmNotification } from '../topic-message';
 
 /**
@@ -63,6 +63,7 @@ export function headline(alert: Alert): string {
   if (isAccessKind(alert.kind)) return accessHeadline(alert);
   if (isSignInKind(alert.kind)) return signInHeadline(alert);
   if (alert.kind === 'windows-logon') return windowsHeadline(alert);
+  if (alert.kind === 'kubernetes-exec') return kubernetesHeadline(alert);
   return alert.summary;
 }
 
@@ -101,6 +102,10 @@ function where(alert: Alert, options: SlackRenderOptions): string {
   const container = c && [c.container && `container *${escapeAndFit(c.container, 200)}*`, c.cluster && `cluster ${escapeAndFit(c.cluster, 200)}`, c.task && `task ${escapeAndFit(c.task, 80)}`,
     c.service && `service *${escapeAndFit(c.service, 200)}*`, c.taskDefinition && `definition ${escapeAndFit(c.taskDefinition, 200)}`].filter(Boolean).join(', ');
   if (container) lines.push(container);
+  const p = alert.pod;
+  const pod = p && [p.container && `container *${escapeAndFit(p.container, 200)}*`, p.pod && `pod ${escapeAndFit([p.namespace, p.pod].filter(Boolean).join('/'), 300)}`,
+    `cluster *${escapeAndFit(p.cluster, 100)}*`].filter(Boolean).join(', ');
+  if (pod) lines.push(pod);
   if (alert.signIn?.loginTo) lines.push(`signing in to ${escapeAndFit(alert.signIn.loginTo, 300)}`);
   const tags = pickTags(host?.tags, options.tagKeys);
   if (tags.length > 0) lines.push(escapeAndFit(tags.map(([k, v]) => `${k}=${v}`).join(', '), 800));
@@ -124,6 +129,8 @@ function howText(alert: Alert): string | undefined {
   const parts: string[] = [];
   if (alert.session?.type && alert.session.type !== 'shell') parts.push(escapeAndFit(sessionPurpose(alert.session), 300));
   else if (alert.session?.document) parts.push(`session document ${escapeAndFit(alert.session.document, 200)}`);
+  if (alert.pod?.command) parts.push(`${alert.pod.interactive ? 'interactive command' : 'command'} ${codeSpan(alert.pod.command, 500)}`);
+  if (alert.pod?.ports) parts.push(`port forwarding to ${escapeAndFit(alert.pod.ports, 100)}`);
   if (alert.container?.command) parts.push(`${alert.container.interactive === false ? 'command' : 'interactive command'} ${codeSpan(alert.container.command, 500)}`);
   if (alert.session?.authType) parts.push(`Windows sign-in: ${escapeAndFit(alert.session.authType, 50)}`);
   if (alert.keyFingerprint) parts.push(escapeAndFit([alert.keyType, alert.keyFingerprint].filter(Boolean).join(' '), 300));
