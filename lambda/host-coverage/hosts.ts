@@ -99,7 +99,16 @@ function ago(ms: number): string {
 }
 
 /** What changed between two runs' uncovered hosts (silent or never seen): a coverage alert goes out only when something did. */
-export function coverageChange(previous: readonly string[], current: readonly HostCoverage[]): { uncovered: string[]; newlyUncovered: string[]; covered: string[] } {
+export interface CoverageChange {
+  /** Silent or never-seen hosts now. */
+  readonly uncovered: string[];
+  /** Of those, the ones the last run did not list. */
+  readonly newlyUncovered: string[];
+  /** Listed by the last run, covered (or gone) now. */
+  readonly covered: string[];
+}
+
+export function coverageChange(previous: readonly string[], current: readonly HostCoverage[]): CoverageChange {
   const uncovered = current.filter((h) => h.status === 'silent' || h.status === 'never-seen').map((h) => h.instanceId).sort();
   const before = new Set(previous);
   const now = new Set(uncovered);

@@ -46,7 +46,8 @@ test('two regions: fresh, silent, never seen and exempt hosts named from what EC
   expect(read.problems).toEqual([{ logGroup: '/windows/security', reason: expect.stringContaining('ResourceNotFoundException') }]);
 
   // moto's launch time is now: judged two hours on, so that none is too new.
-  const judged = new Map(judgeHosts(instances, read.streams, { nowMs: now + 2 * HOUR, silentAfterMs: 24 * HOUR, minAgeMs: HOUR }).map((h) => [h.instanceId, h.status]));
+  const judgement = judgeHosts(instances, read.streams, { nowMs: now + 2 * HOUR, silentAfterMs: 24 * HOUR, minAgeMs: HOUR });
+  const judged = new Map(judgement.map((h) => [h.instanceId, h.status]));
   expect(judged.get(fresh)).toBe('covered');
   expect(judged.get(silent)).toBe('silent');
   expect(judged.get(launched['eu-west-1'][2])).toBe('exempt');
