@@ -27,19 +27,21 @@ export function classifySsh(login: SshLineResult, policy: SeverityPolicy): Class
   const reasons: string[] = [];
   if (login.user === 'root') reasons.push('root user');
   if (login.method === 'password' || login.method.startsWith('keyboard-interactive')) reasons.push('password login');
-  let severity: Severity = reasons.length > 0 ? 'high' : 'medium';
+  const severity: Severity = reasons.length > 0 ? 'high' : 'medium';
   if (reasons.length === 0) reasons.push('SSH login');
 
+  return byTrustedRanges({ severity, reasons }, login.sourceIp, policy, 'says so');
+}
+
+/**
+ * With trusted ranges set: a source inside them lowers the severity one level (never below `low`);
+ * one outside them is said, and for Windows (RDP should never face the internet) raised to high.
+ */
+function byTrustedRanges(found: Classification, sourceIp: string | undefined, policy: SeverityPolicy, outside: 'says so' | 'raises'): Classification {
   const trusted = policy.trustedNetworks;
-  if (trusted && trusted.size > 0 && login.sourceIp) {
-    if (trusted.has(login.sourceIp)) {
-      severity = lower(severity);
-      reasons.push('source IP inside trusted ranges');
-    } else {
-      reasons.push('source IP outside trusted ranges');
-    }
-  }
-  return { severity, reasons };
+  if (!trusted || trusted.size === 0 || !sourceIp) return found;
+  if (trusted.has(sourceIp)) return { severity: lower(found.severity), reasons: [...found.reasons, 'source IP inside trusted ranges'] };
+  return { severity: outside === 'raises' ? 'high' : found.severity, reasons: [...found.reasons, 'source IP outside trusted ranges'] };
 }
 
 /** The reason a Windows event that could be recognised but not read carries. */
@@ -63,17 +65,7 @@ export function classifyWindows(logon: WindowsLogon, policy: SeverityPolicy): Cl
     reasons.push('built-in Administrator');
   }
   if (logon.viaLocalTunnel) reasons.push('through a local tunnel (Session Manager port forwarding or Fleet Manager)');
-  const trusted = policy.trustedNetworks;
-  if (trusted && trusted.size > 0 && logon.sourceIp) {
-    if (trusted.has(logon.sourceIp)) {
-      severity = lower(severity);
-      reasons.push('source IP inside trusted ranges');
-    } else {
-      severity = 'high';
-      reasons.push('source IP outside trusted ranges');
-    }
-  }
-  return { severity, reasons };
+  return byTrustedRanges({ severity, reasons }, logon.sourceIp, policy, 'raises');
 }
 
 const WINDOWS_DOORS: Record<number, string> = {

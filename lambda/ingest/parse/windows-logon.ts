@@ -1,5 +1,6 @@
 import { parseWindowsEvent, SECURITY_AUDITING_PROVIDER, type WindowsEventRecord } from './windows-event';
 import { WINDOWS_INTERACTIVE_LOGON_TYPES } from '../../../src/contract/event-patterns';
+import type { WindowsLogonInfo } from '../../shared/alert';
 
 /**
  * A Windows logon (Security log event 4624, "An account was successfully logged on", or 4625, "An
@@ -57,36 +58,14 @@ export const LOGON_STATUS_NAMES: Record<string, string> = {
   '0xc0000413': 'authentication firewall: machine not allowed',
 };
 
-export interface WindowsLogon {
+/** A logon as read: what the alert's `windows` field carries, and the account, address and time besides. */
+export interface WindowsLogon extends WindowsLogonInfo {
   readonly eventId: 4624 | 4625;
   readonly outcome: 'success' | 'failure';
-  readonly format: 'xml' | 'text';
-  readonly logonType?: number;
-  readonly logonTypeName?: string;
   readonly userName?: string;
-  readonly domain?: string;
-  readonly userSid?: string;
   readonly sourceIp?: string;
   readonly port?: number;
-  /** The source address was the host itself: a Session Manager port-forwarding tunnel or Fleet Manager. */
-  readonly viaLocalTunnel?: boolean;
-  readonly workstation?: string;
-  readonly logonProcess?: string;
-  readonly authenticationPackage?: string;
-  /** NTLM V1, NTLM V2 or LM, for NTLM logons. */
-  readonly lmPackage?: string;
-  readonly elevatedToken?: boolean;
-  readonly restrictedAdminMode?: boolean;
-  readonly virtualAccount?: boolean;
-  /** The account is the built-in Administrator (its SID ends in -500, or that name). */
-  readonly builtInAdministrator?: boolean;
-  readonly status?: string;
-  readonly subStatus?: string;
-  /** The status (or, when it says more, the sub-status) named. */
-  readonly failureReason?: string;
-  readonly computer?: string;
   readonly time?: string;
-  readonly recordId?: string;
   /** Why the record could not be read whole: its alert carries the raw event and names nobody. */
   readonly problems: string[];
 }

@@ -1,8 +1,9 @@
-import { classifyConsole, classifySsh } from '../../../lambda/ingest/draft/severity';
+import { classifyConsole, classifySsh, classifyWindows } from '../../../lambda/ingest/draft/severity';
 import { parseConsoleLogin } from '../../../lambda/ingest/parse/console-login';
 import { parseSshLine } from '../../../lambda/ingest/parse/ssh-line';
+import { parseWindowsLogon, type WindowsLogon } from '../../../lambda/ingest/parse/windows-logon';
 import { NetworkSet } from '../../../lambda/shared/networks';
-import { cloudTrailEvent } from '../../support/fixtures';
+import { cloudTrailEvent, windowsEvent } from '../../support/fixtures';
 
 const ssh = (user: string, method: string, ip: string) =>
   parseSshLine(`Mar  5 14:03:07 host sshd[1]: Accepted ${method} for ${user} from ${ip} port 22 ssh2`)!;
@@ -52,6 +53,12 @@ describe('default severity policy: SSH logins', () => {
     });
     test('outside: unchanged, with the reason', () => {
       expect(classifySsh(ssh('deploy', 'publickey', '203.0.113.7'), policy)).toEqual({ severity: 'medium', reasons: ['SSH login', 'source IP outside trusted ranges'] });
+    });
+    test('Windows: inside is one level lower; outside is raised to high (Remote Desktop should never face the internet)', () => {
+      const rdp = (ip: string): WindowsLogon => ({ ...(parseWindowsLogon(windowsEvent('4624-rdp.xml')) as { logon: WindowsLogon }).logon, sourceIp: ip });
+      expect(classifyWindows(rdp('198.51.100.20'), policy)).toEqual({ severity: 'low', reasons: ['Remote Desktop logon', 'source IP inside trusted ranges'] });
+      expect(classifyWindows(rdp('203.0.113.7'), policy)).toEqual({ severity: 'high', reasons: ['Remote Desktop logon', 'source IP outside trusted ranges'] });
+      expect(classifyWindows(rdp('203.0.113.7'), {}).severity).toBe('medium');
     });
     test('a bare address is that address alone (/32, /128); host bits set are read as the whole range (README)', () => {
       const written = { trustedNetworks: NetworkSet.parse(['192.0.2.7', '2001:db8::7', '10.0.0.5/24']) };
