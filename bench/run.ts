@@ -634,16 +634,13 @@ async function windowsDay(): Promise<void> {
       const deliveries = [...byFlush.values()].map((messages) => messages.filter((m) => pattern.test(m))).filter((m) => m.length > 0);
       const run = await invokeBundle('ingest', deliveries.map((messages, i) => logsDelivery(messages, { logStream: 'i-0abc123def4567890', idPrefix: `${name.length}-${i}-` })),
         { AWS_ENDPOINT_URL: moto.endpoint, ALERT_TOPIC_ARN: TopicArn!, ENRICH_INSTANCES: 'false' }, { timed: true });
-      const alerts = run.invocations.reduce((sum, i) => sum + ((i.result as { alerts?: number } | undefined)?.alerts ?? 0), 0);
-      const ms = run.invocations.reduce((sum, i) => sum + (i.ms ?? 0), 0);
-      rows.push({
-        'filter': name,
-        'events passed / day': fmt(deliveries.reduce((sum, d) => sum + d.length, 0) / scale),
-        'invocations / day': fmt(deliveries.length / scale),
-        'alerts / day': fmt(alerts / scale),
-        'function time / day (s)': fmt(ms / scale / 1000, 1),
-        'Lambda $ / month (256 MB arm64)': `$${fmt((deliveries.length / scale) * 30 * 0.2e-6 + (ms / scale / 1000) * 30 * 0.25 * 0.0000133334, 4)}`,
-      });
+      const { alerts, ms } = alertsAndTime(run);
+      rows.push(filterDayRow(name, {
+        passed: deliveries.reduce((sum, d) => sum + d.length, 0) / scale,
+        invocations: deliveries.length / scale,
+        alerts: alerts / scale,
+        ms: ms / scale,
+      }, 4));
     }
     table(`9. A day of one busy Windows host's Security log: ${fmt(events.length / scale)} logon events (built ingest bundle, moto on loopback)`, rows);
     console.log(`\nThe mix: ${mix.map(([, perDay, what]) => `${fmt(perDay)} ${what}`).join(', ')}. Function time is handler time, warm (one process);`
@@ -696,17 +693,10 @@ async function eksDay(): Promise<void> {
       const invoked = await invokeBundle('ingest', deliveries.map((messages, i) => encodeLogs({
         ...logsPayload(messages, { logGroup: '/aws/eks/prod/cluster', logStream: 'kube-apiserver-audit-0', idPrefix: `${name.length}-${i}-` }),
       })), { AWS_ENDPOINT_URL: moto.endpoint, ALERT_TOPIC_ARN: TopicArn!, ENRICH_INSTANCES: 'false' }, { timed: true });
-      const alerts = invoked.invocations.reduce((sum, i) => sum + ((i.result as { alerts?: number } | undefined)?.alerts ?? 0), 0);
+      const { alerts, ms } = alertsAndTime(invoked);
       // Time grows with events handled: where the sampled reads pass, they stand for all of them.
-      const ms = invoked.invocations.reduce((sum, i) => sum + (i.ms ?? 0), 0) * (passed === run ? total / run : 1);
-      rows.push({
-        'filter': name,
-        'events passed / day': fmt(passed === run ? total : passed),
-        'invocations / day': fmt(deliveries.length),
-        'alerts / day': fmt(alerts),
-        'function time / day (s)': fmt(ms / 1000, 1),
-        'Lambda $ / month (256 MB arm64)': `$${fmt(deliveries.length * 30 * 0.2e-6 + (ms / 1000) * 30 * 0.25 * 0.0000133334, 3)}`,
-      });
+      const sampled = passed === run ? total / run : 1;
+      rows.push(filterDayRow(name, { passed: passed * sampled, invocations: deliveries.length, alerts, ms: ms * sampled }, 3));
     }
     table(`10. A day of a busy EKS cluster's audit log: ${fmt(total)} events (controllers' reads sampled at ${fmt(noiseShare * 100, 1)} %; built ingest bundle, moto on loopback)`, rows);
     console.log(`\nThe mix: ${mix.map(([, perDay, what]) => `${fmt(perDay)} ${what}`).join(', ')}; one delivery per second that has events.`
@@ -714,6 +704,28 @@ async function eksDay(): Promise<void> {
   } finally {
     await moto.stop();
   }
+}
+
+/** The alerts a timed run of the ingest bundle published, and its handler time. */
+function alertsAndTime(run: { invocations: Array<{ result?: unknown; ms?: number }> }): { alerts: number; ms: number } {
+  return {
+    alerts: run.invocations.reduce((sum, i) => sum + ((i.result as { alerts?: number } | undefined)?.alerts ?? 0), 0),
+    ms: run.invocations.reduce((sum, i) => sum + (i.ms ?? 0), 0),
+  };
+}
+
+/** A log group filter's day through the ingest bundle as a table row (figures already per day), with Lambda's price at 256 MB arm64. */
+interface FilterDay { passed: number; invocations: number; alerts: number; ms: number }
+
+function filterDayRow(filter: string, day: FilterDay, digits: number): Record<string, string> {
+  return {
+    'filter': filter,
+    'events passed / day': fmt(day.passed),
+    'invocations / day': fmt(day.invocations),
+    'alerts / day': fmt(day.alerts),
+    'function time / day (s)': fmt(day.ms / 1000, 1),
+    'Lambda $ / month (256 MB arm64)': `$${fmt(day.invocations * 30 * 0.2e-6 + (day.ms / 1000) * 30 * 0.25 * 0.0000133334, digits)}`,
+  };
 }
 
 async function main(): Promise<void> {
