@@ -25,6 +25,7 @@ const FUNCTIONS: Record<string, string> = {
   'slack-interaction': 'lambda/slack-app/interaction.ts',
   'pagerduty': 'lambda/pagerduty/index.ts',
   'reconcile': 'lambda/reconcile/index.ts',
+  'host-coverage': 'lambda/host-coverage/index.ts',
 };
 
 const project = new awscdk.AwsCdkConstructLibrary({

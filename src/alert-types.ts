@@ -53,6 +53,11 @@ export enum LoginKind {
    * me", or nobody confirmed it), severity critical, carrying the login's fields.
    */
   ESCALATION = 'escalation',
+  /**
+   * Not a login: the coverage run's report that hosts or regions went dark (or came back), severity
+   * low, never asked for review (`coverage` on `LoginAlerts`).
+   */
+  COVERAGE = 'coverage',
 }
 
 /**

@@ -7,3 +7,4 @@ export * from './login-alerts-props';
 export * from './people-directory';
 export * from './secrets';
 export * from './reconcile-options';
+export * from './coverage-options';

@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { AlertRule } from './alert-rules';
+import type { CoverageOptions } from './coverage-options';
 import type { AlertDestination } from './destinations';
 import type { PeopleDirectory } from './people-directory';
 import type { ReconcileOptions } from './reconcile-options';
@@ -341,4 +342,16 @@ export interface LoginAlertsProps {
    * @default - no reconciliation
    */
   readonly reconcile?: ReconcileOptions;
+
+  /**
+   * Coverage: a scheduled function names every running instance whose auth log no log source sees
+   * (silent, or never seen) and every watched region whose sign-ins and sessions cannot arrive (a
+   * rule disabled, no forwarder, no CloudTrail trail logging), with why and what to do, in one
+   * `coverage` alert each time that changes; metrics and alarms on both. Needs `ledger`. Opt-in: its
+   * first report names every dark host at once, and a team should decide its exemptions first
+   * (README, Coverage).
+   *
+   * @default - no coverage runs
+   */
+  readonly coverage?: CoverageOptions;
 }

@@ -24,6 +24,7 @@ import { bundledFunction } from './private/bundled-function';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
 import { PipelineDashboard } from './private/dashboard';
 import { createDeadLetterKey, deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
+import { HostCoverage } from './private/host-coverage';
 import { EKS_CLUSTERS, LogGroupSubscriptions, SSH_LOG_GROUPS, type LogGroupSource } from './private/log-group-subscriptions';
 import { createLoginLedger, ledgerSettings, ledgerUnavailableAlarm } from './private/login-ledger';
 import { prop } from './private/prop-names';
@@ -94,6 +95,13 @@ export class LoginAlerts extends Construct {
   public readonly reconcileFunction?: lambda.IFunction;
 
   /**
+   * The coverage function, run on a schedule; its coverage alerts name the hosts and regions nothing sees.
+   *
+   * Conditional: only with `coverage`.
+   */
+  public readonly coverageFunction?: lambda.IFunction;
+
+  /**
    * The ingest function's log group.
    */
   public readonly ingestLogGroup: logs.ILogGroup;
@@ -138,6 +146,7 @@ export class LoginAlerts extends Construct {
   private readonly logGroupSources: LogGroupSubscriptions;
   private readonly windowsSource: LogGroupSource;
   private readonly reconciler?: Reconciler;
+  private readonly hostCoverage?: HostCoverage;
   private readonly boundDestinations: AlertDestinationResources[] = [];
   private readonly logRetention: logs.RetentionDays;
   private readonly routingTagKeys: string[];
@@ -245,7 +254,23 @@ export class LoginAlerts extends Construct {
       this.reconcileFunction = this.reconciler.fn;
       this.watch(this.reconciler.alarms);
     }
-    this.publishers.push(this.ingest.role!, ...(this.reconciler ? [this.reconciler.fn.role!] : []));
+    if (props.coverage) {
+      if (!ledger) throw new Error(`${prop('coverage')} keeps what it last reported in the login ledger: it needs ${prop('ledger')}`);
+      this.hostCoverage = new HostCoverage(this, 'Coverage', {
+        options: props.coverage,
+        topic: this.topic,
+        topicKey,
+        ledger,
+        routingTagKeys: this.routingTagKeys,
+        logRetention: this.logRetention,
+        reconcileRegions: props.reconcile?.regions ?? [],
+        rules: () => [this.consoleLoginRule, this.sessionEventsRule].filter((r): r is events.IRule => r !== undefined),
+        forwardedBus: () => this.signInEventBus,
+      });
+      this.coverageFunction = this.hostCoverage.fn;
+      this.watch(this.hostCoverage.alarms);
+    }
+    this.publishers.push(this.ingest.role!, ...[this.reconciler?.fn, this.hostCoverage?.fn].filter((f) => f !== undefined).map((f) => f.role!));
     if (created) restrictPublishers(created.topic, this.publishers, props.organizationId);
 
     this.logGroupSources = new LogGroupSubscriptions(this, this.ingest);
@@ -364,6 +389,7 @@ export class LoginAlerts extends Construct {
   public addSshLogGroup(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
     const filter = this.logGroupSources.add(logGroup, SSH_LOG_GROUPS);
     this.reconciler?.addLogGroup(logGroup);
+    this.hostCoverage?.addLogGroup(logGroup);
     return filter;
   }
 
@@ -374,6 +400,7 @@ export class LoginAlerts extends Construct {
   public addWindowsLogGroup(logGroup: logs.ILogGroup): logs.SubscriptionFilter {
     const filter = this.logGroupSources.add(logGroup, this.windowsSource);
     this.reconciler?.addLogGroup(logGroup);
+    this.hostCoverage?.addLogGroup(logGroup);
     return filter;
   }
 
@@ -396,7 +423,8 @@ export class LoginAlerts extends Construct {
   /** The library's own log groups: never subscribed (no loops), never re-read. */
   private ownLogGroups(): logs.ILogGroup[] {
     const destinations = this.boundDestinations.flatMap((d) => [d.logGroup, ...(d.interactionLogGroup ? [d.interactionLogGroup] : [])]);
-    return [this.ingestLogGroup, ...(this.reconciler ? [this.reconciler.logGroup] : []), ...destinations];
+    const scheduled = [this.reconciler?.logGroup, this.hostCoverage?.logGroup].filter((g) => g !== undefined);
+    return [this.ingestLogGroup, ...scheduled, ...destinations];
   }
 
   private addAlarms(scope: Construct, what: string, fn: lambda.IFunction, queue: sqs.IQueue): void {

@@ -25,6 +25,7 @@ function everyOption(): Stack {
     alarmTopic: new sns.Topic(stack, 'OpsTopic', { enforceSSL: true, masterKey: new kms.Key(stack, 'OpsKey', { enableKeyRotation: true }) }),
     people: PeopleDirectory.fromPeople([{ name: 'Alice Doe', email: 'alice@example.com', keyFingerprints: ['SHA256:aliceKey'] }]),
     reconcile: { regions: ['eu-north-1'], logGroupNamePrefixes: ['/ec2/'] },
+    coverage: { regions: ['us-east-1'], exemptTags: { 'aws:autoscaling:groupName': 'ci-runners' } },
 
     destinations: [
       AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret('slack')) }),
@@ -65,7 +66,7 @@ test('every acknowledged finding carries a reason a reviewer can check', () => {
   for (const rule of acknowledged) expect(rule.reason.length).toBeGreaterThan(60);
   // The wildcards acknowledged: DescribeInstances' (ingest and reconciler), DescribeTasks on this
   // account's tasks (both), and the reconciler's LookupEvents and DescribeLogGroups (no
-  // resource-level permissions) and its log group prefix.
+  // resource-level permissions) and its log group prefix; the coverage run's reads.
   const tasks = { regex: '/^Resource::arn:<AWS::Partition>:ecs:\\*:(<AWS::AccountId>|\\d{12}):task\\/\\*$/g' };
   // With resolveIdentityCenterUsers, DescribeUser on this account's stores and their users (both).
   const users = [{ regex: '/^Resource::arn:<AWS::Partition>:identitystore::(<AWS::AccountId>|\\d{12}):identitystore\\/\\*$/g' }, 'Resource::arn:<AWS::Partition>:identitystore:::user/*'];
@@ -77,5 +78,7 @@ test('every acknowledged finding carries a reason a reviewer can check', () => {
     ['Resource::*'],
     [tasks],
     users,
+    // The coverage run: its read-only calls without resource-level permissions, DescribeRule on the watched regions' rules, DescribeLogStreams on the groups.
+    ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:(events|logs):.+$/g' }],
   ]);
 });

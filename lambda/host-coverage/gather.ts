@@ -1,6 +1,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import type { LogStreamSeen, RunningInstance } from './hosts';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { LogStreamSeen, ManagedInstance, RunningInstance } from './hosts';
 
 /**
  * What a coverage run reads, page by page (calls grow with pages, not with instances): the running
@@ -56,4 +57,32 @@ export async function logStreams(
     }
   }
   return { streams, problems };
+}
+
+/**
+ * What Systems Manager knows of the dark hosts, 50 ids a call (the filter's most): calls grow with
+ * dark hosts, not with the fleet. Optional: a Systems Manager that cannot be read says nothing.
+ */
+export async function managedInstances(
+  ssm: SSMClient, module: typeof import('@aws-sdk/client-ssm'), instanceIds: readonly string[],
+): Promise<{ managed: Map<string, ManagedInstance>; problem?: string }> {
+  const managed = new Map<string, ManagedInstance>();
+  try {
+    for (let i = 0; i < instanceIds.length; i += 50) {
+      const filter = { Key: 'InstanceIds', Values: instanceIds.slice(i, i + 50) };
+      for await (const page of module.paginateDescribeInstanceInformation({ client: ssm }, { Filters: [filter] })) {
+        for (const info of page.InstanceInformationList ?? []) {
+          if (!info.InstanceId) continue;
+          managed.set(info.InstanceId, {
+            ...(info.PingStatus && { pingStatus: String(info.PingStatus) }),
+            ...(info.PlatformName && { platformName: info.PlatformName }),
+            ...(info.PlatformVersion && { platformVersion: info.PlatformVersion }),
+          });
+        }
+      }
+    }
+    return { managed };
+  } catch (error) {
+    return { managed, problem: `${(error as Error).name}: ${(error as Error).message}` };
+  }
 }

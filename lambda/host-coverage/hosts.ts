@@ -1,6 +1,6 @@
 /**
- * Which running instances the log sources can see (issue 27's first step: the judgement, pure; the
- * scheduled run that gathers its inputs comes next). An instance is matched to the log streams of
+ * Which running instances the log sources can see: the judgement, pure (run.ts gathers its inputs
+ * and acts on it). An instance is matched to the log streams of
  * the subscribed log groups as enrichment matches a log stream to an instance: the stream named
  * after its id (the CloudWatch agent's `{instance_id}`), else after its private DNS name, EC2
  * hostname (`ip-10-0-1-23`) or private IP. Then, per instance:
@@ -36,6 +36,8 @@ export type HostCoverageStatus = 'covered' | 'silent' | 'never-seen' | 'exempt' 
 
 export interface HostCoverage {
   readonly instanceId: string;
+  /** Its Name tag. */
+  readonly name?: string;
   readonly status: HostCoverageStatus;
   /** Why, and what to do, in a reader's words. */
   readonly reason: string;
@@ -48,6 +50,8 @@ export interface CoverageOptions {
   readonly nowMs: number;
   readonly silentAfterMs: number;
   readonly minAgeMs: number;
+  /** Tags that exempt an instance (`coverage.exemptTags`): a key with its value, or with any value (undefined). */
+  readonly exemptTags?: ReadonlyArray<readonly [string, string | undefined]>;
 }
 
 export function judgeHosts(instances: readonly RunningInstance[], streams: readonly LogStreamSeen[], options: CoverageOptions): HostCoverage[] {
@@ -71,9 +75,18 @@ function streamsOf(instance: RunningInstance, byName: ReadonlyMap<string, LogStr
 }
 
 function judgeHost(instance: RunningInstance, streams: LogStreamSeen[], options: CoverageOptions): HostCoverage {
+  const judged = judgeStatus(instance, streams, options);
+  const name = instance.tags?.Name;
+  return name ? { ...judged, name } : judged;
+}
+
+function judgeStatus(instance: RunningInstance, streams: LogStreamSeen[], options: CoverageOptions): HostCoverage {
   const { instanceId } = instance;
   const exempt = instance.tags?.[EXEMPT_TAG];
   if (exempt !== undefined) return { instanceId, status: 'exempt', reason: `tagged ${EXEMPT_TAG}${exempt ? `: ${exempt}` : ''}` };
+  const tags = instance.tags ?? {};
+  const rule = options.exemptTags?.find(([key, value]) => tags[key] !== undefined && (value === undefined || tags[key] === value));
+  if (rule) return { instanceId, status: 'exempt', reason: `exempt by coverage.exemptTags: ${rule[0]}${rule[1] === undefined ? '' : `=${rule[1]}`}` };
   const latest = streams.reduce<LogStreamSeen | undefined>((best, s) => ((s.lastEventAt ?? -1) > (best?.lastEventAt ?? -1) ? s : best), undefined);
   const at = latest?.lastEventAt;
   const where = latest && { logGroup: latest.logGroup, logStreamName: latest.logStreamName };
@@ -113,4 +126,29 @@ export function coverageChange(previous: readonly string[], current: readonly Ho
   const before = new Set(previous);
   const now = new Set(uncovered);
   return { uncovered, newlyUncovered: uncovered.filter((id) => !before.has(id)), covered: [...before].filter((id) => !now.has(id)).sort() };
+}
+
+/** What Systems Manager knows of an instance (DescribeInstanceInformation): it helps say why a host is dark. */
+export interface ManagedInstance {
+  /** `Online`, `ConnectionLost` or `Inactive`. */
+  readonly pingStatus?: string;
+  readonly platformName?: string;
+  readonly platformVersion?: string;
+}
+
+/**
+ * A dark host's reason, said better with what Systems Manager knows (never required: without it,
+ * the reason stands as judged). Amazon Linux 2023 is named: it writes sshd's log to journald only.
+ */
+export function explainWithSystemsManager(host: HostCoverage, managed: ManagedInstance | undefined, asked: boolean): HostCoverage {
+  if (!asked || (host.status !== 'silent' && host.status !== 'never-seen')) return host;
+  if (!managed) return { ...host, reason: `${host.reason} (not managed by Systems Manager either: no agent may be running on it at all)` };
+  const platform = [managed.platformName, managed.platformVersion].filter(Boolean).join(' ');
+  if (/amazon linux/i.test(managed.platformName ?? '') && /^2023/.test(managed.platformVersion ?? '')) {
+    return { ...host, reason: `${host.reason} Amazon Linux 2023 writes sshd's log to journald only: install rsyslog (or ship the journal) so /var/log/secure exists (README, Shipping logs)` };
+  }
+  if (managed.pingStatus && managed.pingStatus !== 'Online') {
+    return { ...host, reason: `${host.reason} (its Systems Manager agent is ${managed.pingStatus} too: the host may be hung or cut off)` };
+  }
+  return { ...host, reason: `${host.reason} (Systems Manager agent online${platform ? `, ${platform}` : ''}: install or configure the CloudWatch agent with Run Command, AWS-ConfigureAWSPackage)` };
 }

@@ -294,6 +294,54 @@ export interface Alert {
   readonly history?: { readonly firstSeenSource: boolean; readonly lastSeen?: string };
   /** For `kind: escalation`: which login, and why; the login's own fields come with it. */
   readonly escalation?: Escalation;
+  /** For `kind: coverage`: what the log sources cannot see, and what changed since the last report. */
+  readonly coverage?: CoverageReport;
+}
+
+/** A running instance no log source sees: `silent` (its stream went quiet) or `never-seen` (no stream). */
+export interface UncoveredHost {
+  readonly instanceId: string;
+  readonly region: string;
+  readonly status: 'silent' | 'never-seen';
+  /** Why, and what to do. */
+  readonly reason: string;
+  /** The instance's Name tag. */
+  readonly name?: string;
+  /** ISO-8601: the last event of its stream, for a silent host. */
+  readonly lastEventAt?: string;
+  readonly logGroup?: string;
+  readonly logStream?: string;
+}
+
+/** A watched region whose sign-ins and sessions may not arrive, and why. */
+export interface UncoveredRegion {
+  readonly region: string;
+  /** One phrase per problem: a rule disabled, no trail logging, the forwarder missing, the region unreadable. */
+  readonly problems: string[];
+}
+
+/** For `kind: coverage`: the uncovered hosts and regions now (lists cut at 100 each: `counts` has them all), and the change. */
+export interface CoverageReport {
+  readonly silentHosts: UncoveredHost[];
+  readonly neverSeenHosts: UncoveredHost[];
+  readonly uncoveredRegions: UncoveredRegion[];
+  /** Member accounts whose heartbeat stopped (with `organizationId`; empty until heartbeats are watched). */
+  readonly silentAccounts: string[];
+  /** Hosts (`region/instance id`) and region problems (`region: problem`) uncovered now and not at the last report. */
+  readonly newlyUncovered: string[];
+  /** Listed at the last report; covered now, or gone. */
+  readonly coveredAgain: string[];
+  readonly counts: CoverageCounts;
+}
+
+export interface CoverageCounts {
+  readonly covered: number;
+  readonly silent: number;
+  readonly neverSeen: number;
+  readonly exempt: number;
+  readonly tooNew: number;
+  readonly regionsChecked: number;
+  readonly uncoveredRegions: number;
 }
 
 /** The value of `user` when an sshd `Accepted` line could not be parsed. */

@@ -3,9 +3,9 @@
  * item's kind and `#` (`push#<hash>`, `review#<hash>`, `reconcile#checkpoint`), and the functions'
  * IAM statements grant by that prefix (`dynamodb:LeadingKeys`). Item shapes: the functions' code
  * (lambda/ingest/ledger/items.ts;
- * lambda/slack-app/review-store.ts; lambda/reconcile/checkpoint.ts).
+ * lambda/slack-app/review-store.ts; lambda/reconcile/checkpoint.ts; lambda/host-coverage/state.ts).
  */
-export type LedgerKind = 'push' | 'login' | 'source' | 'person' | 'alert' | 'repeat' | 'review' | 'reconcile' | 'factor' | 'console';
+export type LedgerKind = 'push' | 'login' | 'source' | 'person' | 'alert' | 'repeat' | 'review' | 'reconcile' | 'factor' | 'console' | 'coverage';
 
 /**
  * What the ingest function and the reconciler write in batches (BatchWriteItem): links (`push`,

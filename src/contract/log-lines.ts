@@ -10,6 +10,10 @@ export const LEDGER_UNAVAILABLE_LOG = 'login ledger unavailable';
 export const RECOVERED_LOG = 'login recovered by reconciliation';
 /** The reconciler could not read something it must (a log group, a record, the checkpoint). */
 export const RECONCILE_PROBLEM_LOG = 'reconciliation problem';
+/** A coverage run's summary: its `uncoveredHosts`, `silentHosts`, `neverSeenHosts`, `coveredHosts` and `uncoveredRegions` are metrics. */
+export const COVERAGE_RUN_LOG = 'coverage run';
+/** A coverage run could not read something (a region, a log group, its state); the rest of the run went on. */
+export const COVERAGE_PROBLEM_LOG = 'coverage problem';
 /** The Slack app's interaction endpoint refused a request (unsigned, forged, replayed, malformed). */
 export const INTERACTION_REJECTED_LOG = 'request rejected';
 /** The Slack app could not publish an escalation yet (it retries). */

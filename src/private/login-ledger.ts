@@ -42,25 +42,39 @@ export const LEDGER_BATCH_WRITE_PREFIXES = LEDGER_BATCH_KINDS.map(ledgerPrefix);
  */
 export function grantLedgerReadWrite(table: dynamodb.ITable, key: kms.IKey, grantee: iam.IGrantable, conditionalKeys = [ledgerKeyPattern('repeat')]): void {
   const batchKeys = LEDGER_BATCH_WRITE_PREFIXES.map((prefix) => `${prefix}*`);
-  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'LoginLedgerBatchRead',
-    actions: ['dynamodb:BatchGetItem'],
-    resources: [table.tableArn],
-    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...batchKeys, ...conditionalKeys.filter((k) => !batchKeys.includes(k))] } },
-  }));
+  grantBatchRead(table, grantee, [...batchKeys, ...conditionalKeys.filter((k) => !batchKeys.includes(k))]);
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'LoginLedgerBatchWrite',
     actions: ['dynamodb:BatchWriteItem'],
     resources: [table.tableArn],
     conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': batchKeys } },
   }));
+  grantConditionalWrites(table, key, grantee, conditionalKeys);
+}
+
+/** Reads and conditional writes of the keys under `keys` only: all a function needs that keeps its own state there (the coverage run). */
+export function grantLedgerState(table: dynamodb.ITable, key: kms.IKey, grantee: iam.IGrantable, keys: string[]): void {
+  grantBatchRead(table, grantee, keys);
+  grantConditionalWrites(table, key, grantee, keys);
+}
+
+function grantBatchRead(table: dynamodb.ITable, grantee: iam.IGrantable, keys: string[]): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'LoginLedgerBatchRead',
+    actions: ['dynamodb:BatchGetItem'],
+    resources: [table.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys } },
+  }));
+}
+
+function grantConditionalWrites(table: dynamodb.ITable, key: kms.IKey, grantee: iam.IGrantable, keys: string[]): void {
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'LoginLedgerConditionalWrites',
     actions: ['dynamodb:PutItem'],
     resources: [table.tableArn],
     conditions: {
       'ForAnyValue:StringEquals': { 'dynamodb:EnclosingOperation': ['TransactWriteItems'] },
-      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': conditionalKeys },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keys },
     },
   }));
   grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({

@@ -36,6 +36,11 @@ export class AwsCallCounter {
   serializeDynamoDb = false;
   /** Actions whose answer is held back this many milliseconds (a slow SNS publish). */
   readonly slowActions = new Map<string, number>();
+  /**
+   * Rewrites moto's answer to an action, for what moto cannot be told (it stamps every instance
+   * launched now: a test dates them back). Every use says so in its test.
+   */
+  readonly rewriteAnswers = new Map<string, (body: string) => string>();
   private dynamoDbQueue: Promise<void> = Promise.resolve();
   private readonly server: Server;
 
@@ -66,8 +71,10 @@ export class AwsCallCounter {
             const answer: Buffer[] = [];
             up.on('data', (c: Buffer) => answer.push(c));
             up.on('end', () => setTimeout(() => {
-              res.writeHead(up.statusCode ?? 502, up.headers);
-              res.end(Buffer.concat(answer));
+              const rewrite = this.rewriteAnswers.get(action);
+              const out = rewrite ? Buffer.from(rewrite(Buffer.concat(answer).toString('utf8'))) : Buffer.concat(answer);
+              res.writeHead(up.statusCode ?? 502, rewrite ? { ...up.headers, 'content-length': String(out.length) } : up.headers);
+              res.end(out);
               done();
             }, hold));
           });
@@ -103,6 +110,7 @@ export class AwsCallCounter {
     this.latencyMs = 0;
     this.serializeDynamoDb = false;
     this.slowActions.clear();
+    this.rewriteAnswers.clear();
   }
 
   stop(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import { codeSpan, escapeAndFit, escapeMrkdwn, fit, plainText } from './mrkdwn';
-import { type Alert, type Severity, UNKNOWN_USER } from '../alert';
+import { type Alert, type CoverageReport, type Severity, type UncoveredHost, UNKNOWN_USER } from '../alert';
 import { accessHeadline, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline, kubernetesHeadline, windowsHeadline } from '../alert-text';
 import type { AlarmNotification } from '../topic-message';
 
@@ -32,12 +32,12 @@ const SEVERITY_EMOJI: Record<Severity, string> = {
 
 export function renderAlert(alert: Alert, options: SlackRenderOptions): IncomingWebhookSendArguments {
   const mention = options.mentions[alert.severity];
-  const blocks: KnownBlock[] = [
+  const blocks: KnownBlock[] = alert.coverage ? coverageBlocks(alert, alert.coverage) : [
     { type: 'header', text: { type: 'plain_text', text: plainText(`${SEVERITY_EMOJI[alert.severity]} ${headline(alert)}`, LIMITS.header), emoji: true } },
     { type: 'section', fields: fields(alert, options).slice(0, LIMITS.fields).map((text) => ({ type: 'mrkdwn', text })) },
     { type: 'context', elements: [{ type: 'mrkdwn', text: evidence(alert) }] },
   ];
-  if (alert.enrichmentError) {
+  if (alert.enrichmentError && !alert.coverage) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:warning: ${alert.kind === 'ecs-exec' ? 'Task' : 'Host'} details missing: ${escapeAndFit(alert.enrichmentError, 1000)}` }] });
   }
   const attachment: MessageAttachment = { color: SEVERITY_COLOURS[alert.severity], fallback: plainText(alert.summary, LIMITS.text), blocks };
@@ -47,6 +47,30 @@ export function renderAlert(alert: Alert, options: SlackRenderOptions): Incoming
     unfurl_links: false,
     unfurl_media: false,
   };
+}
+
+/**
+ * A coverage report: what went dark since the last one, what came back, then every dark host and
+ * region with why and what to do (host names and tags are the estate's, escaped like any value).
+ */
+function coverageBlocks(alert: Alert, report: CoverageReport): KnownBlock[] {
+  const hostLine = (h: UncoveredHost) => `• ${escapeAndFit(`${h.region}/${h.instanceId}`, 80)}${h.name ? ` *${escapeAndFit(h.name, 100)}*` : ''}: ${escapeAndFit(h.reason, 400)}`;
+  const section = (title: string, lines: string[], total: number): KnownBlock[] => (lines.length === 0 ? [] : [{
+    type: 'section',
+    text: { type: 'mrkdwn', text: fit(`*${title}* (${total})\n${lines.join('\n')}`, LIMITS.sectionText) },
+  }]);
+  const { counts } = report;
+  const footer = `${counts.covered} covered, ${counts.exempt} exempt, ${counts.tooNew} too new to judge · ${counts.regionsChecked} regions · `
+    + `${escapeMrkdwn(alert.account)} · \`cdk-login-alerts check --coverage\` prints the same`;
+  return [
+    { type: 'header', text: { type: 'plain_text', text: plainText(`${SEVERITY_EMOJI[alert.severity]} ${alert.summary}`, LIMITS.header), emoji: true } },
+    ...section('Newly dark', report.newlyUncovered.map((k) => `• ${escapeAndFit(k, 300)}`), report.newlyUncovered.length),
+    ...section('Covered again', report.coveredAgain.map((k) => `• ${escapeAndFit(k, 300)}`), report.coveredAgain.length),
+    ...section('Regions not fully watched', report.uncoveredRegions.map((r) => `• ${escapeMrkdwn(r.region)}: ${escapeAndFit(r.problems.join('; '), 600)}`), counts.uncoveredRegions),
+    ...section('Never seen: no log stream', report.neverSeenHosts.map(hostLine), counts.neverSeen),
+    ...section('Silent: the stream went quiet', report.silentHosts.map(hostLine), counts.silent),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: footer }] },
+  ];
 }
 
 /** `SSH login: deploy@web-1 from 203.0.113.7`, `Console sign-in: root (no MFA)`. Plain text: shown literally. */

@@ -1,0 +1,180 @@
+import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { atLeastOnce, countLogLines } from './alarms';
+import { grantPublish } from './alert-topic';
+import { bundledFunction } from './bundled-function';
+import { grantLedgerState } from './login-ledger';
+import { acknowledgeNag } from './nag';
+import { prop } from './prop-names';
+import { isRegionName } from './synth-checks';
+import { ledgerKeyPattern } from '../contract/ledger-keys';
+import { COVERAGE_PROBLEM_LOG, COVERAGE_RUN_LOG } from '../contract/log-lines';
+import type { CoverageOptions } from '../coverage-options';
+
+/**
+ * The coverage run (lambda/host-coverage): a function on a schedule, read-only access to instances,
+ * log streams, rules and trails in the watched regions, its state in the ledger, and its alarms:
+ * uncovered hosts at the threshold, a region not fully watched, a problem it logged, its own errors.
+ * The figures come from its summary line (metric filters), so they work with or without `metrics`.
+ */
+export interface HostCoverageProps {
+  readonly options: CoverageOptions;
+  readonly topic: sns.ITopic;
+  readonly topicKey?: kms.IKey;
+  readonly ledger: { table: dynamodb.ITable; key: kms.IKey };
+  readonly routingTagKeys: string[];
+  readonly logRetention: logs.RetentionDays;
+  /** The regions reconciliation reads: watched by default too. */
+  readonly reconcileRegions: string[];
+  /** The construct's own sign-in and session rules. */
+  readonly rules: () => events.IRule[];
+  /** The bus forwarded sign-ins and sessions arrive on, if any (known once the rules are made). */
+  readonly forwardedBus: () => events.IEventBus | undefined;
+}
+
+export const DEFAULT_COVERAGE_EVERY = Duration.hours(6);
+const RUN_TIMEOUT = Duration.minutes(10);
+
+export class HostCoverage extends Construct {
+  readonly fn: lambda.Function;
+  readonly logGroup: logs.LogGroup;
+  readonly alarms: cloudwatch.Alarm[];
+  /** Silent and never-seen hosts at the last run, for the dashboard and the alarm. */
+  readonly uncoveredHosts: cloudwatch.Metric;
+  private readonly logGroupNames: string[] = [];
+  private readonly readStreams: iam.PolicyStatement;
+
+  constructor(scope: Construct, id: string, props: HostCoverageProps) {
+    super(scope, id);
+    const { options } = props;
+    checkCoverageOptions(options);
+    const stack = Stack.of(this);
+    const every = options.every ?? DEFAULT_COVERAGE_EVERY;
+    const regions = [...new Set([stack.region, ...props.reconcileRegions, ...(options.regions ?? [])])];
+    const { fn, logGroup } = bundledFunction(this, 'Function', {
+      bundle: 'host-coverage',
+      description: 'cdk-login-alerts: names the running instances and regions whose logins nothing sees, and alerts when that changes',
+      timeout: RUN_TIMEOUT,
+      logRetention: props.logRetention,
+      // A failed run is not retried: the next scheduled run checks again.
+      retryAttempts: 0,
+      environment: {
+        ALERT_TOPIC_ARN: props.topic.topicArn,
+        LEDGER_TABLE_NAME: props.ledger.table.tableName,
+        ...(props.routingTagKeys.length > 0 && { ROUTING_TAG_KEYS: props.routingTagKeys.join(',') }),
+        COVERAGE_REGIONS: regions.join(','),
+        COVERAGE_LOG_GROUPS: Lazy.string({ produce: () => this.logGroupNames.join(',') }),
+        COVERAGE_SILENT_AFTER_SECONDS: String((options.silentAfter ?? Duration.hours(24)).toSeconds()),
+        COVERAGE_MIN_AGE_SECONDS: String((options.minAge ?? Duration.hours(1)).toSeconds()),
+        COVERAGE_RULE_NAMES: Lazy.string({ produce: () => props.rules().map((r) => r.ruleName).join(',') }),
+        COVERAGE_FORWARDED_BUS_ARN: Lazy.string({ produce: () => props.forwardedBus()?.eventBusArn ?? '' }),
+        ...(options.exemptTags && { COVERAGE_EXEMPT_TAGS: JSON.stringify(options.exemptTags) }),
+        ...(options.systemsManager === false && { COVERAGE_SYSTEMS_MANAGER: 'false' }),
+      },
+    });
+    this.fn = fn;
+    this.logGroup = logGroup;
+
+    new events.Rule(this, 'Schedule', {
+      description: `cdk-login-alerts: coverage every ${every.toHumanString()}`,
+      schedule: events.Schedule.rate(every),
+      targets: [new targets.LambdaFunction(fn)],
+    });
+
+    grantPublish(props.topic, props.topicKey, fn);
+    grantLedgerState(props.ledger.table, props.ledger.key, fn, [ledgerKeyPattern('coverage')]);
+    this.readStreams = new iam.PolicyStatement({ sid: 'ReadLogStreams', actions: ['logs:DescribeLogStreams'], resources: [] });
+    fn.addToRolePolicy(this.readStreams);
+    const ruleArns = regions.map((region) => stack.formatArn({ service: 'events', region, resource: 'rule', resourceName: '*' }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadRules', actions: ['events:DescribeRule'], resources: ruleArns }));
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid: 'ReadInstancesTrailsAndForwarders',
+      actions: [
+        'ec2:DescribeInstances', 'events:ListRuleNamesByTarget', 'cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors',
+        ...(options.systemsManager === false ? [] : ['ssm:DescribeInstanceInformation']),
+      ],
+      resources: ['*'],
+    }));
+    acknowledgeNag(fn.role!.node.findChild('DefaultPolicy'), {
+      id: 'AwsSolutions-IAM5',
+      reason: 'ec2:DescribeInstances, ssm:DescribeInstanceInformation, events:ListRuleNamesByTarget and the CloudTrail reads support no resource-level '
+        + 'permissions (or, for trails, must read organization trails of other accounts); all are read-only. events:DescribeRule is granted on the '
+        + 'watched regions\' rules, logs:DescribeLogStreams on each subscribed log group (ARN ending :*), the ledger only on coverage# keys.',
+      appliesTo: ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:(events|logs):.+$/g' }],
+    });
+
+    const figure = (name: string, field: string) => new logs.MetricFilter(this, `${name}Metric`, {
+      logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', COVERAGE_RUN_LOG),
+      metricNamespace: 'cdk-login-alerts',
+      metricName: `Coverage${name}-${this.node.addr}`,
+      metricValue: `$.${field}`,
+    }).metric({ statistic: 'Maximum', period: every.toMinutes() > 24 * 60 ? Duration.days(1) : every });
+    this.uncoveredHosts = figure('UncoveredHosts', 'uncoveredHosts');
+    const threshold = options.uncoveredHostsThreshold ?? 1;
+    const lastRun = {
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // Between runs there is no figure: the alarm keeps what the last run said.
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    };
+    this.alarms = [
+      this.uncoveredHosts.createAlarm(this, 'UncoveredHostsAlarm', {
+        alarmDescription: `cdk-login-alerts: ${threshold === 1 ? 'a running instance ships' : `${threshold} or more running instances ship`} no auth log that a log source sees, `
+          + 'so logins there alert nobody. The last coverage alert (kind coverage) lists them with why and what to do; '
+          + `so does "cdk-login-alerts check --coverage". Install or fix the CloudWatch agent, or exempt the host (tag login-alerts:exempt). Log group ${logGroup.logGroupName}.`,
+        threshold,
+        ...lastRun,
+      }),
+      figure('UncoveredRegions', 'uncoveredRegions').createAlarm(this, 'UncoveredRegionsAlarm', {
+        alarmDescription: 'cdk-login-alerts: a watched region is not fully watched: a rule disabled or gone, no forwarder, or no CloudTrail trail logging there, '
+          + 'so its sign-ins and sessions alert nobody. The last coverage alert says which and what to do.',
+        threshold: 1,
+        ...lastRun,
+      }),
+      countLogLines(this, 'ProblemsMetric', logGroup, COVERAGE_PROBLEM_LOG, 'CoverageProblems').metric({ statistic: 'Sum' }).createAlarm(this, 'ProblemAlarm', {
+        alarmDescription: `cdk-login-alerts: a coverage run could not read something (a region, a log group, its state); the rest of the run went on. Its "${COVERAGE_PROBLEM_LOG}" lines in log group ${logGroup.logGroupName} say which and why.`,
+        ...atLeastOnce,
+      }),
+      fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }).createAlarm(this, 'ErrorsAlarm', {
+        alarmDescription: 'cdk-login-alerts: a coverage run failed (the ledger or the topic unavailable, or a timeout); the next run checks again.',
+        ...atLeastOnce,
+      }),
+    ];
+  }
+
+  /** Hosts shipping to this log group are covered. */
+  addLogGroup(logGroup: logs.ILogGroup): void {
+    this.logGroupNames.push(logGroup.logGroupName);
+    this.readStreams.addResources(logGroup.logGroupArn);
+  }
+}
+
+function checkCoverageOptions(options: CoverageOptions): void {
+  const every = options.every ?? DEFAULT_COVERAGE_EVERY;
+  if (!every.isUnresolved() && (every.toSeconds() < 3600 || every.toSeconds() > 24 * 3600)) {
+    throw new Error(`${prop('coverage')}.every must be between one hour and one day: ${every.toHumanString()}`);
+  }
+  if (options.silentAfter && !options.silentAfter.isUnresolved() && options.silentAfter.toSeconds() < 3600) {
+    throw new Error(`${prop('coverage')}.${prop('silentAfter')} must be at least one hour: ${options.silentAfter.toHumanString()}`);
+  }
+  for (const region of options.regions ?? []) {
+    if (!Token.isUnresolved(region) && !isRegionName(region)) throw new Error(`${prop('coverage')}.regions: ${JSON.stringify(region)} is not an AWS region name`);
+  }
+  const threshold = options.uncoveredHostsThreshold;
+  if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 1)) {
+    throw new Error(`${prop('coverage')}.${prop('uncoveredHostsThreshold')} must be a whole number of at least 1: ${threshold}`);
+  }
+  for (const key of Object.keys(options.exemptTags ?? {})) {
+    if (key.length === 0 || key.length > 128) throw new Error(`${prop('coverage')}.${prop('exemptTags')}: ${JSON.stringify(key)} is not a tag key`);
+  }
+}

@@ -1,0 +1,92 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { LoginAlerts, type LoginAlertsProps } from '../src';
+
+/** The coverage run as the construct wires it: schedule, settings, read-only permissions, alarms, synth checks. */
+
+function synth(props: Partial<LoginAlertsProps>) {
+  const app = new App();
+  const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const secure = logs.LogGroup.fromLogGroupName(stack, 'Secure', '/ec2/var/log/secure');
+  const alerts = new LoginAlerts(stack, 'LoginAlerts', { sshLogGroups: [secure], ...props });
+  return { stack, alerts, template: () => Template.fromStack(stack) };
+}
+
+function coverageFunction(template: Template): any {
+  const fns = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('names the running instances') } });
+  expect(Object.keys(fns)).toHaveLength(1);
+  return Object.values(fns)[0].Properties;
+}
+
+function statements(template: Template): any[] {
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('CoverageFunctionRole') }] } });
+  return Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+}
+
+test('off by default', () => {
+  const { alerts, template } = synth({});
+  expect(alerts.coverageFunction).toBeUndefined();
+  expect(template().findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('names the running instances') } })).toEqual({});
+});
+
+test('every 6 hours, with the subscribed SSH and Windows groups, the rules, the watched regions and the exemptions in its settings', () => {
+  const { alerts, stack, template } = synth({
+    receiveForwardedSignIns: true,
+    reconcile: { regions: ['us-east-1'] },
+    coverage: { regions: ['eu-north-1'], silentAfter: Duration.hours(48), exemptTags: { Role: 'bastion', Ephemeral: '*' }, systemsManager: false },
+  });
+  alerts.addWindowsLogGroup(logs.LogGroup.fromLogGroupName(stack, 'Security', '/windows/security'));
+  const t = template();
+  t.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(6 hours)', State: 'ENABLED' });
+  const fn = coverageFunction(t);
+  expect(fn.Environment.Variables).toMatchObject({
+    COVERAGE_REGIONS: 'eu-west-1,us-east-1,eu-north-1',
+    COVERAGE_LOG_GROUPS: '/ec2/var/log/secure,/windows/security',
+    COVERAGE_SILENT_AFTER_SECONDS: '172800',
+    COVERAGE_MIN_AGE_SECONDS: '3600',
+    COVERAGE_EXEMPT_TAGS: JSON.stringify({ Role: 'bastion', Ephemeral: '*' }),
+    COVERAGE_SYSTEMS_MANAGER: 'false',
+    COVERAGE_RULE_NAMES: { 'Fn::Join': ['', [{ Ref: expect.stringMatching('ConsoleLoginRule') }, ',', { Ref: expect.stringMatching('SessionEventsRule') }]] },
+    COVERAGE_FORWARDED_BUS_ARN: { 'Fn::GetAtt': [expect.stringMatching('SignInEventBus'), 'Arn'] },
+    LEDGER_TABLE_NAME: expect.anything(),
+    ALERT_TOPIC_ARN: expect.anything(),
+  });
+  expect(fn.Timeout).toBe(600);
+});
+
+test('reads, never writes, what it checks; the ledger only on coverage# keys; publishes to the topic', () => {
+  const { template } = synth({ coverage: {} });
+  const s = statements(template());
+  const sid = (id: string) => s.find((x) => x.Sid === id);
+  expect(sid('ReadInstancesTrailsAndForwarders').Action).toEqual(expect.arrayContaining(['ec2:DescribeInstances', 'ssm:DescribeInstanceInformation', 'cloudtrail:GetTrailStatus']));
+  expect(s.flatMap((x) => [x.Action].flat()).filter((a: string) => /:(Put|Create|Delete|Update|Start|Stop|Enable|Disable)/.test(a) && !['dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents'].includes(a)))
+    .toEqual([]);
+  expect(JSON.stringify(sid('ReadLogStreams').Resource)).toContain(':logs:eu-west-1:123456789012:log-group:/ec2/var/log/secure:*"');
+  expect(sid('LoginLedgerBatchRead').Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['coverage#*'] } });
+  expect(sid('LoginLedgerConditionalWrites').Condition['ForAllValues:StringLike']).toEqual({ 'dynamodb:LeadingKeys': ['coverage#*'] });
+  expect(s.some((x) => x.Action === 'sns:Publish')).toBe(true);
+});
+
+test('alarms: uncovered hosts at the threshold, a region not watched, a problem, an error; figures from its summary line', () => {
+  const { alerts, template } = synth({ coverage: { uncoveredHostsThreshold: 5 } });
+  const t = template();
+  t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.message = "coverage run" }', MetricTransformations: [Match.objectLike({ MetricValue: '$.uncoveredHosts' })] });
+  t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: Match.stringLikeRegexp('^CoverageUncoveredHosts-'), Threshold: 5, Statistic: 'Maximum', Period: 21600 });
+  t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: Match.stringLikeRegexp('^CoverageUncoveredRegions-'), Threshold: 1, TreatMissingData: 'ignore' });
+  t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: Match.stringLikeRegexp('^CoverageProblems-'), Threshold: 1 });
+  expect(alerts.alarms.filter((a) => a.node.path.includes('/Coverage/'))).toHaveLength(4);
+});
+
+test.each([
+  [{ every: Duration.minutes(30) }, /coverage.every must be between one hour and one day/],
+  [{ silentAfter: Duration.minutes(10) }, /silentAfter.*at least one hour/],
+  [{ regions: ['mars-1'] }, /"mars-1" is not an AWS region name/],
+  [{ uncoveredHostsThreshold: 0 }, /uncoveredHostsThreshold.*at least 1/],
+])('refuses %j at synth', (coverage, message) => {
+  expect(() => synth({ coverage })).toThrow(message);
+});
+
+test('needs the ledger', () => {
+  expect(() => synth({ coverage: {}, ledger: false })).toThrow(/coverage keeps what it last reported in the login ledger: it needs ledger/);
+});
