@@ -8,6 +8,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { checkDeployment, type Finding } from './check/checks';
+import { coverageNow, coverageText } from './check/coverage';
 import { discoverDeployment, StackNotFoundError } from './check/deployment';
 import { sendTestLogin, type SentTestLogin } from './check/test-login';
 import { CHECK_USAGE, fail } from './usage';
@@ -24,6 +25,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
         'stack': { type: 'string' },
         'region': { type: 'string' },
         'send-test-login': { type: 'boolean', default: false },
+        'coverage': { type: 'boolean', default: false },
         'log-group': { type: 'string' },
         'json': { type: 'boolean', default: false },
         'help': { type: 'boolean', short: 'h', default: false },
@@ -62,6 +64,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
   const findings = await checkDeployment(deployment, region, clients);
 
+  let coverage: Awaited<ReturnType<typeof coverageNow>> | undefined;
+  if (values.coverage) {
+    if (!deployment.coverage) return fail(`--coverage: stack ${values.stack} has no coverage function; set coverage on its LoginAlerts (README, Coverage)`);
+    coverage = await coverageNow(deployment.coverage.environment, region, deployment.coverage.functionArn.split(':')[4] ?? 'unknown');
+  }
+
   let sent: SentTestLogin | undefined;
   if (values['send-test-login']) {
     const logGroupName = values['log-group'] ?? deployment.subscribedLogGroups[0];
@@ -70,16 +78,25 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
 
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ stack: values.stack, region, findings, ...(sent && { testLogin: sent }) }, null, 2)}\n`);
+    const json = {
+      stack: values.stack,
+      region,
+      findings,
+      ...(sent && { testLogin: sent }),
+      ...(coverage && { coverage: { ...coverage.report, problems: coverage.problems } }),
+    };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     process.stdout.write(`cdk-login-alerts check: stack ${values.stack} in ${region}\n\n`);
     for (const f of findings) process.stdout.write(`${MARK[f.status]}  ${f.check}: ${f.detail}\n`);
     if (deployment.ingest) {
       process.stdout.write(`\nLogs: the ingest function's log group /aws/lambda/${deployment.ingest.functionName} (and each destination's).\n`);
     }
+    if (coverage) process.stdout.write(coverageText(coverage));
     if (sent) process.stdout.write(describeTestLogin(sent));
   }
-  return findings.some((f) => f.status === 'fail') ? 1 : 0;
+  const dark = coverage ? coverage.summary.uncoveredHosts + coverage.summary.uncoveredRegions > 0 : false;
+  return findings.some((f) => f.status === 'fail') || dark ? 1 : 0;
 }
 
 function describeTestLogin(sent: SentTestLogin): string {

@@ -37,7 +37,7 @@ Files are read in the order given, each like one delivery: an Instance Connect k
 instance's line or CloudTrail's SendSSHPublicKey) links to the SSH login that used the key across
 files too, within the key's 60 seconds, on the same host.`;
 
-export const CHECK_USAGE = `Usage: cdk-login-alerts check --stack <name> [--region <region>] [--send-test-login [--log-group <name>]] [--json]
+export const CHECK_USAGE = `Usage: cdk-login-alerts check --stack <name> [--region <region>] [--coverage] [--send-test-login [--log-group <name>]] [--json]
 
 Checks a deployed LoginAlerts stack with your AWS credentials (the usual AWS_PROFILE, AWS_REGION,
 ...): the ingest function, a CloudTrail trail logging in the region, each EventBridge rule enabled,
@@ -50,6 +50,10 @@ no alarm in ALARM, and the topic's subscriptions confirmed. Read-only, unless:
                       ingest → topic → destinations), and the command says what to expect where.
                       The topic only accepts the ingest function's messages, so \`aws sns publish\`
                       cannot test the pipeline; this can.
+  --coverage          the coverage report now (the stack needs coverage on): every running
+                      instance no log source sees, with why and what to do, and each watched
+                      region's rules, forwarder and trail; read-only, with the function's settings.
+                      Exits 1 when anything is dark.
   --log-group NAME    the log group for the test line (default: the stack's first subscribed one)
   --json              print the findings as JSON
 

@@ -3,6 +3,8 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 
 /** The ingest function's description starts with this (src/login-alerts.ts). */
 const INGEST_DESCRIPTION = 'cdk-login-alerts: turns SSH logins';
+/** The coverage function's (src/private/host-coverage.ts). */
+const COVERAGE_DESCRIPTION = 'cdk-login-alerts: names the running instances';
 
 /**
  * What a deployed stack holds of cdk-login-alerts, found from CloudFormation: the stack's resources
@@ -11,6 +13,8 @@ const INGEST_DESCRIPTION = 'cdk-login-alerts: turns SSH logins';
 export interface Deployment {
   readonly stackName: string;
   readonly ingest?: IngestFunction;
+  /** With `coverage`: its function, whose settings `check --coverage` runs with. */
+  readonly coverage?: IngestFunction;
   /** The alert topic (the ingest function's ALERT_TOPIC_ARN) and any other topic of the stack. */
   readonly topicArns: string[];
   readonly queues: Array<{ readonly logicalId: string; readonly url: string }>;
@@ -56,14 +60,15 @@ export async function discoverDeployment(
     return ref ? physical.get(ref) || undefined : undefined;
   };
 
-  const ingestEntry = ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties?.Description ?? '').startsWith(INGEST_DESCRIPTION));
-  let ingest: Deployment['ingest'];
-  if (ingestEntry && physical.get(ingestEntry[0])) {
-    const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: physical.get(ingestEntry[0]) }));
-    ingest = {
-      functionName: config.FunctionName!, functionArn: config.FunctionArn!, environment: config.Environment?.Variables ?? {}, state: config.State,
-    };
-  }
+  const described = async (description: string): Promise<IngestFunction | undefined> => {
+    const entry = ofType('AWS::Lambda::Function').find(([, r]) => String(r.Properties?.Description ?? '').startsWith(description));
+    if (!entry || !physical.get(entry[0])) return undefined;
+    const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: physical.get(entry[0]) }));
+    const environment = config.Environment?.Variables ?? {};
+    return { functionName: config.FunctionName!, functionArn: config.FunctionArn!, environment, state: config.State };
+  };
+  const ingest = await described(INGEST_DESCRIPTION);
+  const coverage = await described(COVERAGE_DESCRIPTION);
   const topicArns = [...new Set([
     ...(ingest?.environment.ALERT_TOPIC_ARN ? [ingest.environment.ALERT_TOPIC_ARN] : []),
     ...ofType('AWS::SNS::Topic').map(([id]) => physical.get(id) ?? '').filter(Boolean),
@@ -72,6 +77,7 @@ export async function discoverDeployment(
   return {
     stackName,
     ingest,
+    ...(coverage && { coverage }),
     topicArns,
     queues: ofType('AWS::SQS::Queue').map(([id]) => ({ logicalId: id, url: physical.get(id) ?? '' })).filter((q) => q.url),
     rules: ofType('AWS::Events::Rule').flatMap(([id, r]) => {

@@ -5,7 +5,7 @@ import {
 import { changed, changeSince, coverageAlert, coverageReport, type AlertContext } from './report';
 import type { SourceProblem } from './sources';
 import { HOSTS_KEPT, type CoverageState, type HostCounts, type RegionResult, type StoredState } from './state';
-import type { Alert, UncoveredHost } from '../shared/alert';
+import type { Alert, CoverageReport, UncoveredHost } from '../shared/alert';
 import { errorText } from '../shared/error-text';
 
 /**
@@ -56,7 +56,14 @@ export interface CoverageSummary {
 export const RESERVE_MS = 30_000;
 const REGION_MS = 60_000;
 
-export async function runCoverage(deps: CoverageDeps): Promise<CoverageSummary> {
+/** A run's figures (its log line), the report it judged and the regions' results. */
+export interface CoverageRun {
+  readonly summary: CoverageSummary;
+  readonly report: CoverageReport;
+  readonly state: CoverageState;
+}
+
+export async function runCoverage(deps: CoverageDeps): Promise<CoverageRun> {
   const stored = await deps.readState();
   if (stored.problem) deps.problem(stored.problem, {});
   const previous = stored.state;
@@ -95,7 +102,7 @@ export async function runCoverage(deps: CoverageDeps): Promise<CoverageSummary> 
   const stateWritten = await deps.writeState(stored, published ? { ...state, reported: change.uncovered } : state);
   if (!stateWritten) deps.problem('coverage state changed by another run meanwhile: this run\'s result is not kept', {});
   const { counts } = report;
-  return {
+  const summary: CoverageSummary = {
     regionsChecked: checked,
     regionsLeft: left,
     coveredHosts: counts.covered,
@@ -108,6 +115,7 @@ export async function runCoverage(deps: CoverageDeps): Promise<CoverageSummary> 
     ...(published && { published }),
     stateWritten,
   };
+  return { summary, report, state };
 }
 
 /** `streams` undefined: a log group could not be read, and the region's hosts keep their last judgement. */

@@ -5,13 +5,16 @@ import { join } from 'node:path';
 import { CloudFormationClient, CreateStackCommand, ListStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient, CreateLogGroupCommand, DeleteSubscriptionFilterCommand, GetLogEventsCommand, PutSubscriptionFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DeleteSubscriptionFilterCommand, GetLogEventsCommand, PutLogEventsCommand, PutSubscriptionFilterCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { CreateTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { DisableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -53,6 +56,8 @@ function synthesize(): { template: any; assetDir: string; assets: any } {
     sshLogGroups: GROUPS.map((name, i) => logs.LogGroup.fromLogGroupName(stack, `Group${i}`, name)),
     windowsLogGroups: [logs.LogGroup.fromLogGroupName(stack, 'Security', WINDOWS_GROUP)],
     trustedCidrs: ['198.51.100.0/24'],
+    // moto stamps instances launched now: judged at once (minAge 0), not after the hour a real host gets.
+    coverage: { minAge: Duration.seconds(0) },
     destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secretsmanager.Secret.fromSecretNameV2(stack, 'Slack', 'login-alerts/slack')) })],
   });
   alerts.topic.addSubscription(new subs.EmailSubscription('secops@example.com'));
@@ -173,7 +178,8 @@ describe('cdk-login-alerts check', () => {
     expect(lines).toContain(`WARN  log shipping: ${WINDOWS_GROUP} received no log event in the last 24 hours: is the CloudWatch agent shipping to it? (docs/OPERATING.md, "Ship the instances' auth logs"; Windows: docs/WINDOWS.md)`);
     expect(lines.filter((l) => l.startsWith('ok    dead-letter queue:'))).toHaveLength(ofType(template, 'AWS::SQS::Queue').length);
     expect(lines).toContain(`ok    alarms: ${ofType(template, 'AWS::CloudWatch::Alarm').length} alarm(s), none in ALARM`);
-    expect(lines.filter((l) => l.startsWith('ok    EventBridge rule:'))).toHaveLength(2);
+    // The sign-in and session rules, and the coverage run's schedule.
+    expect(lines.filter((l) => l.startsWith('ok    EventBridge rule:'))).toHaveLength(3);
     expect(lines).toContain('ok    topic subscription: email secops@example.com');
   }, 120_000);
 
@@ -208,6 +214,32 @@ describe('cdk-login-alerts check', () => {
       `FAIL  subscription filter: log group ${GROUPS[1]} has no subscription filter to the ingest function (0 other filter(s)): redeploy the stack`,
     ]));
     expect(failures).toHaveLength(4);
+  }, 120_000);
+
+  test('--coverage names the running instance that ships no log, with what to do, and each region\'s sources', async () => {
+    await deploy();
+    await startTrail();
+    const ec2 = new EC2Client(cfg());
+    const [shipping, dark] = (await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: 2, MaxCount: 2 }))).Instances!.map((i) => i.InstanceId!);
+    await ec2.send(new CreateTagsCommand({ Resources: [dark], Tags: [{ Key: 'Name', Value: 'payments-1' }] }));
+    const logsClient = new CloudWatchLogsClient(cfg());
+    await logsClient.send(new CreateLogStreamCommand({ logGroupName: GROUPS[0], logStreamName: shipping }));
+    await logsClient.send(new PutLogEventsCommand({ logGroupName: GROUPS[0], logStreamName: shipping, logEvents: [{ timestamp: Date.now(), message: 'sshd[1]: Accepted publickey for ec2-user' }] }));
+
+    const json = check('--coverage', '--json');
+    expect(json.err).toBe('');
+    expect(json.code).toBe(1);
+    const { coverage } = JSON.parse(json.out);
+    expect(coverage.neverSeenHosts.map((h: any) => h.instanceId)).toEqual([dark]);
+    expect(coverage.counts).toMatchObject({ covered: 1, neverSeen: 1, silent: 0, uncoveredRegions: 0 });
+
+    const text = check('--coverage');
+    const row = text.out.split('\n').find((l) => l.includes(dark))!;
+    // moto's image is a Windows one (DescribeInstances says Platform windows): the Security log is named.
+    expect(row).toMatch(new RegExp(`^  us-east-1 +${dark} +payments-1 +never seen +no log stream: is the CloudWatch agent installed, with the Security event log`));
+    expect(text.out).toContain(`Sources by region:\n  us-east-1       ok`);
+    // Read-only: nothing published, nothing stored in the ledger.
+    expect(text.out).toContain('nothing published or stored');
   }, 120_000);
 
   test('--send-test-login writes a marked line through the real path, and the ingest bundle alerts on it as predicted', async () => {
