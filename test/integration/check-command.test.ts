@@ -6,7 +6,8 @@ import { CloudFormationClient, CreateStackCommand, ListStackResourcesCommand } f
 import { CloudTrailClient, CreateTrailCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import {
-  CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DeleteSubscriptionFilterCommand, GetLogEventsCommand, PutLogEventsCommand, PutSubscriptionFilterCommand,
+  CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, DeleteSubscriptionFilterCommand, GetLogEventsCommand, PutLogEventsCommand,
+  PutSubscriptionFilterCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTagsCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { DisableRuleCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -237,7 +238,7 @@ describe('cdk-login-alerts check', () => {
     const row = text.out.split('\n').find((l) => l.includes(dark))!;
     // moto's image is a Windows one (DescribeInstances says Platform windows): the Security log is named.
     expect(row).toMatch(new RegExp(`^  us-east-1 +${dark} +payments-1 +never seen +no log stream: is the CloudWatch agent installed, with the Security event log`));
-    expect(text.out).toContain(`Sources by region:\n  us-east-1       ok`);
+    expect(text.out).toContain('Sources by region:\n  us-east-1       ok');
     // Read-only: nothing published, nothing stored in the ledger.
     expect(text.out).toContain('nothing published or stored');
   }, 120_000);
