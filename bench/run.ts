@@ -706,6 +706,65 @@ async function eksDay(): Promise<void> {
   }
 }
 
+/**
+ * 11. One coverage run (the built bundle, moto on loopback through the call counter) over an estate
+ * of 1,000 running instances in 3 regions and 1,000 log streams in one SSH log group: 900 hosts
+ * ship, 100 never did. The goal: calls grow with pages, not with instances (⌈instances/1,000⌉
+ * DescribeInstances per region, ⌈streams/50⌉ DescribeLogStreams per group, ⌈dark hosts/50⌉
+ * DescribeInstanceInformation per region), against the naive design: one DescribeLogStreams
+ * (by prefix) per instance. Systems Manager is off here (moto has none).
+ */
+async function coverageRun(): Promise<void> {
+  const [instances, regions] = QUICK ? [60, ['eu-west-1', 'us-east-1', 'ap-south-1']] : [1000, ['eu-west-1', 'us-east-1', 'ap-south-1']];
+  const moto = await startMoto();
+  const counter = await AwsCallCounter.start(moto.endpoint);
+  try {
+    const config = awsConfig(moto.endpoint);
+    await createLedgerTable(moto.endpoint);
+    const { TopicArn } = await new SNSClient(config).send(new CreateTopicCommand({ Name: 'bench-coverage' }));
+    const ids: string[] = [];
+    for (const [i, region] of regions.entries()) {
+      const n = Math.floor(instances / regions.length) + (i < instances % regions.length ? 1 : 0);
+      const run = await new EC2Client(awsConfig(moto.endpoint, region)).send(new RunInstancesCommand({ ImageId: 'ami-12c6146b', MinCount: n, MaxCount: n }));
+      ids.push(...run.Instances!.map((x) => x.InstanceId!));
+    }
+    const logs = new CloudWatchLogsClient(config);
+    const group = '/ec2/var/log/secure';
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    const shipping = ids.slice(0, Math.round(ids.length * 0.9));
+    // As many streams as instances: the shipping hosts' own, and streams of hosts long gone.
+    const streams = [...shipping, ...Array.from({ length: ids.length - shipping.length }, (_, i) => `i-0gone${String(i).padStart(11, '0')}`)];
+    for (const stream of streams) {
+      await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream }));
+      await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: [{ timestamp: Date.now() - 60_000, message: 'sshd[1]: Accepted publickey for ec2-user' }] }));
+    }
+    // moto stamps every instance launched now: dated back, so that none is too new to judge.
+    counter.rewriteAnswers.set('DescribeInstances', (xml) => xml.replace(/<launchTime>[^<]+<\/launchTime>/g, `<launchTime>${new Date(Date.now() - 72 * 3_600_000).toISOString()}</launchTime>`));
+    const run = await invokeBundle('host-coverage', [{}], {
+      AWS_ENDPOINT_URL: counter.endpoint,
+      ALERT_TOPIC_ARN: TopicArn!,
+      LEDGER_TABLE_NAME: 'ledger',
+      COVERAGE_REGIONS: regions.join(','),
+      COVERAGE_LOG_GROUPS: group,
+      COVERAGE_SYSTEMS_MANAGER: 'false',
+    }, { functionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:coverage', timeoutMs: 600_000, timed: true });
+    const summary = run.invocations[0].result as { coveredHosts: number; neverSeenHosts: number } | undefined;
+    const calls = (action: string) => counter.count(action);
+    const perRegion = Math.ceil(instances / regions.length);
+    table(`11. One coverage run: ${fmt(instances)} running instances in ${regions.length} regions, ${fmt(streams.length)} log streams (built bundle, moto on loopback)`, [
+      { 'what': 'DescribeInstances', 'calls': fmt(calls('DescribeInstances')), 'goal': fmt(regions.length * Math.ceil(perRegion / 1000)), 'naive (per instance)': fmt(regions.length) },
+      { 'what': 'DescribeLogStreams', 'calls': fmt(calls('DescribeLogStreams')), 'goal': fmt(Math.ceil(streams.length / 50)), 'naive (per instance)': fmt(instances) },
+      { 'what': 'rules, trails (DescribeRule, ListRuleNamesByTarget, DescribeTrails, GetTrailStatus, GetEventSelectors)', 'calls': fmt(['DescribeRule', 'ListRuleNamesByTarget', 'DescribeTrails', 'GetTrailStatus', 'GetEventSelectors'].reduce((n, a) => n + calls(a), 0)), 'goal': 'per region', 'naive (per instance)': '' },
+      { 'what': 'ledger, topic (BatchGetItem, TransactWriteItems, PublishBatch)', 'calls': fmt(calls('BatchGetItem') + calls('TransactWriteItems') + calls('PublishBatch')), 'goal': '3', 'naive (per instance)': '' },
+      { 'what': `handler time (ms): ${fmt(summary?.coveredHosts ?? 0)} covered, ${fmt(summary?.neverSeenHosts ?? 0)} never seen`, 'calls': fmt(run.invocations[0].ms ?? 0), 'goal': '', 'naive (per instance)': '' },
+    ]);
+    console.log('\nThe naive design asks DescribeLogStreams once per instance (logStreamNamePrefix = its id): its calls grow with the fleet, and CloudWatch Logs allows 25 a second.');
+  } finally {
+    await counter.stop();
+    await moto.stop();
+  }
+}
+
 /** The alerts a timed run of the ingest bundle published, and its handler time. */
 function alertsAndTime(run: { invocations: Array<{ result?: unknown; ms?: number }> }): { alerts: number; ms: number } {
   return {
@@ -745,6 +804,7 @@ async function main(): Promise<void> {
   if (want('review')) await reviewLoop();
   if (want('windows')) await windowsDay();
   if (want('eks')) await eksDay();
+  if (want('coverage')) await coverageRun();
 }
 
 main().catch((error) => {

@@ -315,6 +315,7 @@ export class LoginAlerts extends Construct {
         ingestDeadLetterQueue: ingestDeadLetters,
         alarms: [...this.pipelineAlarms],
         recoveries: this.reconciler?.recoveries,
+        uncoveredHosts: this.hostCoverage?.uncoveredHosts,
       });
       this.dashboard = this.pipelineDashboard.dashboard;
     }

@@ -90,3 +90,11 @@ test.each([
 test('needs the ledger', () => {
   expect(() => synth({ coverage: {}, ledger: false })).toThrow(/coverage keeps what it last reported in the login ledger: it needs ledger/);
 });
+
+test('with the dashboard: a row of uncovered hosts, the figure its alarm watches', () => {
+  const { template } = synth({ coverage: {}, dashboard: true });
+  const [dashboard] = Object.values(template().findResources('AWS::CloudWatch::Dashboard'));
+  const text = (dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
+  expect(text).toContain('Coverage: hosts nothing sees (silent or never seen)');
+  expect(text).toMatch(/"cdk-login-alerts","CoverageUncoveredHosts-[0-9a-f]+"/);
+});

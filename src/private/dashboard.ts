@@ -28,6 +28,8 @@ export interface DashboardOptions {
   readonly alarms: cloudwatch.IAlarm[];
   /** Logins the reconciler recovered (its metric filter); absent without `reconcile`. */
   readonly recoveries?: cloudwatch.Metric;
+  /** Hosts the last coverage run found dark (its metric filter); absent without `coverage`. */
+  readonly uncoveredHosts?: cloudwatch.Metric;
 }
 
 export class PipelineDashboard {
@@ -65,6 +67,10 @@ export class PipelineDashboard {
     if (options.recoveries) {
       // Every point above zero is a login the real-time path lost and reconciliation alerted late.
       this.dashboard.addWidgets(this.graph('Recovered by reconciliation', [options.recoveries.with({ period: PERIOD, label: 'recovered logins' })], 24));
+    }
+    if (options.uncoveredHosts) {
+      // One point per coverage run: the hosts whose logins nothing would see.
+      this.dashboard.addWidgets(this.graph('Coverage: hosts nothing sees (silent or never seen)', [options.uncoveredHosts.with({ label: 'uncovered hosts' })], 24));
     }
   }
 
