@@ -13,7 +13,7 @@ const files: string[] = pack.files.map((f: { path: string }) => f.path);
 
 describe('npm package contents', () => {
   test.each([
-    'assets/ingest/index.js', 'assets/slack/index.js', 'assets/pagerduty/index.js', 'assets/reconcile/index.js', 'assets/slack-app/index.js', 'assets/slack-interaction/index.js', 'assets/cli/index.js', 'schema/alert.v1.json', 'lib/index.js', 'lib/login-alerts.js', 'lib/index.d.ts', '.jsii', 'README.md', 'LICENSE', 'package.json',
+    'assets/ingest/index.js', 'assets/slack/index.js', 'assets/pagerduty/index.js', 'assets/reconcile/index.js', 'assets/host-coverage/index.js', 'assets/slack-app/index.js', 'assets/slack-interaction/index.js', 'assets/cli/index.js', 'schema/alert.v1.json', 'lib/index.js', 'lib/login-alerts.js', 'lib/index.d.ts', '.jsii', 'README.md', 'LICENSE', 'package.json',
   ])('contains %s', (file) => {
     expect(files).toContain(file);
   });

@@ -8,6 +8,7 @@ import { useMotoWithCallCounter } from '../support/aws-call-counter';
 import { awsConfig, createLedgerTable, createTopicWithQueue, receiveBodies } from '../support/estate';
 import { HttpReceiver } from '../support/http-receiver';
 import { invokeBundle } from '../support/invoke-bundle';
+import { alertSchemaErrors } from '../support/schema';
 
 /**
  * The built coverage bundle on moto, in two regions. eu-west-1 (the construct's): a host shipping
@@ -123,6 +124,7 @@ test('a host that ships no log is named in one coverage alert with why; a disabl
   const [alert, ...more] = await e.alerts();
   expect(more).toEqual([]);
   expect(alert).toMatchObject({ kind: 'coverage', severity: 'low', outcome: 'failure', account: ACCOUNT, region: 'eu-west-1', id: first.summary.published });
+  expect(alertSchemaErrors(alert)).toEqual([]);
   const report = alert.coverage!;
   expect(report.neverSeenHosts.map((h) => `${h.region}/${h.instanceId}`)).toEqual([`eu-west-1/${e.hosts.never}`, `us-east-1/${e.hosts.usNever}`].sort());
   expect(report.silentHosts.map((h) => h.instanceId)).toEqual([e.hosts.silent]);
@@ -151,4 +153,5 @@ test('a host that ships no log is named in one coverage alert with why; a disabl
   const [back] = await e.alerts();
   expect(back.coverage).toMatchObject({ coveredAgain: [`eu-west-1/${e.hosts.silent}`], newlyUncovered: [], silentHosts: [] });
   expect(back.id).not.toBe(alert.id);
+  expect(alertSchemaErrors(back)).toEqual([]);
 });

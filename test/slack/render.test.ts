@@ -1,3 +1,4 @@
+import { coverageAlert, coverageReport } from '../../lambda/host-coverage/report';
 import type { Alert } from '../../lambda/shared/alert';
 import { DEFAULT_MENTIONS, DEFAULT_TAG_KEYS, LIMITS, renderAlarm, renderAlert, SEVERITY_COLOURS } from '../../lambda/shared/slack/render';
 import { fixtureAlerts } from '../support/alerts';
@@ -161,5 +162,48 @@ describe('spoofing through untrusted values', () => {
     const base = find((a) => a.kind === 'ssh');
     const payload: any = renderAlert({ ...base, principal: { type: 'IAMUser', arn: 'deploy_bot _x_' } }, options);
     expect(mrkdwnTexts(payload).join('\n')).toContain('deploy_bot ˍxˍ');
+  });
+});
+
+describe('a coverage report', () => {
+  const report = (name: string): Alert => {
+    const alert = coverageAlert(coverageReport(state(name), change), change, { account: '123456789012', region: 'eu-west-1', nowMs: Date.UTC(2026, 11, 3) });
+    return alert;
+  };
+  const host = (instanceId: string, name: string) => ({ instanceId, region: 'eu-west-1', status: 'never-seen' as const, reason: 'no log stream: is the CloudWatch agent installed?', name });
+  const state = (name: string) => ({
+    reported: [],
+    regions: {
+      'eu-west-1': {
+        checkedAt: 0,
+        hosts: [host('i-0aaaaaaaaaaaaaaa1', name)],
+        hostKeys: ['eu-west-1/i-0aaaaaaaaaaaaaaa1'],
+        problems: [],
+        counts: { covered: 4, silent: 0, neverSeen: 1, exempt: 1, tooNew: 0 },
+      },
+      'us-east-1': {
+        checkedAt: 0,
+        hosts: [],
+        hostKeys: [],
+        problems: [{ key: 'no-trail', text: 'no CloudTrail trail covers us-east-1' }],
+        counts: { covered: 0, silent: 0, neverSeen: 0, exempt: 0, tooNew: 0 },
+      },
+    },
+  });
+  const change = { uncovered: ['eu-west-1/i-0aaaaaaaaaaaaaaa1', 'us-east-1: no-trail'], newlyUncovered: ['eu-west-1/i-0aaaaaaaaaaaaaaa1', 'us-east-1: no-trail'], coveredAgain: [] };
+
+  test('lists what went dark, each dark host with why, and each region\'s problem, within Slack\'s limits', () => {
+    const payload: any = renderAlert(report('payments-1'), options);
+    expectWithinSlackLimits(payload);
+    const text = mrkdwnTexts(payload).join('\n');
+    expect(text).toContain('*Newly dark* (2)');
+    expect(text).toContain('• eu-west-1/i-0aaaaaaaaaaaaaaa1 *payments-1*: no log stream: is the CloudWatch agent installed?');
+    expect(text).toContain('• us-east-1: no CloudTrail trail covers us-east-1');
+    expect(text).toContain('4 covered, 1 exempt, 0 too new to judge · 2 regions');
+    expect(payload.text).toBe('Coverage: 1 host and 1 region not watched (2 new, 0 covered again)');
+  });
+
+  test.each(['<!channel>', '<https://evil.example|click>'])('a host named %s (its Name tag is anyone\'s with ec2:CreateTags) shows as text', (name) => {
+    for (const text of mrkdwnTexts(renderAlert(report(name), options))) expect(text).not.toMatch(/<[!@#]|<https?:/);
   });
 });
