@@ -56,6 +56,15 @@ export interface CoverageOptions {
   readonly systemsManager?: boolean;
 
   /**
+   * With `allLogGroups`: the log group name prefixes whose streams say which hosts ship (e.g.
+   * `/ec2/`), at most 10; the library's own log groups and `excludeLogGroups` are never read. The
+   * SSH and Windows log groups given are always read.
+   *
+   * @default - none: only `sshLogGroups` and `windowsLogGroups`
+   */
+  readonly logGroupNamePrefixes?: string[];
+
+  /**
    * The alarm on uncovered hosts (silent or never seen) fires at this many.
    *
    * @default 1

@@ -266,6 +266,8 @@ export class LoginAlerts extends Construct {
         reconcileRegions: props.reconcile?.regions ?? [],
         rules: () => [this.consoleLoginRule, this.sessionEventsRule].filter((r): r is events.IRule => r !== undefined),
         forwardedBus: () => this.signInEventBus,
+        allLogGroups: props.allLogGroups ?? false,
+        excludedLogGroups: () => this.ownLogGroups().map((g) => g.logGroupName).concat(props.excludeLogGroups ?? []),
       });
       this.coverageFunction = this.hostCoverage.fn;
       this.watch(this.hostCoverage.alarms);

@@ -98,3 +98,15 @@ test('with the dashboard: a row of uncovered hosts, the figure its alarm watches
   expect(text).toContain('Coverage: hosts nothing sees (silent or never seen)');
   expect(text).toMatch(/"cdk-login-alerts","CoverageUncoveredHosts-[0-9a-f]+"/);
 });
+
+test('with allLogGroups: the streams of the log groups under logGroupNamePrefixes too, never the library\'s own', () => {
+  const { template } = synth({ allLogGroups: true, coverage: { logGroupNamePrefixes: ['/ec2/'] } });
+  const t = template();
+  const env = coverageFunction(t).Environment.Variables;
+  expect(env.COVERAGE_LOG_GROUP_PREFIXES).toBe('/ec2/');
+  expect(JSON.stringify(env.COVERAGE_EXCLUDED_LOG_GROUPS)).toMatch(/CoverageFunctionLogGroup/);
+  const s = statements(t);
+  expect(JSON.stringify(s.find((x) => x.Sid === 'ReadLogStreams').Resource)).toContain(':log-group:/ec2/*');
+  expect(s.find((x) => x.Sid === 'ListLogGroups')).toMatchObject({ Action: 'logs:DescribeLogGroups', Resource: '*' });
+  expect(() => synth({ coverage: { logGroupNamePrefixes: ['/ec2/'] } })).toThrow(/logGroupNamePrefixes \(log_group_name_prefixes in Python\) reads log groups of allLogGroups/);
+});

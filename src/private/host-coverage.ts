@@ -1,4 +1,4 @@
-import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -37,6 +37,9 @@ export interface HostCoverageProps {
   readonly reconcileRegions: string[];
   /** The construct's own sign-in and session rules. */
   readonly rules: () => events.IRule[];
+  readonly allLogGroups: boolean;
+  /** Log groups the prefixes never bring in: the library's own and `excludeLogGroups` (read at synth). */
+  readonly excludedLogGroups: () => string[];
   /** The bus forwarded sign-ins and sessions arrive on, if any (known once the rules are made). */
   readonly forwardedBus: () => events.IEventBus | undefined;
 }
@@ -56,7 +59,8 @@ export class HostCoverage extends Construct {
   constructor(scope: Construct, id: string, props: HostCoverageProps) {
     super(scope, id);
     const { options } = props;
-    checkCoverageOptions(options);
+    checkCoverageOptions(options, props.allLogGroups);
+    const prefixes = options.logGroupNamePrefixes ?? [];
     const stack = Stack.of(this);
     const every = options.every ?? DEFAULT_COVERAGE_EVERY;
     const regions = [...new Set([stack.region, ...props.reconcileRegions, ...(options.regions ?? [])])];
@@ -73,6 +77,10 @@ export class HostCoverage extends Construct {
         ...(props.routingTagKeys.length > 0 && { ROUTING_TAG_KEYS: props.routingTagKeys.join(',') }),
         COVERAGE_REGIONS: regions.join(','),
         COVERAGE_LOG_GROUPS: Lazy.string({ produce: () => this.logGroupNames.join(',') }),
+        ...(prefixes.length > 0 && {
+          COVERAGE_LOG_GROUP_PREFIXES: prefixes.join(','),
+          COVERAGE_EXCLUDED_LOG_GROUPS: Lazy.string({ produce: () => props.excludedLogGroups().join(',') }),
+        }),
         COVERAGE_SILENT_AFTER_SECONDS: String((options.silentAfter ?? Duration.hours(24)).toSeconds()),
         COVERAGE_MIN_AGE_SECONDS: String((options.minAge ?? Duration.hours(1)).toSeconds()),
         COVERAGE_RULE_NAMES: Lazy.string({ produce: () => props.rules().map((r) => r.ruleName).join(',') }),
@@ -92,8 +100,13 @@ export class HostCoverage extends Construct {
 
     grantPublish(props.topic, props.topicKey, fn);
     grantLedgerState(props.ledger.table, props.ledger.key, fn, [ledgerKeyPattern('coverage')]);
-    this.readStreams = new iam.PolicyStatement({ sid: 'ReadLogStreams', actions: ['logs:DescribeLogStreams'], resources: [] });
+    this.readStreams = new iam.PolicyStatement({
+      sid: 'ReadLogStreams',
+      actions: ['logs:DescribeLogStreams'],
+      resources: prefixes.map((prefix) => stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
+    });
     fn.addToRolePolicy(this.readStreams);
+    if (prefixes.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ListLogGroups', actions: ['logs:DescribeLogGroups'], resources: ['*'] }));
     const ruleArns = regions.map((region) => stack.formatArn({ service: 'events', region, resource: 'rule', resourceName: '*' }));
     fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadRules', actions: ['events:DescribeRule'], resources: ruleArns }));
     fn.addToRolePolicy(new iam.PolicyStatement({
@@ -108,7 +121,8 @@ export class HostCoverage extends Construct {
       id: 'AwsSolutions-IAM5',
       reason: 'ec2:DescribeInstances, ssm:DescribeInstanceInformation, events:ListRuleNamesByTarget and the CloudTrail reads support no resource-level '
         + 'permissions (or, for trails, must read organization trails of other accounts); all are read-only. events:DescribeRule is granted on the '
-        + 'watched regions\' rules, logs:DescribeLogStreams on each subscribed log group (ARN ending :*), the ledger only on coverage# keys.',
+        + 'watched regions\' rules, logs:DescribeLogStreams on each subscribed log group (ARN ending :*) and those under logGroupNamePrefixes, '
+        + 'logs:DescribeLogGroups (no resource-level permissions) only with prefixes; the ledger only on coverage# keys.',
       appliesTo: ['Resource::*', { regex: '/^Resource::arn:<AWS::Partition>:(events|logs):.+$/g' }],
     });
 
@@ -159,7 +173,7 @@ export class HostCoverage extends Construct {
   }
 }
 
-function checkCoverageOptions(options: CoverageOptions): void {
+function checkCoverageOptions(options: CoverageOptions, allLogGroups: boolean): void {
   const every = options.every ?? DEFAULT_COVERAGE_EVERY;
   if (!every.isUnresolved() && (every.toSeconds() < 3600 || every.toSeconds() > 24 * 3600)) {
     throw new Error(`${prop('coverage')}.every must be between one hour and one day: ${every.toHumanString()}`);
@@ -173,6 +187,14 @@ function checkCoverageOptions(options: CoverageOptions): void {
   const threshold = options.uncoveredHostsThreshold;
   if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 1)) {
     throw new Error(`${prop('coverage')}.${prop('uncoveredHostsThreshold')} must be a whole number of at least 1: ${threshold}`);
+  }
+  const prefixes = options.logGroupNamePrefixes ?? [];
+  if (prefixes.length > 0 && !allLogGroups) {
+    throw new Error(`${prop('coverage')}.${prop('logGroupNamePrefixes')} reads log groups of ${prop('allLogGroups')}; without it, only the log groups given are subscribed`);
+  }
+  if (prefixes.length > 10) throw new Error(`${prop('coverage')}.${prop('logGroupNamePrefixes')}: at most 10 prefixes, got ${prefixes.length}`);
+  for (const prefix of prefixes) {
+    if (!/^[\w\-/.#]{1,511}$/.test(prefix)) throw new Error(`${prop('coverage')}.${prop('logGroupNamePrefixes')}: ${JSON.stringify(prefix)} is not a log group name prefix`);
   }
   for (const key of Object.keys(options.exemptTags ?? {})) {
     if (key.length === 0 || key.length > 128) throw new Error(`${prop('coverage')}.${prop('exemptTags')}: ${JSON.stringify(key)} is not a tag key`);
