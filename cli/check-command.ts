@@ -95,7 +95,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     if (coverage) process.stdout.write(coverageText(coverage));
     if (sent) process.stdout.write(describeTestLogin(sent));
   }
-  const dark = coverage ? coverage.summary.uncoveredHosts + coverage.summary.uncoveredRegions > 0 : false;
+  const dark = coverage ? coverage.summary.uncoveredHosts + coverage.summary.uncoveredRegions + coverage.summary.silentAccounts > 0 : false;
   return findings.some((f) => f.status === 'fail') || dark ? 1 : 0;
 }
 

@@ -52,7 +52,8 @@ no alarm in ALARM, and the topic's subscriptions confirmed. Read-only, unless:
                       cannot test the pipeline; this can.
   --coverage          the coverage report now (the stack needs coverage on): every running
                       instance no log source sees, with why and what to do, and each watched
-                      region's rules, forwarder and trail; read-only, with the function's settings.
+                      region's rules, forwarder and trail, and (where the topic is) each
+                      deployment whose heartbeat stopped; read-only, with the function's settings.
                       Exits 1 when anything is dark.
   --log-group NAME    the log group for the test line (default: the stack's first subscribed one)
   --json              print the findings as JSON

@@ -58,6 +58,12 @@ export enum LoginKind {
    * low, never asked for review (`coverage` on `LoginAlerts`).
    */
   COVERAGE = 'coverage',
+  /**
+   * Not a login: a deployment's heartbeat after its coverage run, published by its ingest function to
+   * the alert topic (the real path) and recorded by the topic owner's coverage. Destinations leave it
+   * out unless their `kinds` name it.
+   */
+  HEARTBEAT = 'heartbeat',
 }
 
 /**

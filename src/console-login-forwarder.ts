@@ -8,11 +8,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { isRegionName } from './contract/aws-ids';
 import { CONSOLE_LOGIN_PATTERN, SESSION_EVENTS_PATTERN, SIGN_IN_EVENT_BUS_NAME } from './contract/event-patterns';
 import { deadLetterAlarm, ruleAlarms } from './private/alarms';
 import { deadLetterQueue as createDeadLetterQueue } from './private/dead-letter-queue';
 import { prop } from './private/prop-names';
-import { isRegionName } from './private/synth-checks';
 
 /**
  * Properties of {@link ConsoleLoginForwarder}.

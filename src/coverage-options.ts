@@ -5,7 +5,9 @@ import type { Duration } from 'aws-cdk-lib';
  * (`coverage` on `LoginAlerts`). Each run compares the running EC2 instances of each watched region
  * with the log streams of the subscribed SSH and Windows log groups, and checks that each region's
  * rules are enabled (here, or the forwarder's elsewhere) and that a CloudTrail trail logs there. When
- * what is dark changes, one `coverage` alert (severity low, never asked for review) lists it.
+ * what is dark changes, one `coverage` alert (severity low, never asked for review) lists it. Each
+ * run ends with a heartbeat through the ingest function, so the topic's owner knows which
+ * deployments stopped.
  */
 export interface CoverageOptions {
   /**
@@ -70,4 +72,25 @@ export interface CoverageOptions {
    * @default 1
    */
   readonly uncoveredHostsThreshold?: number;
+
+  /**
+   * After each run, this deployment's ingest function publishes a heartbeat (kind `heartbeat`, not
+   * a login; destinations leave it out) to the alert topic. Where the topic is (the LoginAlerts
+   * that created it), the coverage function records every deployment's heartbeats, and a
+   * deployment (account and region) with none for this long is named in the coverage alert and
+   * raises `Coverage/HeartbeatAlarm`. At least twice `every` (its own heartbeat comes once a run);
+   * set it at least twice the longest `every` of the member deployments.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly heartbeatSilentAfter?: Duration;
+
+  /**
+   * With `organizationId`: the member accounts expected to send heartbeats (12-digit ids). One that
+   * never sent any is named too, as never heard from; without this, only deployments that sent one
+   * at least once are watched.
+   *
+   * @default - none: the deployments that ever sent a heartbeat
+   */
+  readonly memberAccounts?: string[];
 }

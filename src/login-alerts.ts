@@ -266,6 +266,9 @@ export class LoginAlerts extends Construct {
         reconcileRegions: props.reconcile?.regions ?? [],
         rules: () => [this.consoleLoginRule, this.sessionEventsRule].filter((r): r is events.IRule => r !== undefined),
         forwardedBus: () => this.signInEventBus,
+        ingest: this.ingest,
+        recordsHeartbeats: created !== undefined,
+        organizationId: props.organizationId,
         allLogGroups: props.allLogGroups ?? false,
         excludedLogGroups: () => this.ownLogGroups().map((g) => g.logGroupName).concat(props.excludeLogGroups ?? []),
       });

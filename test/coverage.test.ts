@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { LoginAlerts, type LoginAlertsProps } from '../src';
 
 /** The coverage run as the construct wires it: schedule, settings, read-only permissions, alarms, synth checks. */
@@ -75,7 +76,48 @@ test('alarms: uncovered hosts at the threshold, a region not watched, a problem,
   t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: Match.stringLikeRegexp('^CoverageUncoveredHosts-'), Threshold: 5, Statistic: 'Maximum', Period: 21600 });
   t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: Match.stringLikeRegexp('^CoverageUncoveredRegions-'), Threshold: 1, TreatMissingData: 'ignore' });
   t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: Match.stringLikeRegexp('^CoverageProblems-'), Threshold: 1 });
-  expect(alerts.alarms.filter((a) => a.node.path.includes('/Coverage/'))).toHaveLength(4);
+  t.hasResourceProperties('AWS::Logs::MetricFilter', { FilterPattern: '{ $.message = "coverage run" }', MetricTransformations: [Match.objectLike({ MetricValue: '$.silentAccounts' })] });
+  t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    MetricName: Match.stringLikeRegexp('^CoverageSilentAccounts-'), Threshold: 1, TreatMissingData: 'ignore', AlarmDescription: Match.stringLikeRegexp('sent no heartbeat for 1 day'),
+  });
+  expect(alerts.alarms.filter((a) => a.node.path.includes('/Coverage/')).map((a) => a.node.id)).toEqual([
+    'UncoveredHostsAlarm', 'UncoveredRegionsAlarm', 'ProblemAlarm', 'ErrorsAlarm', 'HeartbeatAlarm',
+  ]);
+});
+
+test('heartbeats: every run asks its own ingest function for one; where the topic was created, the function receives them, and only them', () => {
+  const { template } = synth({ organizationId: 'o-a1b2c3d4e5', coverage: { memberAccounts: ['210987654321'], heartbeatSilentAfter: Duration.hours(36) } });
+  const t = template();
+  const env = coverageFunction(t).Environment.Variables;
+  expect(env).toMatchObject({
+    COVERAGE_INGEST_FUNCTION: { 'Fn::GetAtt': [expect.stringMatching('IngestFunction'), 'Arn'] },
+    COVERAGE_RECORDS_HEARTBEATS: 'true',
+    COVERAGE_HEARTBEAT_SILENT_AFTER_SECONDS: '129600',
+    COVERAGE_MEMBER_ACCOUNTS: '210987654321',
+  });
+  // Invoke on the ingest function alone (unqualified), nothing else.
+  expect(statements(t).find((x) => x.Sid === 'AskIngestForHeartbeat')).toMatchObject({
+    Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [expect.stringMatching('IngestFunction'), 'Arn'] },
+  });
+  t.hasResourceProperties('AWS::SNS::Subscription', {
+    Protocol: 'lambda', Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('CoverageFunction'), 'Arn'] }, FilterPolicy: { kind: ['heartbeat'] },
+  });
+});
+
+test('a member (publishing to a given topic) sends heartbeats but records none, and has no heartbeat alarm', () => {
+  const app = new App();
+  const stack = new Stack(app, 'Member', { env: { account: '210987654321', region: 'eu-west-1' } });
+  const topic = sns.Topic.fromTopicArn(stack, 'Central', 'arn:aws:sns:eu-west-1:123456789012:login-alerts');
+  // A member may run daily: the silence is the topic owner's to judge.
+  const alerts = new LoginAlerts(stack, 'LoginAlerts', { topic, coverage: { every: Duration.days(1) } });
+  const t = Template.fromStack(stack);
+  const env = coverageFunction(t).Environment.Variables;
+  expect(env.COVERAGE_INGEST_FUNCTION).toBeDefined();
+  expect(env.COVERAGE_RECORDS_HEARTBEATS).toBeUndefined();
+  expect(t.findResources('AWS::SNS::Subscription')).toEqual({});
+  expect(alerts.alarms.map((a) => a.node.id)).not.toContain('HeartbeatAlarm');
+  // CloudTrail sources alone: no log group to read, and no empty statement for one.
+  expect(statements(t).find((x) => x.Sid === 'ReadLogStreams')).toBeUndefined();
 });
 
 test.each([
@@ -83,8 +125,14 @@ test.each([
   [{ silentAfter: Duration.minutes(10) }, /silentAfter.*at least one hour/],
   [{ regions: ['mars-1'] }, /"mars-1" is not an AWS region name/],
   [{ uncoveredHostsThreshold: 0 }, /uncoveredHostsThreshold.*at least 1/],
+  [{ every: Duration.hours(13) }, /heartbeatSilentAfter \(heartbeat_silent_after in Python\) \(1 day\) must be at least twice coverage.every \(13 hours\)/],
+  [{ memberAccounts: ['210987654321'] }, /memberAccounts .* are the member accounts of organizationId/],
 ])('refuses %j at synth', (coverage, message) => {
   expect(() => synth({ coverage })).toThrow(message);
+});
+
+test('refuses a member account that is not an account id', () => {
+  expect(() => synth({ organizationId: 'o-a1b2c3d4e5', coverage: { memberAccounts: ['2109-8765'] } })).toThrow(/memberAccounts.*"2109-8765" is not a 12-digit account id/);
 });
 
 test('needs the ledger', () => {

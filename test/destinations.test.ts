@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { filterAccepts } from '../cli/check/filter-policy';
 import { AlertDestination, LoginAlerts, LoginKind, LoginOutcome, PagerDutyRoutingKey, Severity, SlackWebhook } from '../src';
 
 function stackWith(build: (stack: Stack) => void) {
@@ -101,15 +102,34 @@ describe('destinations', () => {
     });
   });
 
-  test('includeSuppressed and includeRepeats: a destination that shows everything (with minSeverity INFO, its default for Slack)', () => {
+  test('includeSuppressed and includeRepeats: a destination that shows everything but heartbeats (with minSeverity INFO, its default for Slack)', () => {
     const { template } = stackWith((stack) => new LoginAlerts(stack, 'LoginAlerts', {
       destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret(stack, 'slack')), includeSuppressed: true, includeRepeats: true })],
     }));
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Endpoint: { 'Fn::GetAtt': [Match.stringLikeRegexp('SlackFunction'), 'Arn'] },
       TopicArn: { Ref: Match.stringLikeRegexp('LoginAlertsTopic[0-9A-F]+$') },
-      FilterPolicy: { kind: [{ exists: true }] },
+      FilterPolicy: { kind: [{ 'anything-but': ['heartbeat'] }] },
     });
+  });
+
+  test('heartbeats reach a destination only when its kinds name them', () => {
+    const policyOf = (filter: Partial<Parameters<typeof AlertDestination.slack>[0]>) => {
+      const { template } = stackWith((stack) => new LoginAlerts(stack, 'LoginAlerts', {
+        destinations: [AlertDestination.slack({ webhook: SlackWebhook.fromSecret(secret(stack, 'slack')), ...filter })],
+      }));
+      const [subscription] = Object.values(template.findResources('AWS::SNS::Subscription', { Properties: { FilterPolicy: Match.anyValue() } }));
+      return JSON.stringify(subscription.Properties.FilterPolicy);
+    };
+    const heartbeat = { kind: 'heartbeat', severity: 'low', outcome: 'success', account: '123456789012', suppressed: 'heartbeat', repeat: 'heartbeat' };
+    const login = { ...heartbeat, kind: 'ssh', suppressed: 'false', repeat: 'false' };
+    const filters = [
+      {}, { includeSuppressed: true }, { includeRepeats: true }, { includeSuppressed: true, includeRepeats: true }, { kinds: [LoginKind.SSH] },
+    ];
+    for (const filter of filters) {
+      expect([filter, filterAccepts(policyOf(filter), heartbeat), filterAccepts(policyOf(filter), login)]).toEqual([filter, false, true]);
+    }
+    expect(filterAccepts(policyOf({ kinds: [LoginKind.HEARTBEAT] }), heartbeat)).toBe(true);
   });
 
   test('filters by minimum severity, kinds and outcomes', () => {

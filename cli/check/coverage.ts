@@ -1,7 +1,9 @@
 import { readCoverageConfig } from '../../lambda/host-coverage/config';
+import { readHeartbeats } from '../../lambda/host-coverage/heartbeats';
 import { coverageReaders } from '../../lambda/host-coverage/readers';
 import { runCoverage, type CoverageRun } from '../../lambda/host-coverage/run';
 import { EMPTY_STATE } from '../../lambda/host-coverage/state';
+import { dynamoLedger } from '../../lambda/ingest/ledger/table';
 
 /**
  * `check --coverage`: the coverage function's run, now, with the user's credentials and the
@@ -26,6 +28,13 @@ export async function coverageNow(
     region: (name) => readers.region(name),
     publish: async () => undefined,
     problem: (problem, detail) => problems.push(`${problem}${Object.keys(detail).length > 0 ? ` ${JSON.stringify(detail)}` : ''}`),
+    // Where the topic is: the heartbeats recorded so far (read from the ledger; no heartbeat is sent from here).
+    ...(config.recordsHeartbeats && {
+      heartbeats: {
+        read: () => readHeartbeats(dynamoLedger(config.tableName)),
+        options: { silentAfterMs: config.heartbeatSilentAfterMs, expectedAccounts: config.memberAccounts },
+      },
+    }),
   });
   return { ...run, problems };
 }
@@ -51,6 +60,9 @@ export function coverageText(run: CoverageRun & { problems: string[] }): string 
     'Sources by region:',
     ...Object.entries(state.regions).sort(([a], [b]) => a.localeCompare(b)).map(([region, result]) =>
       `  ${region.padEnd(16)}${result.problems.length === 0 ? 'ok' : result.problems.map((p) => p.text).join('\n'.padEnd(19))}`),
+    ...(state.accounts ? ['', 'Deployments\' heartbeats:', ...(state.accounts.length === 0
+      ? ['  every deployment that sent one sent it within the silence']
+      : state.accounts.map((a) => `  ${`${a.account}${a.region ? `/${a.region}` : ''}`.padEnd(28)}${a.reason}`))] : []),
     ...(run.problems.length > 0 ? ['', 'Could not read:', ...run.problems.map((p) => `  ${p}`)] : []),
     '',
   ];

@@ -1,3 +1,4 @@
+import { isAccountId } from '../../src/contract/aws-ids';
 import { ConfigError } from '../ingest/config';
 import { commaList, required } from '../shared/values';
 
@@ -31,6 +32,14 @@ export interface CoverageConfig {
   readonly exemptTags: Array<[string, string | undefined]>;
   /** `COVERAGE_SYSTEMS_MANAGER` (default true): ask Systems Manager why a dark host is dark. */
   readonly systemsManager: boolean;
+  /** `COVERAGE_INGEST_FUNCTION`: the ingest function (ARN) asked for a heartbeat after each run; unset, none is sent. */
+  readonly ingestFunction?: string;
+  /** `COVERAGE_RECORDS_HEARTBEATS` (`true`): this deployment created the topic and records the heartbeats it receives. */
+  readonly recordsHeartbeats: boolean;
+  /** `COVERAGE_HEARTBEAT_SILENT_AFTER_SECONDS` (default 86400): a deployment with no newer heartbeat is silent. */
+  readonly heartbeatSilentAfterMs: number;
+  /** `COVERAGE_MEMBER_ACCOUNTS` (comma-separated): accounts expected to send heartbeats; one never heard from is named. */
+  readonly memberAccounts: string[];
 }
 
 export function readCoverageConfig(env: NodeJS.ProcessEnv): CoverageConfig {
@@ -57,7 +66,19 @@ export function readCoverageConfig(env: NodeJS.ProcessEnv): CoverageConfig {
     ...(env.COVERAGE_FORWARDED_BUS_ARN && { forwardedBusArn: env.COVERAGE_FORWARDED_BUS_ARN }),
     exemptTags: exemptTags(env.COVERAGE_EXEMPT_TAGS),
     systemsManager: env.COVERAGE_SYSTEMS_MANAGER !== 'false',
+    ...(env.COVERAGE_INGEST_FUNCTION && { ingestFunction: env.COVERAGE_INGEST_FUNCTION }),
+    recordsHeartbeats: env.COVERAGE_RECORDS_HEARTBEATS === 'true',
+    heartbeatSilentAfterMs: seconds('COVERAGE_HEARTBEAT_SILENT_AFTER_SECONDS', 86_400, 60),
+    memberAccounts: accountList(env.COVERAGE_MEMBER_ACCOUNTS),
   };
+}
+
+function accountList(text: string | undefined): string[] {
+  const accounts = commaList(text);
+  for (const account of accounts) {
+    if (!isAccountId(account)) throw new ConfigError(`COVERAGE_MEMBER_ACCOUNTS: ${JSON.stringify(account)} is not a 12-digit account id`);
+  }
+  return [...new Set(accounts)];
 }
 
 function exemptTags(json: string | undefined): Array<[string, string | undefined]> {

@@ -111,23 +111,6 @@ function ago(ms: number): string {
   return hours < 48 ? `${hours} h` : `${Math.floor(hours / 24)} days`;
 }
 
-/** What changed between two runs' uncovered hosts (silent or never seen): a coverage alert goes out only when something did. */
-export interface CoverageChange {
-  /** Silent or never-seen hosts now. */
-  readonly uncovered: string[];
-  /** Of those, the ones the last run did not list. */
-  readonly newlyUncovered: string[];
-  /** Listed by the last run, covered (or gone) now. */
-  readonly covered: string[];
-}
-
-export function coverageChange(previous: readonly string[], current: readonly HostCoverage[]): CoverageChange {
-  const uncovered = current.filter((h) => h.status === 'silent' || h.status === 'never-seen').map((h) => h.instanceId).sort();
-  const before = new Set(previous);
-  const now = new Set(uncovered);
-  return { uncovered, newlyUncovered: uncovered.filter((id) => !before.has(id)), covered: [...before].filter((id) => !now.has(id)).sort() };
-}
-
 /** What Systems Manager knows of an instance (DescribeInstanceInformation): it helps say why a host is dark. */
 export interface ManagedInstance {
   /** `Online`, `ConnectionLost` or `Inactive`. */

@@ -1,17 +1,23 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { PublishBatchCommand, SNSClient, type PublishBatchRequestEntry } from '@aws-sdk/client-sns';
 import { readCoverageConfig, type CoverageConfig } from './config';
+import { readHeartbeats, recordHeartbeats } from './heartbeats';
 import { coverageReaders, type CoverageReaders } from './readers';
 import { runCoverage, type CoverageSummary } from './run';
 import { readState, writeState } from './state';
 import { COVERAGE_PROBLEM_LOG, COVERAGE_RUN_LOG } from '../../src/contract/log-lines';
 import { dynamoLedger, type Ledger } from '../ingest/ledger/table';
 import { publishAlerts } from '../ingest/publish/publish';
+import { HEARTBEAT_REQUEST, readHeartbeat, type Heartbeat } from '../shared/heartbeat';
+import { isObject } from '../shared/values';
 
 /**
  * The coverage function: on a schedule, which running instances and which watched regions the
  * log sources and rules cannot see (run.ts), one coverage alert when that changes, and one summary
- * line per run whose figures the construct's metric filters turn into metrics and an alarm.
+ * line per run whose figures the construct's metric filters turn into metrics and an alarm; then
+ * this deployment's heartbeat, through its ingest function. Where the topic is, it also receives
+ * every deployment's heartbeats from the topic and records them (heartbeats.ts).
  */
 
 const logger = new Logger({ serviceName: 'cdk-login-alerts-coverage' });
@@ -40,8 +46,10 @@ interface Context {
   invokedFunctionArn?: string;
 }
 
-export async function handler(_event: unknown, context?: Context): Promise<CoverageSummary> {
+export async function handler(event: unknown, context?: Context): Promise<CoverageSummary | HeartbeatsRecorded> {
   const s = init();
+  const deliveries = snsMessages(event);
+  if (deliveries) return record(s, deliveries);
   const { summary } = await runCoverage({
     regions: s.config.regions,
     options: { silentAfterMs: s.config.silentAfterMs, minAgeMs: s.config.minAgeMs, exemptTags: s.config.exemptTags },
@@ -59,8 +67,57 @@ export async function handler(_event: unknown, context?: Context): Promise<Cover
       logger.warn('coverage changed: alert published', { alertId: alert.id, summary: alert.summary, newlyUncovered: alert.coverage?.newlyUncovered });
     },
     problem: (problem, detail) => logger.error(COVERAGE_PROBLEM_LOG, { problem, ...detail }),
+    ...(s.config.recordsHeartbeats && {
+      heartbeats: {
+        read: () => readHeartbeats(s.ledger),
+        options: { silentAfterMs: s.config.heartbeatSilentAfterMs, expectedAccounts: s.config.memberAccounts },
+      },
+    }),
+    ...(s.config.ingestFunction && { sendHeartbeat: () => sendHeartbeat(s.config.ingestFunction!) }),
   });
   // The exact message and figures are what the construct's metric filters read: keep them.
   logger.info(COVERAGE_RUN_LOG, { ...summary });
   return summary;
+}
+
+export interface HeartbeatsRecorded {
+  readonly recorded: number;
+  readonly rejected: number;
+}
+
+/**
+ * Heartbeats from the alert topic (this function's subscription passes only kind `heartbeat`),
+ * recorded in the ledger. One that is not a heartbeat is logged with why and dropped: it cannot
+ * become one by being retried.
+ */
+async function record(s: State, messages: string[]): Promise<HeartbeatsRecorded> {
+  const beats: Heartbeat[] = [];
+  for (const message of messages) {
+    const read = readHeartbeat(message);
+    if ('problem' in read) logger.error(COVERAGE_PROBLEM_LOG, { problem: 'not a heartbeat: dropped', reason: read.problem, message: message.slice(0, 512) });
+    else beats.push(read);
+  }
+  if (beats.length > 0) {
+    const { attempts } = await recordHeartbeats(s.ledger, beats, Date.now());
+    logger.info('heartbeats recorded', { heartbeats: beats.map((b) => `${b.account}/${b.region}`), attempts });
+  }
+  return { recorded: beats.length, rejected: messages.length - beats.length };
+}
+
+/** The SNS messages of a Lambda SNS event, or undefined for anything else (the schedule's event). */
+function snsMessages(event: unknown): string[] | undefined {
+  if (!isObject(event) || !Array.isArray(event.Records)) return undefined;
+  return event.Records.flatMap((r: unknown) => (isObject(r) && isObject(r.Sns) && typeof r.Sns.Message === 'string' ? [r.Sns.Message] : []));
+}
+
+let lambdaClient: LambdaClient | undefined;
+
+/** Asks this deployment's ingest function for a heartbeat, and waits for it: a failure is this run's problem. */
+async function sendHeartbeat(functionName: string): Promise<void> {
+  lambdaClient ??= new LambdaClient({ maxAttempts: MAX_ATTEMPTS });
+  const answer = await lambdaClient.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(HEARTBEAT_REQUEST)) }));
+  if (answer.FunctionError) {
+    const payload = answer.Payload ? Buffer.from(answer.Payload).toString('utf8').slice(0, 512) : '';
+    throw new Error(`the ingest function failed (${answer.FunctionError}): ${payload}`);
+  }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { silentKey } from './heartbeats';
 import type { CoverageState } from './state';
 import { ALERT_SCHEMA_VERSION, type Alert, type CoverageCounts, type CoverageReport, type UncoveredRegion } from '../shared/alert';
 
@@ -13,7 +14,7 @@ import { ALERT_SCHEMA_VERSION, type Alert, type CoverageCounts, type CoverageRep
 export const LISTED = 100;
 
 export interface Change {
-  /** Every dark key now: `region/instance id` for hosts, `region: problem` for region problems. */
+  /** Every dark key now: `region/instance id` for hosts, `region: problem` for region problems, `heartbeat: account/region`. */
   readonly uncovered: string[];
   readonly newlyUncovered: string[];
   readonly coveredAgain: string[];
@@ -21,6 +22,7 @@ export interface Change {
 
 export function darkKeys(state: CoverageState): string[] {
   const keys = Object.entries(state.regions).flatMap(([region, result]) => [...result.hostKeys, ...result.problems.map((p) => `${region}: ${p.key}`)]);
+  keys.push(...(state.accounts ?? []).map(silentKey));
   return [...new Set(keys)].sort();
 }
 
@@ -50,6 +52,7 @@ export function coverageReport(state: CoverageState, change: Change): CoverageRe
     tooNew: sum('tooNew'),
     regionsChecked: Object.keys(state.regions).length,
     uncoveredRegions: uncoveredRegions.length,
+    silentAccounts: state.accounts?.length ?? 0,
   };
   const byKey = (a: { region: string; instanceId: string }, b: { region: string; instanceId: string }) =>
     `${a.region}/${a.instanceId}`.localeCompare(`${b.region}/${b.instanceId}`);
@@ -57,7 +60,7 @@ export function coverageReport(state: CoverageState, change: Change): CoverageRe
     silentHosts: hosts.filter((h) => h.status === 'silent').sort(byKey).slice(0, LISTED),
     neverSeenHosts: hosts.filter((h) => h.status === 'never-seen').sort(byKey).slice(0, LISTED),
     uncoveredRegions,
-    silentAccounts: [],
+    silentAccounts: (state.accounts ?? []).slice(0, LISTED),
     newlyUncovered: change.newlyUncovered.slice(0, LISTED),
     coveredAgain: change.coveredAgain.slice(0, LISTED),
     counts,
@@ -75,18 +78,22 @@ export function coverageAlert(report: CoverageReport, change: Change, context: A
   const { counts } = report;
   const darkHosts = counts.silent + counts.neverSeen;
   const newHosts = change.newlyUncovered.filter((k) => k.includes('/') && !k.includes(': ')).length;
-  const newProblems = change.newlyUncovered.length - newHosts;
+  const newSilentAccounts = change.newlyUncovered.filter((k) => k.startsWith('heartbeat: ')).length;
+  const newProblems = change.newlyUncovered.length - newHosts - newSilentAccounts;
   const reasons = [
     ...(newHosts > 0 ? [`${plural(newHosts, 'host')} went dark`] : []),
     ...(newProblems > 0 ? [`${plural(newProblems, 'new source problem')}`] : []),
+    ...(newSilentAccounts > 0 ? [`${plural(newSilentAccounts, 'deployment')} stopped sending heartbeats`] : []),
     ...(change.coveredAgain.length > 0 ? [`${change.coveredAgain.length} covered again`] : []),
     ...(counts.silent > 0 ? [`${plural(counts.silent, 'silent host')}`] : []),
     ...(counts.neverSeen > 0 ? [`${plural(counts.neverSeen, 'host')} never seen`] : []),
     ...(counts.uncoveredRegions > 0 ? [`${plural(counts.uncoveredRegions, 'region')} not fully watched`] : []),
+    ...(counts.silentAccounts > 0 ? [`${plural(counts.silentAccounts, 'deployment')} without a heartbeat`] : []),
   ];
-  const dark = darkHosts > 0 || counts.uncoveredRegions > 0;
+  const dark = darkHosts > 0 || counts.uncoveredRegions > 0 || counts.silentAccounts > 0;
+  const accounts = counts.silentAccounts > 0 ? `, ${plural(counts.silentAccounts, 'deployment')} silent` : '';
   const summary = dark
-    ? `Coverage: ${plural(darkHosts, 'host')} and ${plural(counts.uncoveredRegions, 'region')} not watched`
+    ? `Coverage: ${plural(darkHosts, 'host')} and ${plural(counts.uncoveredRegions, 'region')} not watched${accounts}`
       + ` (${change.newlyUncovered.length} new, ${change.coveredAgain.length} covered again)`
     : `Coverage: every host and region watched again (${change.coveredAgain.length} covered again)`;
   return {

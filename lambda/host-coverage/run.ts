@@ -1,11 +1,13 @@
 import type { StreamsRead } from './gather';
+import { silentAccounts, type HeartbeatJudgement, type Heartbeats } from './heartbeats';
 import {
   explainWithSystemsManager, judgeHosts, type CoverageOptions, type HostCoverage, type LogStreamSeen, type ManagedInstance, type RunningInstance,
 } from './hosts';
 import { changed, changeSince, coverageAlert, coverageReport, type AlertContext } from './report';
 import type { SourceProblem } from './sources';
 import { HOSTS_KEPT, type CoverageState, type HostCounts, type RegionResult, type StoredState } from './state';
-import type { Alert, CoverageReport, UncoveredHost } from '../shared/alert';
+import type { Versioned } from '../ingest/ledger/versioned-item';
+import type { Alert, CoverageReport, SilentAccount, UncoveredHost } from '../shared/alert';
 import { errorText } from '../shared/error-text';
 
 /**
@@ -24,10 +26,17 @@ export interface RegionReader {
   managed?(instanceIds: string[]): Promise<{ managed: Map<string, ManagedInstance>; problem?: string }>;
 }
 
+export interface HeartbeatReader {
+  readonly options: Omit<HeartbeatJudgement, 'nowMs'>;
+  read(): Promise<Versioned<Heartbeats>>;
+}
+
 export interface CoverageDeps {
   readonly regions: readonly string[];
   readonly options: Omit<CoverageOptions, 'nowMs'>;
   readonly context: Omit<AlertContext, 'nowMs'>;
+  /** Where heartbeats are recorded (this deployment created the topic): their last times, and how they are judged. */
+  readonly heartbeats?: HeartbeatReader;
   now(): number;
   remainingMs(): number;
   readState(): Promise<StoredState>;
@@ -36,6 +45,8 @@ export interface CoverageDeps {
   region(region: string): RegionReader;
   publish(alert: Alert): Promise<void>;
   problem(problem: string, detail: Record<string, unknown>): void;
+  /** Sends this deployment's heartbeat through its ingest function, after the run; absent: none is sent. */
+  sendHeartbeat?(): Promise<void>;
 }
 
 export interface CoverageSummary {
@@ -48,8 +59,12 @@ export interface CoverageSummary {
   readonly tooNewHosts: number;
   readonly uncoveredHosts: number;
   readonly uncoveredRegions: number;
+  /** Deployments whose heartbeat stopped and expected accounts never heard from (0 where heartbeats are not recorded). */
+  readonly silentAccounts: number;
   readonly published?: string;
   readonly stateWritten: boolean;
+  /** Whether this run's heartbeat reached the ingest function (absent: none is sent). */
+  readonly heartbeatSent?: boolean;
 }
 
 /** Left for the state write and the alert after the last region: a region starts only with this much time and one region's worth more. */
@@ -90,7 +105,8 @@ export async function runCoverage(deps: CoverageDeps): Promise<CoverageRun> {
   }
   if (left.length > 0) deps.problem('time budget spent: regions left for the next run', { regions: left });
 
-  const state: CoverageState = { regions, reported: previous.reported };
+  const accounts = await judgeHeartbeats(deps, previous);
+  const state: CoverageState = { regions, reported: previous.reported, ...(accounts && { accounts }) };
   const change = changeSince(previous.reported, state);
   const report = coverageReport(state, change);
   let published: string | undefined;
@@ -101,6 +117,7 @@ export async function runCoverage(deps: CoverageDeps): Promise<CoverageRun> {
   }
   const stateWritten = await deps.writeState(stored, published ? { ...state, reported: change.uncovered } : state);
   if (!stateWritten) deps.problem('coverage state changed by another run meanwhile: this run\'s result is not kept', {});
+  const heartbeatSent = deps.sendHeartbeat ? await sendHeartbeat(deps) : undefined;
   const { counts } = report;
   const summary: CoverageSummary = {
     regionsChecked: checked,
@@ -112,10 +129,35 @@ export async function runCoverage(deps: CoverageDeps): Promise<CoverageRun> {
     tooNewHosts: counts.tooNew,
     uncoveredHosts: counts.silent + counts.neverSeen,
     uncoveredRegions: counts.uncoveredRegions,
+    silentAccounts: counts.silentAccounts,
     ...(published && { published }),
     stateWritten,
+    ...(heartbeatSent !== undefined && { heartbeatSent }),
   };
   return { summary, report, state };
+}
+
+/** The deployments silent now, where heartbeats are recorded; unreadable: the last run's judgement stands. */
+async function judgeHeartbeats(deps: CoverageDeps, previous: CoverageState): Promise<SilentAccount[] | undefined> {
+  if (!deps.heartbeats) return undefined;
+  try {
+    const read = await deps.heartbeats.read();
+    if (read.problem) deps.problem(read.problem, {});
+    return silentAccounts(read.state, { ...deps.heartbeats.options, nowMs: deps.now() });
+  } catch (error) {
+    deps.problem('heartbeats unreadable: the last run\'s judgement stands', { reason: errorText(error) });
+    return previous.accounts ?? [];
+  }
+}
+
+async function sendHeartbeat(deps: CoverageDeps): Promise<boolean> {
+  try {
+    await deps.sendHeartbeat!();
+    return true;
+  } catch (error) {
+    deps.problem('heartbeat not sent', { reason: errorText(error) });
+    return false;
+  }
 }
 
 /** `streams` undefined: a log group could not be read, and the region's hosts keep their last judgement. */

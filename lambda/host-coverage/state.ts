@@ -1,8 +1,8 @@
 import type { SourceProblem } from './sources';
 import { ledgerPrefix } from '../../src/contract/ledger-keys';
-import type { CheckpointItem } from '../ingest/ledger/items';
 import type { Ledger } from '../ingest/ledger/table';
-import type { UncoveredHost } from '../shared/alert';
+import { readVersioned, writeVersioned, type Versioned } from '../ingest/ledger/versioned-item';
+import type { SilentAccount, UncoveredHost } from '../shared/alert';
 import { isObject } from '../shared/values';
 
 /**
@@ -38,37 +38,24 @@ export interface RegionResult {
 
 export interface CoverageState {
   readonly regions: Record<string, RegionResult>;
+  /** Deployments whose heartbeat stopped (where heartbeats are recorded), as the last run judged them. */
+  readonly accounts?: SilentAccount[];
   /** The keys the last coverage alert reported dark (hosts and region problems). */
   readonly reported: string[];
 }
 
-export interface StoredState {
-  readonly state: CoverageState;
-  readonly version?: number;
-  readonly problem?: string;
-}
+/** The state as read: its version, and why it could not be read (the run starts afresh). */
+export type StoredState = Versioned<CoverageState>;
 
 export const EMPTY_STATE: CoverageState = { regions: {}, reported: [] };
 
-export async function readState(ledger: Ledger): Promise<StoredState> {
-  const item = (await ledger.get([STATE_KEY])).get(STATE_KEY.pk);
-  if (item?.sk !== 'checkpoint') return { state: EMPTY_STATE };
-  try {
-    return { state: checkState(JSON.parse(item.state)), version: item.version };
-  } catch (error) {
-    return { state: EMPTY_STATE, version: item.version, problem: `coverage state unreadable, starting afresh: ${(error as Error).message}` };
-  }
+export function readState(ledger: Ledger): Promise<StoredState> {
+  return readVersioned(ledger, STATE_KEY, checkState, EMPTY_STATE, 'coverage state');
 }
 
 /** Writes the state if nobody changed it since it was read; false if somebody did. */
-export async function writeState(ledger: Ledger, stored: StoredState, state: CoverageState, nowMs: number): Promise<boolean> {
-  const item: CheckpointItem = {
-    ...STATE_KEY,
-    state: JSON.stringify(state),
-    version: (stored.version ?? 0) + 1,
-    expiresAt: Math.floor(nowMs / 1000) + STATE_TTL_SECONDS,
-  };
-  return (await ledger.putIfUnchanged([{ item, expectedVersion: stored.version }])).length === 0;
+export function writeState(ledger: Ledger, stored: StoredState, state: CoverageState, nowMs: number): Promise<boolean> {
+  return writeVersioned(ledger, STATE_KEY, stored, state, nowMs, STATE_TTL_SECONDS);
 }
 
 function checkState(value: unknown): CoverageState {
@@ -80,5 +67,6 @@ function checkState(value: unknown): CoverageState {
     }
   }
   if (!value.reported.every((k) => typeof k === 'string')) throw new Error('reported is not a list of keys');
+  if (value.accounts !== undefined && !Array.isArray(value.accounts)) throw new Error('accounts is not a list');
   return value as unknown as CoverageState;
 }

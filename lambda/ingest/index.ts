@@ -5,6 +5,7 @@ import { readConfig, type IngestConfig } from './config';
 import { recordPublished, refineAlerts } from './pipeline';
 import { countAlerts } from './publish/alert-metrics';
 import { errorText } from '../shared/error-text';
+import { heartbeatAlert, isHeartbeatRequest } from '../shared/heartbeat';
 import { decodeEnvelope, MalformedEnvelopeError } from './parse/envelope';
 import { publishAlerts } from './publish/publish';
 import { PublishedIds } from './publish/published-ids';
@@ -39,8 +40,9 @@ export interface IngestResult {
   readonly ignored?: string;
 }
 
-export async function handler(event: unknown): Promise<IngestResult> {
+export async function handler(event: unknown, invocation?: { invokedFunctionArn?: string }): Promise<IngestResult> {
   const { config, sources } = init();
+  if (isHeartbeatRequest(event)) return heartbeat(config, invocation);
   let envelope;
   try {
     envelope = decodeEnvelope(event);
@@ -89,6 +91,22 @@ export async function handler(event: unknown): Promise<IngestResult> {
     ...(held.length > 0 && { countedNotAlerted: held.length }),
   });
   return { alerts: alerts.length, linesRead: result.linesRead, ...(result.ignored && { ignored: result.ignored }) };
+}
+
+/**
+ * The coverage function's heartbeat request: one `heartbeat` message on the topic, through the same
+ * publish path as logins, naming this function's own account and region (never the request's).
+ * Not a login: no rules, ledger or alert metrics. A failed publish fails the invocation, which the
+ * coverage function reports.
+ */
+async function heartbeat(config: IngestConfig, invocation?: { invokedFunctionArn?: string }): Promise<IngestResult> {
+  const account = invocation?.invokedFunctionArn?.split(':')[4] ?? 'unknown';
+  const alert = heartbeatAlert(account, process.env.AWS_REGION ?? 'unknown', Date.now());
+  const publishBatch = (entries: PublishBatchRequestEntry[]) =>
+    sns.send(new PublishBatchCommand({ TopicArn: config.topicArn, PublishBatchRequestEntries: entries }));
+  await publishAlerts(publishBatch, [alert], { routingTagKeys: config.routingTagKeys });
+  logger.info('heartbeat published', { alertId: alert.id });
+  return { alerts: 0, linesRead: 0, ignored: 'heartbeat' };
 }
 
 /** Enough of a rejected event to diagnose it without logging megabytes. */

@@ -1,7 +1,7 @@
 import type { Cursor, Source, Window } from './records';
 import { ledgerPrefix } from '../../src/contract/ledger-keys';
-import type { CheckpointItem } from '../ingest/ledger/items';
 import type { Ledger } from '../ingest/ledger/table';
+import { readVersioned, writeVersioned, type Versioned } from '../ingest/ledger/versioned-item';
 import { isObject } from '../shared/values';
 
 /**
@@ -23,33 +23,16 @@ export interface ReconcileState {
   readonly run?: Window & { readonly pending: Cursor[] };
 }
 
-export interface Checkpoint {
-  readonly state: ReconcileState;
-  readonly version?: number;
-  /** Why the stored checkpoint could not be read (the run starts afresh). */
-  readonly problem?: string;
-}
+/** The checkpoint as read: its version, and why it could not be read (the run starts afresh). */
+export type Checkpoint = Versioned<ReconcileState>;
 
-export async function readCheckpoint(ledger: Ledger): Promise<Checkpoint> {
-  const item = (await ledger.get([CHECKPOINT_KEY])).get(CHECKPOINT_KEY.pk);
-  if (item?.sk !== 'checkpoint') return { state: {} };
-  try {
-    return { state: checkState(JSON.parse(item.state)), version: item.version };
-  } catch (error) {
-    return { state: {}, version: item.version, problem: `checkpoint unreadable, starting afresh: ${(error as Error).message}` };
-  }
+export function readCheckpoint(ledger: Ledger): Promise<Checkpoint> {
+  return readVersioned(ledger, CHECKPOINT_KEY, checkState, {}, 'checkpoint');
 }
 
 /** Writes the state if nobody changed the checkpoint since it was read; false if somebody did. */
-export async function writeCheckpoint(ledger: Ledger, checkpoint: Checkpoint, state: ReconcileState, nowMs: number): Promise<boolean> {
-  const item: CheckpointItem = {
-    ...CHECKPOINT_KEY,
-    state: JSON.stringify(state),
-    version: (checkpoint.version ?? 0) + 1,
-    expiresAt: Math.floor(nowMs / 1000) + CHECKPOINT_TTL_SECONDS,
-  };
-  const stale = await ledger.putIfUnchanged([{ item, expectedVersion: checkpoint.version }]);
-  return stale.length === 0;
+export function writeCheckpoint(ledger: Ledger, checkpoint: Checkpoint, state: ReconcileState, nowMs: number): Promise<boolean> {
+  return writeVersioned(ledger, CHECKPOINT_KEY, checkpoint, state, nowMs, CHECKPOINT_TTL_SECONDS);
 }
 
 export interface WindowPlan {

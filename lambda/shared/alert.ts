@@ -313,6 +313,17 @@ export interface UncoveredHost {
   readonly logStream?: string;
 }
 
+/** A deployment (account and region) whose heartbeat stopped, or an expected account none of whose deployments ever sent one. */
+export interface SilentAccount {
+  readonly account: string;
+  /** Absent for an expected account never heard from. */
+  readonly region?: string;
+  /** ISO-8601: its last heartbeat. */
+  readonly lastHeartbeatAt?: string;
+  /** Why, and what to do. */
+  readonly reason: string;
+}
+
 /** A watched region whose sign-ins and sessions may not arrive, and why. */
 export interface UncoveredRegion {
   readonly region: string;
@@ -325,8 +336,8 @@ export interface CoverageReport {
   readonly silentHosts: UncoveredHost[];
   readonly neverSeenHosts: UncoveredHost[];
   readonly uncoveredRegions: UncoveredRegion[];
-  /** Member accounts whose heartbeat stopped (with `organizationId`; empty until heartbeats are watched). */
-  readonly silentAccounts: string[];
+  /** Accounts and regions whose heartbeat stopped, or that never sent one (`coverage.memberAccounts`); recorded where the topic is. */
+  readonly silentAccounts: SilentAccount[];
   /** Hosts (`region/instance id`) and region problems (`region: problem`) uncovered now and not at the last report. */
   readonly newlyUncovered: string[];
   /** Listed at the last report; covered now, or gone. */
@@ -342,6 +353,8 @@ export interface CoverageCounts {
   readonly tooNew: number;
   readonly regionsChecked: number;
   readonly uncoveredRegions: number;
+  /** Deployments whose heartbeat stopped, and expected accounts never heard from. */
+  readonly silentAccounts: number;
 }
 
 /** The value of `user` when an sshd `Accepted` line could not be parsed. */

@@ -3,12 +3,13 @@ import type { AnswerRole } from './review-store';
 import { type Alert, SEVERITIES } from '../shared/alert';
 
 /**
- * Which alerts ask their person "was this you?": logins (never an escalation or a coverage report), not held back by a
+ * Which alerts ask their person "was this you?": logins (never an escalation, a coverage report or a heartbeat), not held back by a
  * rule, not a repeat of one already asked, successful unless failures are asked too, and at least
  * the review severity.
  */
 export function asksForReview(alert: Alert, settings: Pick<ReviewSettings, 'minSeverity' | 'failures'>): boolean {
   if (alert.kind === 'escalation' || alert.escalation !== undefined || alert.kind === 'coverage' || alert.coverage !== undefined) return false;
+  if (alert.kind === 'heartbeat') return false;
   if (alert.suppressed !== undefined || alert.repeat !== undefined) return false;
   if (alert.outcome !== 'success' && !settings.failures) return false;
   return SEVERITIES.indexOf(alert.severity) >= SEVERITIES.indexOf(settings.minSeverity);

@@ -7,6 +7,6 @@
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type SeverityValue = (typeof SEVERITIES)[number];
 
-export const LOGIN_KINDS = ['ssh', 'console', 'ssm-session', 'instance-connect', 'ecs-exec', 'cloudshell', 'remote-desktop', 'identity-center-sign-in', 'password-recovery', 'switch-role', 'windows-logon', 'kubernetes-exec', 'escalation', 'coverage'] as const;
+export const LOGIN_KINDS = ['ssh', 'console', 'ssm-session', 'instance-connect', 'ecs-exec', 'cloudshell', 'remote-desktop', 'identity-center-sign-in', 'password-recovery', 'switch-role', 'windows-logon', 'kubernetes-exec', 'escalation', 'coverage', 'heartbeat'] as const;
 
 export const LOGIN_OUTCOMES = ['success', 'failure'] as const;

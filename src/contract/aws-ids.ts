@@ -12,3 +12,8 @@ export function isAccountId(value: string): boolean {
 export function isRoleNamePattern(value: string): boolean {
   return /^[\w+=,.@*-]{1,64}$/.test(value) && /[^*]/.test(value);
 }
+
+/** An AWS region name (us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5). */
+export function isRegionName(region: string): boolean {
+  return /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region);
+}

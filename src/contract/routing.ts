@@ -7,6 +7,12 @@
 /** SNS allows 10 message attributes; the alert uses six of its own. */
 export const MAX_ROUTING_TAG_KEYS = 4;
 
+/**
+ * The `suppressed` and `repeat` attributes of a heartbeat (not `true` or `false`): every filter that
+ * keeps unsuppressed alerts or first logins, as destinations' do by default, leaves heartbeats out.
+ */
+export const HEARTBEAT_ATTRIBUTE = 'heartbeat';
+
 /** What an alert carries for a routing tag whose value is empty (attribute values cannot be). */
 export const TAG_EMPTY = '(empty)';
 

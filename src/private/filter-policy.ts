@@ -1,8 +1,8 @@
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { Severity, SEVERITY_ORDER } from '../alert-types';
+import { LoginKind, Severity, SEVERITY_ORDER } from '../alert-types';
 import { prop } from './prop-names';
 import { isAccountId } from '../contract/aws-ids';
-import { tagAttributeName } from '../contract/routing';
+import { HEARTBEAT_ATTRIBUTE, tagAttributeName } from '../contract/routing';
 import type { DestinationFilterOptions } from '../destinations/filter-options';
 
 /**
@@ -21,8 +21,16 @@ export function filterPolicy(
   if (filter.kinds) policy.kind = new sns.SubscriptionFilter(nonEmpty('kinds', filter.kinds));
   if (filter.outcomes) policy.outcome = new sns.SubscriptionFilter(nonEmpty('outcomes', filter.outcomes));
   // Alerts of a version before these attributes (a member account not yet upgraded) have neither.
-  if (!filter.includeSuppressed) policy.suppressed = new sns.SubscriptionFilter(['false', { exists: false }]);
-  if (!filter.includeRepeats) policy.repeat = new sns.SubscriptionFilter(['false', { exists: false }]);
+  // Heartbeats (coverage's proof that a deployment publishes) are for the topic's owner, not people:
+  // they carry suppressed and repeat `heartbeat`, so these conditions leave them out without a key
+  // of their own (SNS allows five); `kinds` naming them lets them in.
+  const heartbeats = filter.kinds?.includes(LoginKind.HEARTBEAT) ? [HEARTBEAT_ATTRIBUTE] : [];
+  if (!filter.includeSuppressed) policy.suppressed = new sns.SubscriptionFilter(['false', ...heartbeats, { exists: false }]);
+  if (!filter.includeRepeats) policy.repeat = new sns.SubscriptionFilter(['false', ...heartbeats, { exists: false }]);
+  // Showing everything: then `kind` keeps them out.
+  if (filter.includeSuppressed && filter.includeRepeats && !filter.kinds) {
+    policy.kind = sns.SubscriptionFilter.stringFilter({ denylist: [LoginKind.HEARTBEAT] });
+  }
   if (filter.accounts) {
     for (const account of nonEmpty('accounts', filter.accounts)) {
       if (!isAccountId(account)) throw new Error(`${prop('accounts')}: ${account} is not a 12-digit account id`);
@@ -36,7 +44,6 @@ export function filterPolicy(
     }
     policy[tagAttributeName(tag.key)] = new sns.SubscriptionFilter(nonEmpty(`the values of the tag filter ${tag.key}`, tag.values));
   }
-  if (Object.keys(policy).length === 0) policy.kind = new sns.SubscriptionFilter([{ exists: true }]);
   checkFilterPolicyLimits(policy);
   return policy;
 }

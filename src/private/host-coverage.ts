@@ -7,7 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { atLeastOnce, countLogLines } from './alarms';
 import { grantPublish } from './alert-topic';
@@ -15,7 +16,8 @@ import { bundledFunction } from './bundled-function';
 import { grantLedgerState } from './login-ledger';
 import { acknowledgeNag } from './nag';
 import { prop } from './prop-names';
-import { isRegionName } from './synth-checks';
+import { LoginKind } from '../alert-types';
+import { isAccountId, isRegionName } from '../contract/aws-ids';
 import { ledgerKeyPattern } from '../contract/ledger-keys';
 import { COVERAGE_PROBLEM_LOG, COVERAGE_RUN_LOG } from '../contract/log-lines';
 import type { CoverageOptions } from '../coverage-options';
@@ -42,6 +44,11 @@ export interface HostCoverageProps {
   readonly excludedLogGroups: () => string[];
   /** The bus forwarded sign-ins and sessions arrive on, if any (known once the rules are made). */
   readonly forwardedBus: () => events.IEventBus | undefined;
+  /** This deployment's ingest function, asked for a heartbeat after each run. */
+  readonly ingest: lambda.IFunction;
+  /** The topic was created here: its heartbeats are received and recorded here. */
+  readonly recordsHeartbeats: boolean;
+  readonly organizationId?: string;
 }
 
 export const DEFAULT_COVERAGE_EVERY = Duration.hours(6);
@@ -55,11 +62,13 @@ export class HostCoverage extends Construct {
   readonly uncoveredHosts: cloudwatch.Metric;
   private readonly logGroupNames: string[] = [];
   private readonly readStreams: iam.PolicyStatement;
+  private readStreamsAttached = false;
 
   constructor(scope: Construct, id: string, props: HostCoverageProps) {
     super(scope, id);
     const { options } = props;
-    checkCoverageOptions(options, props.allLogGroups);
+    checkCoverageOptions(options, props.allLogGroups, props.organizationId, props.recordsHeartbeats);
+    const heartbeatSilentAfter = options.heartbeatSilentAfter ?? Duration.hours(24);
     const prefixes = options.logGroupNamePrefixes ?? [];
     const stack = Stack.of(this);
     const every = options.every ?? DEFAULT_COVERAGE_EVERY;
@@ -87,6 +96,12 @@ export class HostCoverage extends Construct {
         COVERAGE_FORWARDED_BUS_ARN: Lazy.string({ produce: () => props.forwardedBus()?.eventBusArn ?? '' }),
         ...(options.exemptTags && { COVERAGE_EXEMPT_TAGS: JSON.stringify(options.exemptTags) }),
         ...(options.systemsManager === false && { COVERAGE_SYSTEMS_MANAGER: 'false' }),
+        COVERAGE_INGEST_FUNCTION: props.ingest.functionArn,
+        ...(props.recordsHeartbeats && {
+          COVERAGE_RECORDS_HEARTBEATS: 'true',
+          COVERAGE_HEARTBEAT_SILENT_AFTER_SECONDS: String(heartbeatSilentAfter.toSeconds()),
+          ...(options.memberAccounts?.length && { COVERAGE_MEMBER_ACCOUNTS: options.memberAccounts.join(',') }),
+        }),
       },
     });
     this.fn = fn;
@@ -99,13 +114,22 @@ export class HostCoverage extends Construct {
     });
 
     grantPublish(props.topic, props.topicKey, fn);
+    // The heartbeat: invoking its own ingest function (unqualified: no version or alias).
+    fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'AskIngestForHeartbeat', actions: ['lambda:InvokeFunction'], resources: [props.ingest.functionArn] }));
+    if (props.recordsHeartbeats) {
+      // Every deployment's heartbeats, and nothing else, from the topic.
+      props.topic.addSubscription(new subscriptions.LambdaSubscription(fn, {
+        filterPolicy: { kind: new sns.SubscriptionFilter([LoginKind.HEARTBEAT]) },
+      }));
+    }
     grantLedgerState(props.ledger.table, props.ledger.key, fn, [ledgerKeyPattern('coverage')]);
     this.readStreams = new iam.PolicyStatement({
       sid: 'ReadLogStreams',
       actions: ['logs:DescribeLogStreams'],
       resources: prefixes.map((prefix) => stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })),
     });
-    fn.addToRolePolicy(this.readStreams);
+    // Only with a log group to read: a deployment of CloudTrail sources alone has none (and no empty statement).
+    if (prefixes.length > 0) this.attachReadStreams();
     if (prefixes.length > 0) fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ListLogGroups', actions: ['logs:DescribeLogGroups'], resources: ['*'] }));
     const ruleArns = regions.map((region) => stack.formatArn({ service: 'events', region, resource: 'rule', resourceName: '*' }));
     fn.addToRolePolicy(new iam.PolicyStatement({ sid: 'ReadRules', actions: ['events:DescribeRule'], resources: ruleArns }));
@@ -160,9 +184,17 @@ export class HostCoverage extends Construct {
         ...atLeastOnce,
       }),
       fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }).createAlarm(this, 'ErrorsAlarm', {
-        alarmDescription: 'cdk-login-alerts: a coverage run failed (the ledger or the topic unavailable, or a timeout); the next run checks again.',
+        alarmDescription: 'cdk-login-alerts: a coverage run failed (the ledger or the topic unavailable, or a timeout), or heartbeats could not be recorded; '
+          + 'the next run checks again.',
         ...atLeastOnce,
       }),
+      ...(props.recordsHeartbeats ? [figure('SilentAccounts', 'silentAccounts').createAlarm(this, 'HeartbeatAlarm', {
+        alarmDescription: `cdk-login-alerts: a deployment (account and region) sent no heartbeat for ${heartbeatSilentAfter.toHumanString()}, or an expected member `
+          + 'account never sent one: logins there may alert nobody. The last coverage alert (silentAccounts) names it; check that its LoginAlerts, with coverage, '
+          + 'is deployed, its coverage function runs and its ingest function can publish to this topic.',
+        threshold: 1,
+        ...lastRun,
+      })] : []),
     ];
   }
 
@@ -170,13 +202,33 @@ export class HostCoverage extends Construct {
   addLogGroup(logGroup: logs.ILogGroup): void {
     this.logGroupNames.push(logGroup.logGroupName);
     this.readStreams.addResources(logGroup.logGroupArn);
+    this.attachReadStreams();
+  }
+
+  private attachReadStreams(): void {
+    if (this.readStreamsAttached) return;
+    this.fn.addToRolePolicy(this.readStreams);
+    this.readStreamsAttached = true;
   }
 }
 
-function checkCoverageOptions(options: CoverageOptions, allLogGroups: boolean): void {
+function checkCoverageOptions(options: CoverageOptions, allLogGroups: boolean, organizationId: string | undefined, recordsHeartbeats: boolean): void {
   const every = options.every ?? DEFAULT_COVERAGE_EVERY;
   if (!every.isUnresolved() && (every.toSeconds() < 3600 || every.toSeconds() > 24 * 3600)) {
     throw new Error(`${prop('coverage')}.every must be between one hour and one day: ${every.toHumanString()}`);
+  }
+  const heartbeat = options.heartbeatSilentAfter ?? Duration.hours(24);
+  if (recordsHeartbeats && !heartbeat.isUnresolved() && !every.isUnresolved() && heartbeat.toSeconds() < 2 * every.toSeconds()) {
+    throw new Error(`${prop('coverage')}.${prop('heartbeatSilentAfter')} (${heartbeat.toHumanString()}) must be at least twice ${prop('coverage')}.every `
+      + `(${every.toHumanString()}): a heartbeat comes once a run`);
+  }
+  if (options.memberAccounts?.length && !organizationId) {
+    throw new Error(`${prop('coverage')}.${prop('memberAccounts')} are the member accounts of ${prop('organizationId')}: without it, only this account publishes to the topic`);
+  }
+  for (const account of options.memberAccounts ?? []) {
+    if (!Token.isUnresolved(account) && !isAccountId(account)) {
+      throw new Error(`${prop('coverage')}.${prop('memberAccounts')}: ${JSON.stringify(account)} is not a 12-digit account id`);
+    }
   }
   if (options.silentAfter && !options.silentAfter.isUnresolved() && options.silentAfter.toSeconds() < 3600) {
     throw new Error(`${prop('coverage')}.${prop('silentAfter')} must be at least one hour: ${options.silentAfter.toHumanString()}`);

@@ -10,7 +10,7 @@ import { atLeastOnce, countLogLines } from './alarms';
 import { bundledFunction } from './bundled-function';
 import { acknowledgeNag } from './nag';
 import { prop } from './prop-names';
-import { isRegionName } from './synth-checks';
+import { isRegionName } from '../contract/aws-ids';
 import { RECONCILE_PROBLEM_LOG, RECOVERED_LOG } from '../contract/log-lines';
 import type { ReconcileOptions } from '../reconcile-options';
 

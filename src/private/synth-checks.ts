@@ -107,8 +107,3 @@ export function claimOnce(scope: Construct, what: string, message: (first: strin
   if (first !== undefined) throw new Error(message(first));
   registry.set(key, scope.node.path);
 }
-
-/** An AWS region name (us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5). */
-export function isRegionName(region: string): boolean {
-  return /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region);
-}

@@ -1,4 +1,6 @@
-import { coverageChange, judgeHosts, type RunningInstance } from '../../lambda/host-coverage/hosts';
+import { judgeHosts, type RunningInstance } from '../../lambda/host-coverage/hosts';
+import { changed, changeSince } from '../../lambda/host-coverage/report';
+import type { CoverageState } from '../../lambda/host-coverage/state';
 
 /** Which hosts the log sources can see, judged from instances and log streams (the clock is injected). */
 
@@ -50,9 +52,13 @@ test('the freshest of several streams counts; a young host already shipping is c
   expect(host).toMatchObject({ status: 'covered', logGroup: '/windows/security', lastEventAt: NOW - 60_000 });
 });
 
-test('a coverage alert is owed only when the uncovered set changes', () => {
-  const judged = judgeHosts([{ instanceId: 'i-0d1', launchTime: old }, { instanceId: 'i-0d2', launchTime: old }], [], options);
-  expect(coverageChange([], judged)).toEqual({ uncovered: ['i-0d1', 'i-0d2'], newlyUncovered: ['i-0d1', 'i-0d2'], covered: [] });
-  expect(coverageChange(['i-0d1', 'i-0d2'], judged)).toEqual({ uncovered: ['i-0d1', 'i-0d2'], newlyUncovered: [], covered: [] });
-  expect(coverageChange(['i-0d1', 'i-0d2', 'i-0d3'], judged)).toEqual({ uncovered: ['i-0d1', 'i-0d2'], newlyUncovered: [], covered: ['i-0d3'] });
+test('a coverage alert is owed only when what is dark changes', () => {
+  const state = (hostKeys: string[]): CoverageState => ({
+    reported: [],
+    regions: { 'eu-west-1': { checkedAt: NOW, hosts: [], hostKeys, problems: [], counts: { covered: 0, silent: 0, neverSeen: hostKeys.length, exempt: 0, tooNew: 0 } } },
+  });
+  const now = state(['eu-west-1/i-0d1', 'eu-west-1/i-0d2']);
+  expect(changeSince([], now)).toEqual({ uncovered: ['eu-west-1/i-0d1', 'eu-west-1/i-0d2'], newlyUncovered: ['eu-west-1/i-0d1', 'eu-west-1/i-0d2'], coveredAgain: [] });
+  expect(changed(changeSince(['eu-west-1/i-0d1', 'eu-west-1/i-0d2'], now))).toBe(false);
+  expect(changeSince(['eu-west-1/i-0d1', 'eu-west-1/i-0d2', 'eu-west-1/i-0d3'], now)).toMatchObject({ newlyUncovered: [], coveredAgain: ['eu-west-1/i-0d3'] });
 });

@@ -1,4 +1,5 @@
 import type { StreamsRead } from '../../lambda/host-coverage/gather';
+import type { Heartbeats } from '../../lambda/host-coverage/heartbeats';
 import type { RunningInstance } from '../../lambda/host-coverage/hosts';
 import { runCoverage, type CoverageDeps, type RegionReader } from '../../lambda/host-coverage/run';
 import { EMPTY_STATE, type CoverageState, type StoredState } from '../../lambda/host-coverage/state';
@@ -20,6 +21,9 @@ function world(regions: Record<string, RunningInstance[] | Error>, streams: Stre
   const asked: string[] = [];
   let remaining = [Number.POSITIVE_INFINITY];
   let failPublish = false;
+  let beats: Heartbeats | Error | undefined;
+  let heartbeatFailure: Error | undefined;
+  const heartbeatsSent: number[] = [];
   const deps = (): CoverageDeps => ({
     regions: Object.keys(regions),
     options: { silentAfterMs: 24 * 3_600_000, minAgeMs: 3_600_000 },
@@ -46,6 +50,19 @@ function world(regions: Record<string, RunningInstance[] | Error>, streams: Stre
       published.push(alert);
     },
     problem: (problem) => problems.push(problem),
+    ...(beats !== undefined && {
+      heartbeats: {
+        read: async () => {
+          if (beats instanceof Error) throw beats;
+          return { state: beats! };
+        },
+        options: { silentAfterMs: 24 * 3_600_000, expectedAccounts: [] },
+      },
+      sendHeartbeat: async () => {
+        if (heartbeatFailure) throw heartbeatFailure;
+        heartbeatsSent.push(NOW);
+      },
+    }),
   });
   return {
     run: () => runCoverage(deps()),
@@ -55,6 +72,10 @@ function world(regions: Record<string, RunningInstance[] | Error>, streams: Stre
     budget: (...ms: number[]) => { remaining = ms; },
     failPublishing: (fail: boolean) => { failPublish = fail; },
     stored: () => stored,
+    /** Where heartbeats are recorded: these, or an error reading them. */
+    heartbeats: (recorded: Heartbeats | Error) => { beats = recorded; },
+    failHeartbeat: (error: Error | undefined) => { heartbeatFailure = error; },
+    heartbeatsSent,
   };
 }
 
@@ -102,4 +123,36 @@ test('a log group that cannot be read keeps every host\'s last judgement instead
   expect(summary.neverSeenHosts).toBe(0);
   expect(w.asked).toEqual([]);
   expect(report.uncoveredRegions[0].problems).toEqual([expect.stringContaining('log group /ec2/secure could not be read')]);
+});
+
+test('a deployment whose heartbeat stops is reported once, as newly silent, and once again when it is back', async () => {
+  const w = world({ 'eu-west-1': [] });
+  w.heartbeats({ '210987654321/eu-west-1': NOW - 3_600_000 });
+  const alive = await w.run();
+  expect(alive.summary).toMatchObject({ silentAccounts: 0, heartbeatSent: true });
+  expect(alive.summary.published).toBeUndefined();
+
+  w.heartbeats({ '210987654321/eu-west-1': NOW - 25 * 3_600_000 });
+  const stopped = await w.run();
+  expect(stopped.summary.silentAccounts).toBe(1);
+  expect(w.published.map((a) => a.coverage!.newlyUncovered)).toEqual([['heartbeat: 210987654321/eu-west-1']]);
+  expect(w.published[0]).toMatchObject({ outcome: 'failure', reasons: expect.arrayContaining(['1 deployment stopped sending heartbeats']) });
+  expect(w.published[0].summary).toContain('1 deployment silent');
+
+  expect((await w.run()).summary.published).toBeUndefined();
+  w.heartbeats({ '210987654321/eu-west-1': NOW });
+  await w.run();
+  expect(w.published[1].coverage).toMatchObject({ coveredAgain: ['heartbeat: 210987654321/eu-west-1'], silentAccounts: [] });
+});
+
+test('heartbeats that cannot be read keep the last judgement; a heartbeat that cannot be sent is a problem, not a failed run', async () => {
+  const w = world({ 'eu-west-1': [] });
+  w.heartbeats({ '210987654321/eu-west-1': NOW - 25 * 3_600_000 });
+  await w.run();
+  w.heartbeats(new Error('ledger throttled'));
+  w.failHeartbeat(new Error('ingest function not found'));
+  const blind = await w.run();
+  expect(blind.summary).toMatchObject({ silentAccounts: 1, heartbeatSent: false });
+  expect(blind.summary.published).toBeUndefined();
+  expect(w.problems).toEqual(expect.arrayContaining(["heartbeats unreadable: the last run's judgement stands", 'heartbeat not sent']));
 });

@@ -254,8 +254,8 @@ describe('cdk-login-alerts check', () => {
     const { events = [] } = await new CloudWatchLogsClient(cfg()).send(new GetLogEventsCommand({ logGroupName: GROUPS[0], logStreamName: 'cdk-login-alerts-check' }));
     expect(events.map((e) => e.message)).toEqual([testLogin.line]);
     expect(testLogin.line).toMatch(/^\S+Z cdk-login-alerts-check sshd\[4242\]: Accepted publickey for cdk-login-alerts-test from 192\.0\.2\.10 port 4242 ssh2: ED25519 SHA256:[A-Za-z0-9+/]{43}$/);
-    // The Slack destination takes every severity; the email subscriber takes everything.
-    expect(testLogin.deliveries.map((d: any) => [d.protocol, d.receives]).sort()).toEqual([['email', true], ['lambda', true]]);
+    // The Slack destination takes every severity; the email subscriber takes everything; the coverage function's subscription only heartbeats.
+    expect(testLogin.deliveries.map((d: any) => [d.protocol, d.receives]).sort()).toEqual([['email', true], ['lambda', false], ['lambda', true]]);
 
     // The subscription filter's pattern passes the line, and the built ingest function alerts on it.
     const { topicArn, queueUrl } = await createTopicWithQueue(moto.endpoint, 'alerts');

@@ -136,7 +136,9 @@ test('a host that ships no log is named in one coverage alert with why; a disabl
   const named = [...report.neverSeenHosts, ...report.silentHosts].map((h) => h.instanceId);
   expect(named).not.toContain(e.hosts.exempt);
   expect(named).not.toContain(e.hosts.young);
-  expect(report.counts).toEqual({ covered: 2, silent: 1, neverSeen: 2, exempt: 1, tooNew: 1, regionsChecked: 2, uncoveredRegions: 1 });
+  expect(report.counts).toEqual({
+    covered: 2, silent: 1, neverSeen: 2, exempt: 1, tooNew: 1, regionsChecked: 2, uncoveredRegions: 1, silentAccounts: 0,
+  });
   expect(report.newlyUncovered).toHaveLength(4);
   // Systems Manager was asked only about the dark hosts, once per region.
   expect(ssm.requests.map((r) => r.json.Filters[0].Values.sort())).toEqual(expect.arrayContaining([[e.hosts.never, e.hosts.silent].sort()]));

@@ -203,6 +203,26 @@ describe('a coverage report', () => {
     expect(payload.text).toBe('Coverage: 1 host and 1 region not watched (2 new, 0 covered again)');
   });
 
+  test('names each deployment whose heartbeat stopped, and each expected account never heard from', () => {
+    const silent = {
+      ...state('web-1'),
+      accounts: [
+        { account: '210987654321', region: 'eu-west-1', lastHeartbeatAt: '2026-12-02T06:00:00.000Z', reason: 'no heartbeat since 2026-12-02T06:00:00.000Z: is it still deployed?' },
+        { account: '333333333333', reason: 'never sent a heartbeat: deploy LoginAlerts there' },
+      ],
+    };
+    const withAccounts = { ...change, uncovered: [...change.uncovered, 'heartbeat: 210987654321/eu-west-1'], newlyUncovered: ['heartbeat: 210987654321/eu-west-1'] };
+    const alert = coverageAlert(coverageReport(silent, withAccounts), withAccounts, { account: '123456789012', region: 'eu-west-1', nowMs: Date.UTC(2026, 11, 3) });
+    const payload: any = renderAlert(alert, options);
+    expectWithinSlackLimits(payload);
+    const text = mrkdwnTexts(payload).join('\n');
+    expect(text).toContain('*Deployments without a heartbeat* (2)');
+    expect(text).toContain('• 210987654321/eu-west-1: no heartbeat since 2026-12-02T06:00:00.000Z');
+    expect(text).toContain('• 333333333333: never sent a heartbeat');
+    expect(alert.reasons).toContain('1 deployment stopped sending heartbeats');
+    expect(payload.text).toBe('Coverage: 1 host and 1 region not watched, 2 deployments silent (1 new, 0 covered again)');
+  });
+
   test.each(['<!channel>', '<https://evil.example|click>'])('a host named %s (its Name tag is anyone\'s with ec2:CreateTags) shows as text', (name) => {
     for (const text of mrkdwnTexts(renderAlert(report(name), options))) expect(text).not.toMatch(/<[!@#]|<https?:/);
   });

@@ -1,6 +1,6 @@
 import type { BatchResultErrorEntry, PublishBatchRequestEntry, PublishBatchResultEntry } from '@aws-sdk/client-sns';
 import type { PublishedIds } from './published-ids';
-import { TAG_EMPTY, tagAttributeName } from '../../../src/contract/routing';
+import { HEARTBEAT_ATTRIBUTE, TAG_EMPTY, tagAttributeName } from '../../../src/contract/routing';
 import type { Alert } from '../../shared/alert';
 import { emailText } from '../../shared/alert-text';
 
@@ -154,6 +154,7 @@ export function messageAttributes(alert: Alert, routingTagKeys: readonly string[
     const value = alert.host?.tags?.[key] ?? alert.container?.tags?.[key];
     return value === undefined ? [] : [[tagAttributeName(key), value === '' ? TAG_EMPTY : value]];
   }));
+  const heartbeat = alert.kind === 'heartbeat';
   return {
     ...tags,
     severity: alert.severity,
@@ -161,8 +162,9 @@ export function messageAttributes(alert: Alert, routingTagKeys: readonly string[
     outcome: alert.outcome,
     account: alert.account || 'unknown',
     // Destinations leave suppressed alerts out by default (filter policy); the topic keeps them.
-    suppressed: String(alert.suppressed !== undefined),
-    repeat: String(alert.repeat !== undefined),
+    // A heartbeat is neither: marked so that those same filters leave it out.
+    suppressed: heartbeat ? HEARTBEAT_ATTRIBUTE : String(alert.suppressed !== undefined),
+    repeat: heartbeat ? HEARTBEAT_ATTRIBUTE : String(alert.repeat !== undefined),
   };
 }
 

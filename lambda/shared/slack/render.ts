@@ -69,6 +69,8 @@ function coverageBlocks(alert: Alert, report: CoverageReport): KnownBlock[] {
     ...section('Regions not fully watched', report.uncoveredRegions.map((r) => `• ${escapeMrkdwn(r.region)}: ${escapeAndFit(r.problems.join('; '), 600)}`), counts.uncoveredRegions),
     ...section('Never seen: no log stream', report.neverSeenHosts.map(hostLine), counts.neverSeen),
     ...section('Silent: the stream went quiet', report.silentHosts.map(hostLine), counts.silent),
+    ...section('Deployments without a heartbeat', (report.silentAccounts ?? []).map((a) =>
+      `• ${escapeAndFit(`${a.account}${a.region ? `/${a.region}` : ''}`, 80)}: ${escapeAndFit(a.reason, 400)}`), counts.silentAccounts ?? 0),
     { type: 'context', elements: [{ type: 'mrkdwn', text: footer }] },
   ];
 }
