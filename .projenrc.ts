@@ -119,6 +119,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   integrationTestAutoDiscover: false,
 });
 
+// These machines run Node 20, past its end of life: the packages that ask for Node 22 work on it.
+// Silenced in this project's own tasks only (users' apps still see them): npm's EBADENGINE warnings,
+// jsii's end-of-life banner (from every jsii process, Python's and Java's too), and the AWS SDK's.
+project.npmrc.addConfig('loglevel', 'error');
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+project.tasks.addEnvironment('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
+
 // projen's lockfile otherwise pins unrs-resolver 1.13.0, whose platform bindings the registry lacks: `npm ci` fails.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 

@@ -66,7 +66,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
 
   let coverage: Awaited<ReturnType<typeof coverageNow>> | undefined;
   if (values.coverage) {
-    if (!deployment.coverage) return fail(`--coverage: stack ${values.stack} has no coverage function; set coverage on its LoginAlerts (README, Coverage)`);
+    if (!deployment.coverage) return fail(`--coverage: stack ${values.stack} has no coverage function; set coverage on its LoginAlerts (README, "Coverage")`);
     coverage = await coverageNow(deployment.coverage.environment, region, deployment.coverage.functionArn.split(':')[4] ?? 'unknown');
   }
 
@@ -90,7 +90,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     process.stdout.write(`cdk-login-alerts check: stack ${values.stack} in ${region}\n\n`);
     for (const f of findings) process.stdout.write(`${MARK[f.status]}  ${f.check}: ${f.detail}\n`);
     if (deployment.ingest) {
-      process.stdout.write(`\nLogs: the ingest function's log group /aws/lambda/${deployment.ingest.functionName} (and each destination's).\n`);
+      process.stdout.write(`\nLogs: the ingest function's log group ${deployment.ingest.logGroupName} (and each destination's).\n`);
     }
     if (coverage) process.stdout.write(coverageText(coverage));
     if (sent) process.stdout.write(describeTestLogin(sent));
@@ -112,7 +112,7 @@ function describeTestLogin(sent: SentTestLogin): string {
     ...(sent.deliveries.length === 0 ? ['  nobody: the topic has no subscriber'] : []),
     '',
     'If it does not arrive: the ingest function\'s log says whether it ran ("processed"), and its dead-letter',
-    'queue and the destinations\' keep what failed (README, "Troubleshooting").',
+    'queue and the destinations\' keep what failed (docs/OPERATING.md, "Troubleshooting").',
     '',
   ];
   return `${lines.join('\n')}\n`;

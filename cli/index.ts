@@ -5,6 +5,12 @@ import { CHECK_USAGE, fail, REPLAY_USAGE } from './usage';
  * and `check` (a deployed stack, with your AWS credentials).
  */
 async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+    // The package's own version, inlined into the bundle at build time.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    process.stdout.write(`cdk-login-alerts ${(require('../package.json') as { version: string }).version}\n`);
+    return 0;
+  }
   const [command] = argv.filter((a) => !a.startsWith('-'));
   // Loaded on demand: `check` brings eight AWS SDK clients that `replay` and `--help` do not need.
   /* eslint-disable @typescript-eslint/no-require-imports */

@@ -11,7 +11,8 @@ import { isRoleNamePattern } from '../src/contract/aws-ids';
 import { parseCidr } from '../src/contract/cidr';
 
 /**
- * `cdk-login-alerts replay`. Exit codes: 0 done (with or without alerts); 2 bad usage or input.
+ * `cdk-login-alerts replay`. Exit codes: 0 done (with or without alerts); 1 a file held nothing replay
+ * reads; 2 bad usage or input.
  */
 
 export async function replayCommand(argv: string[]): Promise<number> {
@@ -76,6 +77,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   };
   let count = 0;
   let counted = 0;
+  const unrecognised: string[] = [];
   for (const file of files) {
     let replayed;
     try {
@@ -93,10 +95,19 @@ export async function replayCommand(argv: string[]): Promise<number> {
       process.stdout.write(`${values.json ? JSON.stringify(alert) : formatAlert(alert)}\n`);
       count++;
     }
+    if (alerts.length + held.length === 0) {
+      const { records, recognised, form } = replayed.read;
+      if (recognised === 0) unrecognised.push(file);
+      process.stderr.write(recognised === 0
+        ? `replay: ${file}: nothing replay reads in its ${records} ${form}: it reads sshd and ec2-instance-connect lines with a syslog, RFC3339 `
+          + 'or <PRI> header (/var/log/secure, /var/log/auth.log; from journald: journalctl -o short-iso or -o json), Windows Security events as XML, '
+          + '`aws logs filter-log-events` output, or CloudTrail / EventBridge JSON (cdk-login-alerts replay --help)\n'
+        : `replay: ${file}: no login among its ${recognised} ${form === 'lines' ? 'sshd and Instance Connect lines' : form}\n`);
+    }
   }
   if (counted > 0) process.stderr.write(`${counted} failed Windows logon${counted === 1 ? '' : 's'} counted, not alerted (--windows-logon-failures alerts them)\n`);
   process.stderr.write(`${count} alert${count === 1 ? '' : 's'} from ${files.length} file${files.length === 1 ? '' : 's'} (instance enrichment skipped: no AWS calls)\n`);
-  return 0;
+  return unrecognised.length > 0 ? 1 : 0;
 }
 
 /** The pipeline's failures and warnings, said on stderr beside the alerts. */

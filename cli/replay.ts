@@ -33,6 +33,8 @@ export class UnreadableInputError extends Error {}
 export interface Replayed {
   readonly alerts: Alert[];
   readonly verifiedFactors: VerifiedFactor[];
+  /** What the file held: its records, how many of them replay reads (a line with an sshd or Instance Connect header), and in what form. */
+  readonly read: { readonly records: number; readonly recognised: number; readonly form: string };
 }
 
 export async function replayFile(path: string, options: ReplayOptions): Promise<Replayed> {
@@ -55,7 +57,9 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
       const delivery: LogsDelivery = { type: 'logs', messageType: 'DATA_MESSAGE', owner: options.account, logGroup: options.logGroup ?? path, logStream, logEvents: streamEvents };
       alerts.push(...(await alertsFromEnvelope(delivery, context)).alerts);
     }
-    return { alerts, verifiedFactors: [] };
+    const records = [...logEvents.values()].reduce((n, list) => n + list.length, 0);
+    const form = windowsXmlEvents(text, path, modified) ? 'Windows events' : 'log events';
+    return { alerts, verifiedFactors: [], read: { records, recognised: records, form } };
   }
   const events = jsonEvents(text);
   if (events === undefined) {
@@ -70,7 +74,8 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
       logStream: basename(path),
       logEvents: lines.map((message, index) => ({ id: `${basename(path)}:${index + 1}`, timestamp: lineTime(message, modified), message })),
     };
-    return { alerts: (await alertsFromEnvelope(delivery, context)).alerts, verifiedFactors: [] };
+    const recognised = lines.filter((line) => readRecord(line, 'sshd') ?? readRecord(line, 'ec2-instance-connect')).length;
+    return { alerts: (await alertsFromEnvelope(delivery, context)).alerts, verifiedFactors: [], read: { records: lines.length, recognised, form: 'lines' } };
   }
   const alerts: Alert[] = [];
   const verifiedFactors: VerifiedFactor[] = [];
@@ -84,7 +89,7 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
       throw new UnreadableInputError(`${path}, event ${index + 1}: ${(error as Error).message}`);
     }
   }
-  return { alerts, verifiedFactors };
+  return { alerts, verifiedFactors, read: { records: events.length, recognised: events.length, form: 'events' } };
 }
 
 type StreamEvents = Map<string, LogsDelivery['logEvents']>;

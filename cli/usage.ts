@@ -35,7 +35,10 @@ file's modification time.
 
 Files are read in the order given, each like one delivery: an Instance Connect key push (an
 instance's line or CloudTrail's SendSSHPublicKey) links to the SSH login that used the key across
-files too, within the key's 60 seconds, on the same host.`;
+files too, within the key's 60 seconds, on the same host.
+
+Exit codes: 0 done (with alerts or none), 1 a file held nothing replay reads (it says what it
+reads), 2 bad usage or a file it could not read. \`cdk-login-alerts --version\` prints the version.`;
 
 export const CHECK_USAGE = `Usage: cdk-login-alerts check --stack <name> [--region <region>] [--coverage] [--send-test-login [--log-group <name>]] [--json]
 

@@ -19,7 +19,7 @@ export interface CoverageOptions {
 
   /**
    * A host whose log stream had no event for this long is silent. An auth log nobody logs into may
-   * be quiet for days: lengthen this, or exempt the host, or have it log a line a day (README, Coverage).
+   * be quiet for days: lengthen this, or exempt the host, or have it log a line a day (README, "Coverage").
    * At least one hour.
    *
    * @default Duration.hours(24)

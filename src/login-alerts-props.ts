@@ -26,7 +26,7 @@ export interface LoginAlertsProps {
 
   /**
    * Log groups that hold Windows instances' Security event log, as the CloudWatch agent ships it
-   * (`windows_events`, in its `xml` or `text` format; README, "Windows logons").
+   * (`windows_events`, in its `xml` or `text` format; docs/WINDOWS.md).
    *
    * Each gets a subscription filter that passes only interactive logons (event 4624 and failed 4625
    * of logon type 2 console, 7 unlock, 10 Remote Desktop, 11 cached credentials), so the network,
@@ -54,7 +54,7 @@ export interface LoginAlertsProps {
    * control plane log group (`/aws/eks/<name>/cluster`, in this account and region) gets a
    * subscription filter that passes only those requests' audit events, never the rest of the audit
    * log. The cluster's `audit` control plane logging must be on (it creates the log group, which
-   * must exist when the stack deploys; README, "Kubernetes"). More with `addEksCluster`.
+   * must exist when the stack deploys; docs/KUBERNETES.md). More with `addEksCluster`.
    *
    * @default - no clusters
    */
@@ -349,7 +349,7 @@ export interface LoginAlertsProps {
    * rule disabled, no forwarder, no CloudTrail trail logging), with why and what to do, in one
    * `coverage` alert each time that changes; metrics and alarms on both. Needs `ledger`. Opt-in: its
    * first report names every dark host at once, and a team should decide its exemptions first
-   * (README, Coverage).
+   * (README, "Coverage").
    *
    * @default - no coverage runs
    */

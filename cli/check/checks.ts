@@ -73,7 +73,7 @@ async function checkTrail(deployment: Deployment, region: string, cloudtrail: Cl
     check,
     detail: covering.length > 0
       ? `trail ${covering.map((t) => t.Name).join(', ')} covers ${region} but is not logging: console sign-ins, sessions and Instance Connect calls will not alert (aws cloudtrail start-logging --name …)`
-      : `no trail logs ${region}: console sign-ins, sessions and Instance Connect calls will not alert until one does (README, "Troubleshooting")`,
+      : `no trail logs ${region}: console sign-ins, sessions and Instance Connect calls will not alert until one does (docs/OPERATING.md, "Troubleshooting")`,
   }];
 }
 
@@ -141,7 +141,7 @@ async function checkQueues(deployment: Deployment, sqs: SQSClient): Promise<Find
     const waiting = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
     return waiting === 0
       ? { status: 'ok', check: 'dead-letter queue', detail: `${queue.logicalId} is empty` }
-      : { status: 'fail', check: 'dead-letter queue', detail: `${waiting} message(s) wait in ${queue.url}: undelivered logins or alerts (README, "Troubleshooting")` };
+      : { status: 'fail', check: 'dead-letter queue', detail: `${waiting} message(s) wait in ${queue.url}: undelivered logins or alerts (docs/OPERATING.md, "Troubleshooting")` };
   }));
 }
 

@@ -30,6 +30,8 @@ export interface IngestFunction {
   readonly functionArn: string;
   readonly environment: Record<string, string>;
   readonly state?: string;
+  /** Where it logs: its own log group (`LoggingConfig.LogGroup`), else Lambda's default `/aws/lambda/<name>`. */
+  readonly logGroupName: string;
 }
 
 export class StackNotFoundError extends Error {}
@@ -65,7 +67,10 @@ export async function discoverDeployment(
     if (!entry || !physical.get(entry[0])) return undefined;
     const config = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: physical.get(entry[0]) }));
     const environment = config.Environment?.Variables ?? {};
-    return { functionName: config.FunctionName!, functionArn: config.FunctionArn!, environment, state: config.State };
+    // The stack's own log group (the construct gives each function one), else what Lambda says, else its default name.
+    const declared = resolve((entry[1].Properties?.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup);
+    const logGroupName = declared ?? config.LoggingConfig?.LogGroup ?? `/aws/lambda/${config.FunctionName}`;
+    return { functionName: config.FunctionName!, functionArn: config.FunctionArn!, environment, state: config.State, logGroupName };
   };
   const ingest = await described(INGEST_DESCRIPTION);
   const coverage = await described(COVERAGE_DESCRIPTION);

@@ -128,7 +128,7 @@ export function explainWithSystemsManager(host: HostCoverage, managed: ManagedIn
   if (!managed) return { ...host, reason: `${host.reason} (not managed by Systems Manager either: no agent may be running on it at all)` };
   const platform = [managed.platformName, managed.platformVersion].filter(Boolean).join(' ');
   if (/amazon linux/i.test(managed.platformName ?? '') && /^2023/.test(managed.platformVersion ?? '')) {
-    return { ...host, reason: `${host.reason} Amazon Linux 2023 writes sshd's log to journald only: install rsyslog (or ship the journal) so /var/log/secure exists (README, Shipping logs)` };
+    return { ...host, reason: `${host.reason} Amazon Linux 2023 writes sshd's log to journald only: install rsyslog (or ship the journal) so /var/log/secure exists (docs/OPERATING.md, "Ship the instances' auth logs")` };
   }
   if (managed.pingStatus && managed.pingStatus !== 'Online') {
     return { ...host, reason: `${host.reason} (its Systems Manager agent is ${managed.pingStatus} too: the host may be hung or cut off)` };

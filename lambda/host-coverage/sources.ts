@@ -58,11 +58,11 @@ async function ownRules(clients: SourceClients, names: readonly string[]): Promi
 
 async function forwarderRules(region: string, clients: SourceClients, busArn: string | undefined): Promise<SourceProblem[]> {
   if (!busArn) {
-    return [{ key: 'no-forwarding', text: `nothing forwards ${region}'s sign-ins and sessions: set receiveForwardedSignIns and deploy a ConsoleLoginForwarder in ${region} (README, Regions)` }];
+    return [{ key: 'no-forwarding', text: `nothing forwards ${region}'s sign-ins and sessions: set receiveForwardedSignIns and deploy a ConsoleLoginForwarder in ${region} (README, "Regions")` }];
   }
   const { RuleNames } = await clients.events.send(new clients.eventsModule.ListRuleNamesByTargetCommand({ TargetArn: busArn }));
   const names = RuleNames ?? [];
-  if (names.length === 0) return [{ key: 'no-forwarder', text: `no rule in ${region} forwards to ${busArn}: deploy a ConsoleLoginForwarder there (README, Regions)` }];
+  if (names.length === 0) return [{ key: 'no-forwarder', text: `no rule in ${region} forwards to ${busArn}: deploy a ConsoleLoginForwarder there (README, "Regions")` }];
   const states = await Promise.all(names.map(async (name) => ({ name, state: await ruleState(clients, name) })));
   const disabled = states.filter((s) => s.state === undefined || !ENABLED.has(s.state));
   return disabled.map((s) => ({ key: `forwarder-disabled:${s.name}`, text: `forwarder rule ${s.name} in ${region} is ${s.state ?? 'gone'}: enable it` }));
@@ -83,7 +83,7 @@ async function trailProblems(region: string, clients: SourceClients): Promise<So
   const { trailList } = await cloudtrail.send(new m.DescribeTrailsCommand({ includeShadowTrails: true }));
   const covering = (trailList ?? []).filter((t) => t.TrailARN && (t.IsMultiRegionTrail || t.HomeRegion === region));
   if (covering.length === 0) {
-    return [{ key: 'no-trail', text: `no CloudTrail trail covers ${region}: EventBridge receives sign-ins and sessions only while a trail logs (README, Coverage)` }];
+    return [{ key: 'no-trail', text: `no CloudTrail trail covers ${region}: EventBridge receives sign-ins and sessions only while a trail logs (README, "Coverage")` }];
   }
   const why: string[] = [];
   for (const trail of covering) {

@@ -53,7 +53,7 @@ function describeWith(credentials?: EC2ClientConfig['credentials']): (filter: Fi
 
 /**
  * One client per region and credentials, made on first use: the enrichment role of the account
- * named when it has one (README, "Other accounts"), else this function's own.
+ * named when it has one (README, "Accounts"), else this function's own.
  */
 function regionalClients<C>(
   roles: ReadonlyMap<string, Credentials>, make: (config: { region: string; credentials?: Credentials }) => C,

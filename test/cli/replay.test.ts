@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -50,6 +50,26 @@ describe('cdk-login-alerts replay', () => {
       ['ssh', 'critical', 'dbb3a856-9c4a-4d14-bcae-490dbe89717d'],
       ['instance-connect', 'low', '701e876d-1027-425a-98a8-36c36d6663e4'],
     ]);
+  });
+
+  test('a file it reads nothing in says what it reads and exits 1; a log with no login in it says so and exits 0', () => {
+    const messages = join(dir, 'messages');
+    writeFileSync(messages, 'Mar  5 14:03:07 web-1 systemd[1]: Started Session 1 of user ec2-user.\nMar  5 14:03:08 web-1 kernel: eth0: link up\n');
+    const nothing = replay('replay', messages);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain(`replay: ${messages}: nothing replay reads in its 2 lines: it reads sshd and ec2-instance-connect lines`);
+    expect(nothing.stderr).toContain('journalctl -o short-iso');
+
+    const quiet = join(dir, 'quiet-secure');
+    writeFileSync(quiet, 'Mar  5 14:03:07 web-1 sshd[42]: Connection closed by 198.51.100.8 port 50100 [preauth]\n');
+    const none = replay('replay', quiet);
+    expect([none.code, none.stderr.split('\n')[0]]).toEqual([0, `replay: ${quiet}: no login among its 1 sshd and Instance Connect lines`]);
+  });
+
+  test('--version prints the version and exits 0', () => {
+    const run = replay('--version');
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    expect([run.code, run.stdout]).toEqual([0, `cdk-login-alerts ${version}\n`]);
   });
 
   test('replay … | head: the reader leaving is no crash', () => {

@@ -164,12 +164,12 @@ async function startTrail(): Promise<void> {
 
 describe('cdk-login-alerts check', () => {
   test('a fresh deployment: everything found and healthy but CloudTrail, which is off, and logs, which never came', async () => {
-    const { template } = await deploy();
+    const { template, physical } = await deploy();
     const run = check();
     expect(run.err).toBe('');
     expect(run.code).toBe(1);
     const lines = run.out.split('\n');
-    expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual(['FAIL  CloudTrail: no trail logs us-east-1: console sign-ins, sessions and Instance Connect calls will not alert until one does (README, "Troubleshooting")']);
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual(['FAIL  CloudTrail: no trail logs us-east-1: console sign-ins, sessions and Instance Connect calls will not alert until one does (docs/OPERATING.md, "Troubleshooting")']);
     for (const group of GROUPS) {
       expect(lines).toContain(`ok    subscription filter: ${group} → ingest (%sshd.*Accepted|ec2-instance-connect.*Providing%)`);
       expect(lines).toContain(`WARN  log shipping: ${group} received no log event in the last 24 hours: is the CloudWatch agent shipping to it? (docs/OPERATING.md, "Ship the instances' auth logs"; Windows: docs/WINDOWS.md)`);
@@ -182,6 +182,9 @@ describe('cdk-login-alerts check', () => {
     // The sign-in and session rules, and the coverage run's schedule.
     expect(lines.filter((l) => l.startsWith('ok    EventBridge rule:'))).toHaveLength(3);
     expect(lines).toContain('ok    topic subscription: email secops@example.com');
+    // Where to look when nothing arrives: the function's own log group, not Lambda's default name.
+    const [[ingestLogGroup]] = ofType(template, 'AWS::Logs::LogGroup').filter(([id]) => id.includes('IngestFunctionLogGroup'));
+    expect(lines).toContain(`Logs: the ingest function's log group ${physical.get(ingestLogGroup)} (and each destination's).`);
   }, 120_000);
 
   test('with a trail logging, the same deployment passes', async () => {
@@ -209,7 +212,7 @@ describe('cdk-login-alerts check', () => {
     expect(run.code).toBe(1);
     const failures = run.out.split('\n').filter((l) => l.startsWith('FAIL'));
     expect(failures).toEqual(expect.arrayContaining([
-      `FAIL  dead-letter queue: 1 message(s) wait in ${physical.get(ingestQueueId)}: undelivered logins or alerts (README, "Troubleshooting")`,
+      `FAIL  dead-letter queue: 1 message(s) wait in ${physical.get(ingestQueueId)}: undelivered logins or alerts (docs/OPERATING.md, "Troubleshooting")`,
       expect.stringMatching(new RegExp(`^FAIL  alarm: ${STACK}-${alarmId}-ABCDEF123456 is in ALARM: `)),
       `FAIL  EventBridge rule: ${physical.get(ruleId)} is DISABLED: its events do not reach the ingest function`,
       `FAIL  subscription filter: log group ${GROUPS[1]} has no subscription filter to the ingest function (0 other filter(s)): redeploy the stack`,
