@@ -169,6 +169,13 @@ packageAll.reset();
 for (const target of ['js', 'python', 'java']) packageAll.spawn(project.tasks.tryFind(`package:${target}`)!);
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);
+// The example tests (before `package` in the build) build the wheel and the Maven package they run:
+// Python and Java are packaged again only when the library or a bundle changed since.
+for (const target of ['python', 'java']) {
+  const task = project.tasks.tryFind(`package:${target}`)!;
+  task.reset();
+  task.exec(`ts-node --transpile-only --project projenrc/tsconfig.json projenrc/package-if-stale.ts ${target}`);
+}
 
 // The replay CLI runs the ingest function's parser and policy on local files: the same modules, bundled.
 bundleAll.spawn(project.addTask('bundle:cli', {

@@ -164,11 +164,30 @@ export interface LoginAlertsProps {
   readonly trustedCidrs?: string[];
 
   /**
-   * How long the functions' logs are kept.
+   * How long the functions' logs are kept. They hold personal data: user names, source addresses,
+   * and the raw line of a login that could not be fully parsed (README, "Logs and personal data").
    *
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Encrypt the log groups the construct creates (each function's) with a customer-managed KMS key:
+   * `logsKey`, or a key of the construct's own (with rotation; about $1 a month). Off, CloudWatch
+   * Logs encrypts them with keys of its own.
+   *
+   * @default true
+   */
+  readonly encryptLogs?: boolean;
+
+  /**
+   * The KMS key for the log groups the construct creates. Its key policy must let CloudWatch Logs of
+   * this region use it for this account's log groups; the construct adds that statement to a key of
+   * the same app, and cannot to an imported one (README, "Logs and personal data").
+   *
+   * @default - a key of the construct's own (unless `encryptLogs` is false)
+   */
+  readonly logsKey?: kms.IKey;
 
   /**
    * Look up the EC2 instance behind each SSH login (name, tags, private IP, AZ, instance type).

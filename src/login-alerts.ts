@@ -27,6 +27,7 @@ import { createDeadLetterKey, deadLetterQueue, grantDeadLetterWrite, QueueOnFail
 import { HostCoverage } from './private/host-coverage';
 import { EKS_CLUSTERS, LogGroupSubscriptions, SSH_LOG_GROUPS, type LogGroupSource } from './private/log-group-subscriptions';
 import { createLoginLedger, ledgerSettings, ledgerUnavailableAlarm } from './private/login-ledger';
+import { allowCloudWatchLogs, createLogsKey } from './private/logs-key';
 import { prop } from './private/prop-names';
 import { Reconciler } from './private/reconciler';
 import { checkProps, requireASource, topicKeyToGrant } from './private/synth-checks';
@@ -52,6 +53,13 @@ export class LoginAlerts extends Construct {
    * Conditional: only when the construct created the topic.
    */
   public readonly topicKey?: kms.IKey;
+
+  /**
+   * The KMS key encrypting the log groups the construct creates (its own, or `logsKey`).
+   *
+   * Conditional: not with `encryptLogs: false`.
+   */
+  public readonly logsKey?: kms.IKey;
 
   /**
    * The CloudWatch dashboard: logins by kind and severity, what rules and repeats held back,
@@ -187,6 +195,9 @@ export class LoginAlerts extends Construct {
     this.alarmActions = alarmTopics.map((t) => new cloudwatchActions.SnsAction(t));
 
     this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    if (props.logsKey && props.encryptLogs === false) throw new Error(`${prop('logsKey')} encrypts the log groups, which ${prop('encryptLogs')}: false leaves to CloudWatch Logs' own encryption: give one or the other`);
+    if (props.logsKey) allowCloudWatchLogs(props.logsKey);
+    this.logsKey = props.encryptLogs === false ? undefined : props.logsKey ?? createLogsKey(this);
     this.deadLetterKey = createDeadLetterKey(this);
     const ingestDeadLetters = deadLetterQueue(this, 'IngestDeadLetterQueue', this.deadLetterKey);
     this.ingestDeadLetterQueue = ingestDeadLetters;
@@ -225,6 +236,7 @@ export class LoginAlerts extends Construct {
       description: 'cdk-login-alerts: turns SSH logins, sign-ins and every call that opens a shell or a desktop into alerts on the topic',
       timeout: Duration.minutes(1),
       logRetention: this.logRetention,
+      logKey: this.logsKey,
       // CloudWatch Logs and EventBridge invoke asynchronously: two retries, then the dead-letter queue.
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
@@ -246,6 +258,7 @@ export class LoginAlerts extends Construct {
         options: props.reconcile,
         environment,
         logRetention: this.logRetention,
+        logKey: this.logsKey,
         eventNames: [...(consoleSignIns ? SIGN_IN_EVENT_NAMES : []), ...(sessionEvents ? SESSION_EVENT_NAMES : [])],
         allLogGroups: props.allLogGroups ?? false,
         excludedLogGroups: () => this.ownLogGroups().map((g) => g.logGroupName).concat(props.excludeLogGroups ?? []),
@@ -263,6 +276,7 @@ export class LoginAlerts extends Construct {
         ledger,
         routingTagKeys: this.routingTagKeys,
         logRetention: this.logRetention,
+        logKey: this.logsKey,
         reconcileRegions: props.reconcile?.regions ?? [],
         rules: () => [this.consoleLoginRule, this.sessionEventsRule].filter((r): r is events.IRule => r !== undefined),
         forwardedBus: () => this.signInEventBus,
@@ -356,6 +370,7 @@ export class LoginAlerts extends Construct {
       pipelineAlarmTopic: this.pipelineAlarmTopic,
       deadLetterKey: this.deadLetterKey,
       logRetention: this.logRetention,
+      logKey: this.logsKey,
       routingTagKeys: this.routingTagKeys,
       deploymentName: this.deploymentName,
       ledgerTable: this.ledgerTable,

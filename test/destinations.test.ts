@@ -206,8 +206,8 @@ describe('destinations', () => {
       expect(first.deadLetterQueue.node.path).toBe('Test/LoginAlerts/Slack/DeadLetterQueue');
     });
     template.resourceCountIs('AWS::SQS::Queue', 3);
-    // The topic's, the dead-letter queues' and the ledger's.
-    template.resourceCountIs('AWS::KMS::Key', 3);
+    // The topic's, the dead-letter queues', the ledger's and the log groups'.
+    template.resourceCountIs('AWS::KMS::Key', 4);
   });
 
   test('bad options are refused at synth', () => {

@@ -14,6 +14,15 @@ import { AlertRules } from '../lambda/ingest/rules/rules';
  */
 const outdir = (prefix: string) => mkdtempSync(join(tmpdir(), `${prefix}-`));
 
+/** The warnings and errors a synth recorded (cdk-nag's findings among them), in the manifest or each stack's metadata file. */
+function synthFindings(out: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  return Object.values<any>(manifest.artifacts ?? {}).flatMap((artifact) => {
+    const metadata = artifact.additionalMetadataFile ? JSON.parse(readFileSync(join(out, artifact.additionalMetadataFile), 'utf8')) : artifact.metadata ?? {};
+    return Object.entries<any[]>(metadata).flatMap(([path, entries]) => entries.filter((e) => e.type === 'aws:cdk:warning' || e.type === 'aws:cdk:error').map((e) => `${path}: ${String(e.data).split('\n')[0]}`));
+  });
+}
+
 /** A template without the CDK's analytics resource, which names the language it ran in. */
 function comparable(template: any): any {
   const { CDKMetadata, ...resources } = template.Resources;
@@ -55,11 +64,12 @@ function expectTheExampleStack(t: any): void {
 describe('the example apps', () => {
   let typeScriptTemplate: any;
 
-  test('TypeScript (examples/app.ts) synthesizes the stack', () => {
+  test('TypeScript (examples/app.ts) synthesizes the stack, without a warning or a cdk-nag finding', () => {
     const out = outdir('example-ts');
-    runTypeScript(join(root, 'examples', 'app.ts'), out);
+    runTypeScript(join(root, 'examples', 'app.ts'), out, { nag: true });
     typeScriptTemplate = templates(out).LoginAlertsExample;
     expectTheExampleStack(typeScriptTemplate);
+    expect(synthFindings(out)).toEqual([]);
   }, 120_000);
 
   test('Python (examples/python/app.py), with the wheel built from this checkout, synthesizes the same template', () => {
@@ -134,16 +144,20 @@ describe('README', () => {
     const typeScript = programs.filter((b) => b.language === 'ts');
     typeScript.forEach((block, i) => writeFileSync(join(project, `program${i}.ts`), block.code));
     typeCheck(project);
+    const findings: string[] = [];
     typeScript.forEach((block, i) => {
       const out = outdir('readme-ts-out');
-      runTypeScript(join(project, `program${i}.ts`), out);
+      runTypeScript(join(project, `program${i}.ts`), out, { nag: true });
       const stacks = templates(out);
       // Each program builds something of this library's: a function or a rule it made.
       const ours = Object.values(stacks).flatMap((t) => Object.values<any>(t.Resources))
         .filter((r) => /^cdk-login-alerts/.test(r.Properties?.Description ?? ''));
       expect([where(block), ours.length > 0]).toEqual([where(block), true]);
+      findings.push(...synthFindings(out).map((f) => `${where(block)} ${f}`));
       typeScriptBySection.set(block.section, stacks);
     });
+    // What people copy and deploy synthesizes without a warning, and without a cdk-nag finding.
+    expect(findings).toEqual([]);
   }, 300_000);
 
   test('the Python programs synthesize the same templates as their TypeScript twins', () => {

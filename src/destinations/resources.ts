@@ -101,6 +101,12 @@ export interface DestinationContext {
   /** Retention of the function's logs. */
   readonly logRetention: logs.RetentionDays;
   /**
+   * The key that encrypts the function's log group.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logKey?: kms.IKey;
+  /**
    * The instance tag keys the ingest function publishes as `tag.<key>` message attributes
    * (`routingTagKeys`): the ones a destination may filter on.
    *

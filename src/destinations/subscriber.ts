@@ -55,6 +55,7 @@ export function subscribeFunction(scope: Construct, context: DestinationContext,
       ...metricsEnvironment(context.deploymentName),
     },
     logRetention: context.logRetention,
+    logKey: context.logKey,
     // Room to wait out a Slack or PagerDuty rate limit (Retry-After) within one invocation.
     timeout: Duration.minutes(1),
     retryAttempts: ASYNC_RETRY_ATTEMPTS,

@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeNag } from './nag';
+import { acknowledgeCheckov, acknowledgeNag, FUNCTION_CHECKOV_SKIPS } from './nag';
 
 /** What every function of the library shares: prebuilt bundle, latest Node.js, ARM64, its own log group. */
 export interface BundledFunctionProps {
@@ -14,6 +15,8 @@ export interface BundledFunctionProps {
   readonly description: string;
   readonly environment: Record<string, string>;
   readonly logRetention: logs.RetentionDays;
+  /** The key that encrypts its log group; none: CloudWatch Logs' own encryption. */
+  readonly logKey?: kms.IKey;
   readonly timeout: Duration;
   readonly memorySize?: number;
   readonly retryAttempts?: number;
@@ -26,7 +29,7 @@ export interface BundledFunctionProps {
 }
 
 export function bundledFunction(scope: Construct, id: string, props: BundledFunctionProps): { fn: lambda.Function; logGroup: logs.LogGroup } {
-  const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: props.logRetention });
+  const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, { retention: props.logRetention, encryptionKey: props.logKey });
   // Its own role, allowed to write to its own log group only (instead of AWSLambdaBasicExecutionRole's logs:* on every group).
   const role = new iam.Role(scope, `${id}Role`, {
     assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -50,6 +53,7 @@ export function bundledFunction(scope: Construct, id: string, props: BundledFunc
     onFailure: props.onFailure,
     reservedConcurrentExecutions: props.reservedConcurrentExecutions,
   });
+  acknowledgeCheckov(fn, ...FUNCTION_CHECKOV_SKIPS);
   acknowledgeNag(fn, {
     id: 'AwsSolutions-L1',
     reason: 'The runtime is lambda.determineLatestNodeRuntime(): the newest Node.js runtime aws-cdk-lib knows to be available in the target region. It advances with aws-cdk-lib.',

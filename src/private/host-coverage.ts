@@ -35,6 +35,7 @@ export interface HostCoverageProps {
   readonly ledger: { table: dynamodb.ITable; key: kms.IKey };
   readonly routingTagKeys: string[];
   readonly logRetention: logs.RetentionDays;
+  readonly logKey?: kms.IKey;
   /** The regions reconciliation reads: watched by default too. */
   readonly reconcileRegions: string[];
   /** The construct's own sign-in and session rules. */
@@ -78,6 +79,7 @@ export class HostCoverage extends Construct {
       description: 'cdk-login-alerts: names the running instances and regions whose logins nothing sees, and alerts when that changes',
       timeout: RUN_TIMEOUT,
       logRetention: props.logRetention,
+      logKey: props.logKey,
       // A failed run is not retried: the next scheduled run checks again.
       retryAttempts: 0,
       environment: {

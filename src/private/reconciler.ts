@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -24,6 +25,7 @@ export interface ReconcilerProps {
   /** The ingest function's settings: a recovered login is made exactly as a real-time one. */
   readonly environment: Record<string, string>;
   readonly logRetention: logs.RetentionDays;
+  readonly logKey?: kms.IKey;
   /** The CloudTrail event names the construct's rules match. */
   readonly eventNames: string[];
   readonly allLogGroups: boolean;
@@ -57,6 +59,7 @@ export class Reconciler extends Construct {
       description: 'cdk-login-alerts: re-reads SSH log groups and CloudTrail event history, alerting on any login that was never alerted',
       timeout: RUN_TIMEOUT,
       logRetention: props.logRetention,
+      logKey: props.logKey,
       // A failed run is not retried: the next scheduled run resumes from the checkpoint.
       retryAttempts: 0,
       environment: {

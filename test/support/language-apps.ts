@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageIfStale } from '../../projenrc/package-if-stale';
 
 /**
  * Runs CDK apps as users of each language would, against the packages built from this checkout:
@@ -84,8 +85,10 @@ export function typeCheck(projectDir: string): void {
   run(bin('tsc'), ['-p', join(projectDir, 'tsconfig.json')], projectDir);
 }
 
-export function runTypeScript(file: string, outdir: string): void {
-  run(bin('ts-node'), ['--transpile-only', file], join(file, '..'), outdir);
+/** Runs a TypeScript program with ts-node; with `nag`, cdk-nag's AWS Solutions checks run on what it synthesizes. */
+export function runTypeScript(file: string, outdir: string, options: { nag?: boolean } = {}): void {
+  const preload = options.nag ? ['-r', join(__dirname, 'nag-on-synth.js')] : [];
+  run(bin('ts-node'), ['--transpile-only', ...preload, file], join(file, '..'), outdir);
 }
 
 // -------------------------------------------------------------------------------------- Python
@@ -159,25 +162,7 @@ export function runJava(outdir: string, mainClass: string, sources?: Record<stri
 
 // -------------------------------------------------------------------------------------- shared
 
-/** When the newest thing a jsii package packs was written: the .jsii manifest or a bundle. */
-function newestInput(): number {
-  const assets = join(root, 'assets');
-  const bundles = readdirSync(assets).map((name) => join(assets, name, 'index.js')).filter((f) => existsSync(f));
-  return Math.max(...[join(root, '.jsii'), ...bundles].map((f) => statSync(f).mtimeMs));
-}
-
-/**
- * The file of the jsii package for `target` that `find` names in dist/<target>, built now unless
- * it is there and newer than what it packs: the .jsii manifest (the compiled library) and every
- * function bundle under assets/ (rebundled after a handler change, the library unchanged).
- */
+/** The package of `target` in dist/<target>, built now unless it is there and fresh (projenrc/package-if-stale.ts). */
 function buildPackage(target: 'python' | 'java', find: (dist: string) => string | undefined): string {
-  const dist = join(root, 'dist', target);
-  const file = () => (existsSync(dist) ? find(dist) : undefined);
-  const found = file();
-  if (found && existsSync(found) && statSync(found).mtimeMs > newestInput()) return found;
-  run(bin('jsii-pacmak'), ['--target', target], root);
-  const built = file();
-  if (!built || !existsSync(built)) throw new Error(`jsii-pacmak --target ${target} wrote nothing usable to ${dist}`);
-  return built;
+  return packageIfStale(target, find);
 }
