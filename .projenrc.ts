@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, ReleasableCommits } from 'projen';
 
 /**
  * The oldest aws-cdk-lib this library accepts (peer) and the one it is built and tested with (dev).
@@ -37,6 +37,16 @@ const project = new awscdk.AwsCdkConstructLibrary({
   repositoryUrl: 'https://github.com/cdk-login-alerts/cdk-login-alerts.git',
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
+  // Releases (README, "Development"): the first is 0.1.0, as CHANGELOG says (without a tag, projen
+  // would release 0.0.0); after it, every commit counts (this project does not write
+  // conventional-commit messages, so otherwise nothing would).
+  nextVersionCommand: 'test -n "$LATEST_TAG" || echo 0.1.0',
+  releasableCommits: ReleasableCommits.everyCommit(),
+  // The workflows build and test with Node 22 (20 is past its end of life), after installing what
+  // the tests need besides npm: moto (requirements-dev.txt). Java and Maven come with the runner.
+  workflowNodeVersion: '22.x',
+  // (Publishing jobs run these steps before their checkout, and need no moto: they skip it.)
+  workflowBootstrapSteps: [{ name: 'Install the test tools (moto)', run: 'if [ -f requirements-dev.txt ]; then python3 -m pip install -r requirements-dev.txt; fi' }],
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   cdkVersion: CDK_VERSION,

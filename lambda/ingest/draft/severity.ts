@@ -8,7 +8,7 @@ import type { SshLineResult } from '../parse/ssh-line';
 import type { WindowsLogon } from '../parse/windows-logon';
 
 /**
- * The default severity policy (README "Default severity policy"; DESIGN.md). Pure: data in, data out.
+ * The default severity policy (docs/REFERENCE.md, "Default severity policy"; DESIGN.md). Pure: data in, data out.
  * Every result carries the reasons a reader needs to agree with it.
  */
 
