@@ -111,6 +111,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // aws-cdk-lib 2.257; 2.38 with Aspects and NagSuppressions is the well-trodden path.
     'cdk-nag@2.38.2',
     'fast-check@^4.10.2',
+    // The replay report's browser test drives Debian's Chromium (apt, in .ci/run): no browser download.
+    'playwright-core@^1.64.1',
     // integ-runner 2.197 reads cloud-assembly schema ≤ 53, which aws-cdk-lib 2.257 writes (see CDK_VERSION).
     '@aws-cdk/integ-runner@2.197.10',
     '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
@@ -142,7 +144,7 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 // Ship the bundles and the alert schema in the npm tarball (assets/ is gitignored, so un-ignore it for npm).
 project.npmignore?.addPatterns(
   '!/assets/', '!/schema/',
-  '/examples/', '/lambda/', '/cli/', '/bench/', '/tsconfig.dev.json', '/requirements-dev.txt', '/.ci/', '/assets/**/*.map',
+  '/examples/', '/lambda/', '/cli/', '/bench/', '/tsconfig.dev.json', '/requirements-dev.txt', '/.ci/', '/assets/**/*.map', '/docs/*.png',
 );
 
 // jest transpiles without type-checking (isolatedModules): check handlers, tests and examples here.

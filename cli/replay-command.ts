@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MemoryLedger } from './memory-ledger';
 import { formatAlert, replayFile, UnreadableInputError } from './replay';
+import { htmlReport } from './report/html-report';
 import { REPLAY_USAGE, fail } from './usage';
 import { refineAlerts, type PipelineLog } from '../lambda/ingest/pipeline';
 import { AlertRules } from '../lambda/ingest/rules/rules';
 import type { AlertSources } from '../lambda/ingest/sources';
+import type { Alert } from '../lambda/shared/alert';
 import { PeopleDirectory } from '../lambda/shared/people';
 import { isRoleNamePattern } from '../src/contract/aws-ids';
 import { parseCidr } from '../src/contract/cidr';
@@ -31,6 +33,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
         'rules': { type: 'string' },
         'windows-logon-failures': { type: 'boolean', default: false },
         'log-group': { type: 'string' },
+        'report': { type: 'string' },
         'help': { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -78,6 +81,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   let count = 0;
   let counted = 0;
   const unrecognised: string[] = [];
+  const reported: Alert[] = [];
   for (const file of files) {
     let replayed;
     try {
@@ -92,7 +96,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
     const { alerts, held } = await refineAlerts(replayed.alerts, sources, settings, stderrLog, replayed.verifiedFactors);
     counted += held.length;
     for (const alert of alerts) {
-      process.stdout.write(`${values.json ? JSON.stringify(alert) : formatAlert(alert)}\n`);
+      if (values.report === undefined) process.stdout.write(`${values.json ? JSON.stringify(alert) : formatAlert(alert)}\n`);
+      else reported.push(alert);
       count++;
     }
     if (alerts.length + held.length === 0) {
@@ -104,6 +109,14 @@ export async function replayCommand(argv: string[]): Promise<number> {
           + '`aws logs filter-log-events` output, or CloudTrail / EventBridge JSON (cdk-login-alerts replay --help)\n'
         : `replay: ${file}: no login among its ${recognised} ${form === 'lines' ? 'sshd and Instance Connect lines' : form}\n`);
     }
+  }
+  if (values.report !== undefined) {
+    try {
+      writeFileSync(values.report, htmlReport(reported, { files, counted, writtenAt: new Date().toISOString() }));
+    } catch (error) {
+      return fail(`--report ${values.report}: ${(error as Error).message}`);
+    }
+    process.stderr.write(`report written to ${values.report}: open it in a browser (it loads nothing from the network)\n`);
   }
   if (counted > 0) process.stderr.write(`${counted} failed Windows logon${counted === 1 ? '' : 's'} counted, not alerted (--windows-logon-failures alerts them)\n`);
   process.stderr.write(`${count} alert${count === 1 ? '' : 's'} from ${files.length} file${files.length === 1 ? '' : 's'} (instance enrichment skipped: no AWS calls)\n`);

@@ -1,5 +1,5 @@
 /** What `cdk-login-alerts <command> --help` prints; here so that printing it loads no command (and no AWS SDK). */
-export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>] [--people <file> [--identity-provider-role <role>]...] [--rules <file>] [--windows-logon-failures] [--log-group <name>]
+export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>] [--people <file> [--identity-provider-role <role>]...] [--rules <file>] [--windows-logon-failures] [--log-group <name>] [--report <file.html>]
 
 See what would alert on your own logs before you deploy. Files are auth logs (/var/log/secure,
 /var/log/auth.log), Windows Security events as XML (\`wevtutil qe Security /f:xml\`, Event
@@ -29,6 +29,9 @@ file's modification time.
   --windows-logon-failures
                        alert failed Windows logons too (LoginAlerts windowsLogonFailures); otherwise
                        they are counted, and the count is printed
+  --report FILE.html   write one self-contained page instead of printing the alerts: logins over
+                       time by severity, by person, by host and by source, what the rules would
+                       suppress and what repeats would fold, and every alert with its reasons
   --log-group NAME     the log group an \`aws logs filter-log-events\` file came from: an EKS
                        cluster's (/aws/eks/<cluster>/cluster) makes its audit events readable as
                        kubectl exec, attach and port-forward
