@@ -100,6 +100,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@slack/web-api@^8.2.0',
     '@aws-lambda-powertools/logger@^2.36.0',
     '@aws-lambda-powertools/metrics@^2.36.0',
+    // Reads and caches the destinations' secrets (lambda/shared/cached-secret.ts): docs/BENCHMARKS.md.
+    '@aws-lambda-powertools/parameters@^2.35.0',
     // Windows Security log events in the CloudWatch agent's XML format (lambda/ingest/parse/windows-event.ts).
     'fast-xml-parser@^5.12.1',
     'ajv@^8.20.0',

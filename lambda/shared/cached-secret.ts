@@ -1,35 +1,39 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 /**
  * A Secrets Manager value read at run time and reused for a short while, so a warm function makes
  * no call per message but still picks up a rotated secret within minutes. The value is never logged.
+ * Powertools' Parameters utility reads and caches it (max age, a forced read after `invalidate`);
+ * what is ours is the secret's shape (a field, checked) and remembering what to redact.
  */
 export class CachedSecret {
-  private cached?: { value: string; expiresAt: number };
+  private readonly provider: SecretsProvider;
+  private refetch = false;
   /** Every secret string read lately (the whole string and the value), for redaction even after a rotation. */
   private readonly seen = new Set<string>();
 
   constructor(
-    private readonly client: SecretsManagerClient,
+    client: SecretsManagerClient,
     private readonly secretArn: string,
     /** A JSON key inside the secret, or undefined to use the whole secret string. */
     private readonly field: string | undefined,
     /** Throws a SecretError, naming the secret's ARN only, when the value has the wrong shape. */
     private readonly validate: (value: string, secretArn: string, field: string | undefined) => void = () => {},
     private readonly ttlMs = 5 * 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.provider = new SecretsProvider({ awsSdkV3Client: client });
+  }
 
   async value(): Promise<string> {
-    if (this.cached && this.cached.expiresAt > this.now()) return this.cached.value;
-    const { SecretString } = await this.client.send(new GetSecretValueCommand({ SecretId: this.secretArn }));
-    if (SecretString === undefined) throw new SecretError(`secret ${this.secretArn} has no string value`);
-    this.remember(SecretString);
-    const value = this.field === undefined ? SecretString.trim() : readField(SecretString, this.field, this.secretArn);
+    const secretString = await this.provider.get(this.secretArn, { maxAge: Math.ceil(this.ttlMs / 1000), forceFetch: this.refetch });
+    this.refetch = false;
+    if (typeof secretString !== 'string') throw new SecretError(`secret ${this.secretArn} has no string value`);
+    this.remember(secretString);
+    const value = this.field === undefined ? secretString.trim() : readField(secretString, this.field, this.secretArn);
     if (value === '') throw new SecretError(`secret ${this.secretArn}${this.field ? ` field ${this.field}` : ''} is empty`);
     this.remember(value);
     this.validate(value, this.secretArn, this.field);
-    this.cached = { value, expiresAt: this.now() + this.ttlMs };
     return value;
   }
 
@@ -47,7 +51,7 @@ export class CachedSecret {
 
   /** Forgets the value, e.g. after the receiver rejected it, so the next call reads the secret again. */
   invalidate(): void {
-    this.cached = undefined;
+    this.refetch = true;
   }
 }
 
