@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -33,7 +33,7 @@ export function packageIfStale(target: string, find: (dist: string) => string | 
 export const PACKAGE_FILES: Record<string, (dist: string) => string | undefined> = {
   python: (dist) => readdirSync(dist).filter((f) => f.endsWith('.whl')).map((f) => join(dist, f))[0],
   java: (dist) => {
-    const version = (require(join(root, 'package.json')) as { version: string }).version;
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     return join(dist, 'io', 'github', 'cdk-login-alerts', 'cdk-login-alerts', version, `cdk-login-alerts-${version}.pom`);
   },
 };
