@@ -85,7 +85,8 @@ test('every acknowledged finding carries a reason a reviewer can check', () => {
 
 test('checkov: each function, and the public Function URL, says why the checks it fails by design are skipped (README, "Scanners")', () => {
   const resources = Object.entries(Template.fromStack(everyOption()).toJSON().Resources) as Array<[string, any]>;
-  const skipped = (type: string) => resources.filter(([, r]) => r.Type === type).map(([id, r]) => [id, (r.Metadata?.checkov?.skip ?? []).map((s: any) => s.id).sort()]);
+  const skipped = (type: string) => resources.filter(([, r]) => r.Type === type)
+    .map(([id, r]) => [id, (r.Metadata?.checkov?.skip ?? []).map((s: any) => s.id).sort()]);
   const byDesign = ['CKV_AWS_115', 'CKV_AWS_116', 'CKV_AWS_117', 'CKV_AWS_173'];
   for (const [id, ids] of skipped('AWS::Lambda::Function')) expect([id, ids]).toEqual([id, byDesign]);
   expect(skipped('AWS::Lambda::Url').map(([, ids]) => ids)).toEqual([['CKV_AWS_258']]);
