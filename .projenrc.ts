@@ -175,12 +175,15 @@ for (const [fn, entry] of Object.entries(FUNCTIONS)) {
   });
   bundleAll.spawn(task);
 }
-// Packages built and checked here: npm, PyPI and Maven. NuGet and Go stay configured for publishing,
-// but cannot be built on this project's machines (README, "Development"): no .NET SDK, and the Go
-// module proxy refuses a module aws-cdk-go needs (cloud-assembly-schema-go v53.28.0: 403).
+// Packages built and checked here: npm, PyPI, Maven and Go. NuGet stays configured for publishing,
+// but cannot be built on this project's machines (README, "Development"): no .NET SDK.
 const packageAll = project.tasks.tryFind('package-all')!;
 packageAll.reset();
-for (const target of ['js', 'python', 'java']) packageAll.spawn(project.tasks.tryFind(`package:${target}`)!);
+for (const target of ['js', 'python', 'java', 'go']) packageAll.spawn(project.tasks.tryFind(`package:${target}`)!);
+// Go: the code from jsii-pacmak, the module on aws-cdk-go v2.276.0, built (projenrc/go-package.ts).
+const packageGo = project.tasks.tryFind('package:go')!;
+packageGo.reset();
+packageGo.exec('ts-node --transpile-only --project projenrc/tsconfig.json projenrc/go-package.ts');
 project.packageTask.reset();
 project.packageTask.spawn(packageAll);
 // The example tests (before `package` in the build) build the wheel and the Maven package they run:

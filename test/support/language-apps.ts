@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildGoPackage } from '../../projenrc/go-package';
 import { packageIfStale } from '../../projenrc/package-if-stale';
 
 /**
@@ -158,6 +159,20 @@ export function runJava(outdir: string, mainClass: string, sources?: Record<stri
     `-Dexec.mainClass=${mainClass}`,
     'compile', 'exec:java',
   ], project, outdir);
+}
+
+// ------------------------------------------------------------------------------------------ Go
+
+/**
+ * Copies examples/go to a temporary directory, its module pointed at the Go package built from this
+ * checkout (projenrc/go-package.ts, built now unless fresh), and runs it with `go run`.
+ */
+export function runGo(outdir: string): void {
+  const goPackage = buildGoPackage();
+  const project = mkdtempSync(join(tmpdir(), 'example-go-'));
+  cpSync(join(root, 'examples', 'go'), project, { recursive: true });
+  run('go', ['mod', 'edit', `-replace=github.com/cdk-login-alerts/cdk-login-alerts-go/cdkloginalerts=${goPackage}`], project);
+  run('go', ['run', '.'], project, outdir);
 }
 
 // -------------------------------------------------------------------------------------- shared
