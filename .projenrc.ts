@@ -202,6 +202,13 @@ bundleAll.spawn(project.addTask('bundle:cli', {
 project.addBins({ 'cdk-login-alerts': 'assets/cli/index.js' });
 project.preCompileTask.spawn(bundleAll);
 
+// `check` tried offline: the example app deployed into moto, then check against it (examples/try-check.ts).
+const tryCheck = project.addTask('try:check', {
+  description: 'Deploy the example app into a local moto server and run cdk-login-alerts check against it (no AWS account)',
+});
+tryCheck.spawn(bundleAll);
+tryCheck.exec('ts-node --transpile-only --project tsconfig.dev.json examples/try-check.ts', { receiveArgs: true });
+
 // README's main job: synthesize the example app offline with the CDK CLI.
 project.addTask('synth:example', {
   description: 'Bundle the handlers and synthesize the example app in examples/ (offline, no AWS account)',
