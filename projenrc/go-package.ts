@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { newestInput } from './package-if-stale';
 
 /**
  * The Go package: jsii-pacmak writes the code (`--code-only`: its own build would resolve
@@ -13,12 +14,6 @@ import { join } from 'node:path';
 export const AWS_CDK_GO_VERSION = 'v2.276.0';
 const root = join(__dirname, '..');
 export const GO_PACKAGE_DIR = join(root, 'dist', 'go', 'cdkloginalerts');
-
-function newestInput(): number {
-  const assets = join(root, 'assets');
-  const bundles = existsSync(assets) ? readdirSync(assets).map((name) => join(assets, name, 'index.js')).filter((f) => existsSync(f)) : [];
-  return Math.max(...[join(root, '.jsii'), ...bundles].map((f) => statSync(f).mtimeMs));
-}
 
 export function buildGoPackage(): string {
   const built = join(GO_PACKAGE_DIR, 'go.sum');

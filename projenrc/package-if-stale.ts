@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const root = join(__dirname, '..');
 
 /** When the newest thing a jsii package packs was written. */
-function newestInput(): number {
+export function newestInput(): number {
   const assets = join(root, 'assets');
   const bundles = existsSync(assets) ? readdirSync(assets).map((name) => join(assets, name, 'index.js')).filter((f) => existsSync(f)) : [];
   return Math.max(...[join(root, '.jsii'), ...bundles].map((f) => statSync(f).mtimeMs));
