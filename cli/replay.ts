@@ -48,7 +48,8 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
     throw new UnreadableInputError(`cannot read ${path}: ${(error as Error).message}`);
   }
   const context = { policy: { trustedNetworks: NetworkSet.parse(options.trustedCidrs) }, region: options.region };
-  const logEvents = windowsXmlEvents(text, path, modified) ?? logsExportEvents(text, path);
+  const windowsEvents = windowsXmlEvents(text, path, modified);
+  const logEvents = windowsEvents ?? logsExportEvents(text, path);
   if (logEvents) {
     // Windows events (`wevtutil qe Security /f:xml`, Event Viewer's "Save as XML"), or a log group's
     // events as `aws logs filter-log-events` writes them: one delivery per log stream, as a subscription sends them.
@@ -58,7 +59,7 @@ export async function replayFile(path: string, options: ReplayOptions): Promise<
       alerts.push(...(await alertsFromEnvelope(delivery, context)).alerts);
     }
     const records = [...logEvents.values()].reduce((n, list) => n + list.length, 0);
-    const form = windowsXmlEvents(text, path, modified) ? 'Windows events' : 'log events';
+    const form = windowsEvents ? 'Windows events' : 'log events';
     return { alerts, verifiedFactors: [], read: { records, recognised: records, form } };
   }
   const events = jsonEvents(text);

@@ -4,6 +4,7 @@ import { coverageReaders } from '../../lambda/host-coverage/readers';
 import { runCoverage, type CoverageRun } from '../../lambda/host-coverage/run';
 import { EMPTY_STATE } from '../../lambda/host-coverage/state';
 import { dynamoLedger } from '../../lambda/ingest/ledger/table';
+import { deploymentLabel } from '../../lambda/shared/heartbeat';
 
 /**
  * `check --coverage`: the coverage function's run, now, with the user's credentials and the
@@ -62,7 +63,7 @@ export function coverageText(run: CoverageRun & { problems: string[] }): string 
       `  ${region.padEnd(16)}${result.problems.length === 0 ? 'ok' : result.problems.map((p) => p.text).join('\n'.padEnd(19))}`),
     ...(state.accounts ? ['', 'Deployments\' heartbeats:', ...(state.accounts.length === 0
       ? ['  every deployment that sent one sent it within the silence']
-      : state.accounts.map((a) => `  ${`${a.account}${a.region ? `/${a.region}` : ''}`.padEnd(28)}${a.reason}`))] : []),
+      : state.accounts.map((a) => `  ${deploymentLabel(a).padEnd(28)}${a.reason}`))] : []),
     ...(run.problems.length > 0 ? ['', 'Could not read:', ...run.problems.map((p) => `  ${p}`)] : []),
     '',
   ];

@@ -1,8 +1,9 @@
+import { isAccountId, isRegionName } from '../../src/contract/aws-ids';
 import { ledgerPrefix } from '../../src/contract/ledger-keys';
 import type { Ledger } from '../ingest/ledger/table';
 import { readVersioned, writeVersioned, type Versioned } from '../ingest/ledger/versioned-item';
 import type { SilentAccount } from '../shared/alert';
-import type { Heartbeat } from '../shared/heartbeat';
+import { deploymentLabel, type Heartbeat } from '../shared/heartbeat';
 import { isObject } from '../shared/values';
 
 /**
@@ -36,7 +37,7 @@ export async function recordHeartbeats(
     const read = await readHeartbeats(ledger);
     const next: Heartbeats = { ...read.state };
     for (const beat of beats) {
-      const key = `${beat.account}/${beat.region}`;
+      const key = deploymentLabel(beat);
       next[key] = Math.max(next[key] ?? 0, beat.atMs);
     }
     if (await writeVersioned(ledger, HEARTBEATS_KEY, read, next, nowMs, HEARTBEATS_TTL_SECONDS)) return { attempts: attempt };
@@ -81,13 +82,14 @@ export function silentAccounts(beats: Heartbeats, options: HeartbeatJudgement): 
 
 /** The key a silent deployment has among the dark keys: `heartbeat: account/region` (or the account alone). */
 export function silentKey(account: SilentAccount): string {
-  return `heartbeat: ${account.account}${account.region ? `/${account.region}` : ''}`;
+  return `heartbeat: ${deploymentLabel(account)}`;
 }
 
 function checkHeartbeats(value: unknown): Heartbeats {
   if (!isObject(value)) throw new Error('not a heartbeat record');
   for (const [key, at] of Object.entries(value)) {
-    if (!/^\d{12}\/[a-z0-9-]+$/.test(key) || typeof at !== 'number') throw new Error(`${key} is not a heartbeat`);
+    const [account, region, ...rest] = key.split('/');
+    if (!isAccountId(account) || !isRegionName(region ?? '') || rest.length > 0 || typeof at !== 'number') throw new Error(`${key} is not a heartbeat`);
   }
   return value as Heartbeats;
 }

@@ -9,8 +9,8 @@ import { readState, writeState } from './state';
 import { COVERAGE_PROBLEM_LOG, COVERAGE_RUN_LOG } from '../../src/contract/log-lines';
 import { dynamoLedger, type Ledger } from '../ingest/ledger/table';
 import { publishAlerts } from '../ingest/publish/publish';
-import { HEARTBEAT_REQUEST, readHeartbeat, type Heartbeat } from '../shared/heartbeat';
-import { isObject } from '../shared/values';
+import { deploymentLabel, HEARTBEAT_REQUEST, readHeartbeat, type Heartbeat } from '../shared/heartbeat';
+import { invokedAccount, isObject } from '../shared/values';
 
 /**
  * The coverage function: on a schedule, which running instances and which watched regions the
@@ -53,7 +53,7 @@ export async function handler(event: unknown, context?: Context): Promise<Covera
   const { summary } = await runCoverage({
     regions: s.config.regions,
     options: { silentAfterMs: s.config.silentAfterMs, minAgeMs: s.config.minAgeMs, exemptTags: s.config.exemptTags },
-    context: { account: context?.invokedFunctionArn?.split(':')[4] ?? 'unknown', region: s.region },
+    context: { account: invokedAccount(context?.invokedFunctionArn), region: s.region },
     now: Date.now,
     remainingMs: () => context?.getRemainingTimeInMillis?.() ?? 15 * 60_000,
     readState: () => readState(s.ledger),
@@ -99,7 +99,7 @@ async function record(s: State, messages: string[]): Promise<HeartbeatsRecorded>
   }
   if (beats.length > 0) {
     const { attempts } = await recordHeartbeats(s.ledger, beats, Date.now());
-    logger.info('heartbeats recorded', { heartbeats: beats.map((b) => `${b.account}/${b.region}`), attempts });
+    logger.info('heartbeats recorded', { heartbeats: beats.map(deploymentLabel), attempts });
   }
   return { recorded: beats.length, rejected: messages.length - beats.length };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { silentKey } from './heartbeats';
 import type { CoverageState } from './state';
-import { ALERT_SCHEMA_VERSION, type Alert, type CoverageCounts, type CoverageReport, type UncoveredRegion } from '../shared/alert';
+import { ALERT_SCHEMA_VERSION, LIBRARY_SENDER, type Alert, type CoverageCounts, type CoverageReport, type UncoveredRegion } from '../shared/alert';
 
 /**
  * The coverage alert: one per change of what is dark (a host went silent, a rule was disabled, a
@@ -106,15 +106,12 @@ export function coverageAlert(report: CoverageReport, change: Change, context: A
     time: new Date(context.nowMs).toISOString(),
     account: context.account,
     region: context.region,
-    user: COVERAGE_REPORTER,
+    user: LIBRARY_SENDER,
     summary,
-    origin: { eventSource: COVERAGE_REPORTER, eventName: 'CoverageReport', eventId: id },
+    origin: { eventSource: LIBRARY_SENDER, eventName: 'CoverageReport', eventId: id },
     coverage: report,
   };
 }
-
-/** Who a coverage alert is from (its `user` and `origin.eventSource`): nobody logged in. */
-export const COVERAGE_REPORTER = 'cdk-login-alerts';
 
 function plural(n: number, what: string): string {
   return `${n} ${what}${n === 1 ? '' : 's'}`;

@@ -6,6 +6,7 @@ import { recordPublished, refineAlerts } from './pipeline';
 import { countAlerts } from './publish/alert-metrics';
 import { errorText } from '../shared/error-text';
 import { heartbeatAlert, isHeartbeatRequest } from '../shared/heartbeat';
+import { invokedAccount } from '../shared/values';
 import { decodeEnvelope, MalformedEnvelopeError } from './parse/envelope';
 import { publishAlerts } from './publish/publish';
 import { PublishedIds } from './publish/published-ids';
@@ -65,9 +66,7 @@ export async function handler(event: unknown, invocation?: { invokedFunctionArn?
 
   if (alerts.length > 0) {
     try {
-      const publishBatch = (entries: PublishBatchRequestEntry[]) =>
-        sns.send(new PublishBatchCommand({ TopicArn: config.topicArn, PublishBatchRequestEntries: entries }));
-      const { skipped } = await publishAlerts(publishBatch, alerts, { published, routingTagKeys: config.routingTagKeys });
+      const { skipped } = await publishAlerts(publishBatchTo(config.topicArn), alerts, { published, routingTagKeys: config.routingTagKeys });
       if (skipped > 0) logger.info('alerts published by an earlier attempt were not published again', { skipped });
     } catch (error) {
       logger.error('publishing failed; the invocation will be retried', { reason: errorText(error), alerts: alerts.length });
@@ -100,13 +99,15 @@ export async function handler(event: unknown, invocation?: { invokedFunctionArn?
  * coverage function reports.
  */
 async function heartbeat(config: IngestConfig, invocation?: { invokedFunctionArn?: string }): Promise<IngestResult> {
-  const account = invocation?.invokedFunctionArn?.split(':')[4] ?? 'unknown';
+  const account = invokedAccount(invocation?.invokedFunctionArn);
   const alert = heartbeatAlert(account, process.env.AWS_REGION ?? 'unknown', Date.now());
-  const publishBatch = (entries: PublishBatchRequestEntry[]) =>
-    sns.send(new PublishBatchCommand({ TopicArn: config.topicArn, PublishBatchRequestEntries: entries }));
-  await publishAlerts(publishBatch, [alert], { routingTagKeys: config.routingTagKeys });
+  await publishAlerts(publishBatchTo(config.topicArn), [alert], { routingTagKeys: config.routingTagKeys });
   logger.info('heartbeat published', { alertId: alert.id });
   return { alerts: 0, linesRead: 0, ignored: 'heartbeat' };
+}
+
+function publishBatchTo(topicArn: string) {
+  return (entries: PublishBatchRequestEntry[]) => sns.send(new PublishBatchCommand({ TopicArn: topicArn, PublishBatchRequestEntries: entries }));
 }
 
 /** Enough of a rejected event to diagnose it without logging megabytes. */

@@ -16,6 +16,7 @@ import { publishAlerts } from '../ingest/publish/publish';
 import { PublishedIds } from '../ingest/publish/published-ids';
 import { alertSources, type AlertSources } from '../ingest/sources';
 import { errorText } from '../shared/error-text';
+import { invokedAccount } from '../shared/values';
 
 /**
  * The reconciler: a scheduled second source that proves no login was missed. It re-reads the SSH
@@ -71,7 +72,7 @@ interface Context {
 export async function handler(_event: unknown, context?: Context): Promise<RunSummary> {
   const s = init();
   // SSH deliveries name the account that owns the log group: this function's own.
-  const account = context?.invokedFunctionArn?.split(':')[4] ?? 'unknown';
+  const account = invokedAccount(context?.invokedFunctionArn);
   const remainingMs = () => context?.getRemainingTimeInMillis?.() ?? 15 * 60_000;
   // A claim outlives this run: a run that dies holds its claims no longer than it could have run.
   const leaseUntil = Date.now() + remainingMs() + 60_000;

@@ -9,6 +9,9 @@ import { LOGIN_KINDS, SEVERITIES, type SeverityValue } from '../../src/contract/
 
 export const ALERT_SCHEMA_VERSION = 1;
 
+/** Who an alert is from when nobody logged in (a coverage report, a heartbeat): its `user` and `origin.eventSource`. */
+export const LIBRARY_SENDER = 'cdk-login-alerts';
+
 /** Severities from least to most urgent (one list, in the contract); the order is what `minSeverity` filters and trusted-CIDR lowering use. */
 export { SEVERITIES };
 export type Severity = SeverityValue;

@@ -10,6 +10,8 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 export class CachedSecret {
   private readonly provider: SecretsProvider;
   private refetch = false;
+  /** The last secret string read and its checked value: a cached read is not parsed and checked again per message. */
+  private last?: { readonly secretString: string; readonly value: string };
   /** Every secret string read lately (the whole string and the value), for redaction even after a rotation. */
   private readonly seen = new Set<string>();
 
@@ -29,11 +31,13 @@ export class CachedSecret {
     const secretString = await this.provider.get(this.secretArn, { maxAge: Math.ceil(this.ttlMs / 1000), forceFetch: this.refetch });
     this.refetch = false;
     if (typeof secretString !== 'string') throw new SecretError(`secret ${this.secretArn} has no string value`);
+    if (this.last?.secretString === secretString) return this.last.value;
     this.remember(secretString);
     const value = this.field === undefined ? secretString.trim() : readField(secretString, this.field, this.secretArn);
     if (value === '') throw new SecretError(`secret ${this.secretArn}${this.field ? ` field ${this.field}` : ''} is empty`);
     this.remember(value);
     this.validate(value, this.secretArn, this.field);
+    this.last = { secretString, value };
     return value;
   }
 

@@ -1,4 +1,4 @@
-import { ALERT_SCHEMA_VERSION, type Alert } from './alert';
+import { ALERT_SCHEMA_VERSION, LIBRARY_SENDER, type Alert } from './alert';
 import { isObject } from './values';
 import { isAccountId, isRegionName } from '../../src/contract/aws-ids';
 
@@ -10,8 +10,6 @@ import { isAccountId, isRegionName } from '../../src/contract/aws-ids';
  * one in its ledger, and names those that stopped.
  */
 
-/** Who a heartbeat is from (`user`, `origin.eventSource`): nobody logged in. */
-export const HEARTBEAT_SENDER = 'cdk-login-alerts';
 const MARKER = 'cdk-login-alerts';
 
 /** What the coverage function sends its ingest function: nothing ingest takes on trust but that it is asked. */
@@ -39,9 +37,9 @@ export function heartbeatAlert(account: string, region: string, nowMs: number): 
     time,
     account,
     region,
-    user: HEARTBEAT_SENDER,
+    user: LIBRARY_SENDER,
     summary: `Heartbeat from account ${account} in ${region}: not a login`,
-    origin: { eventSource: HEARTBEAT_SENDER, eventName: 'Heartbeat', eventId: id },
+    origin: { eventSource: LIBRARY_SENDER, eventName: 'Heartbeat', eventId: id },
   };
 }
 
@@ -49,6 +47,11 @@ export interface Heartbeat {
   readonly account: string;
   readonly region: string;
   readonly atMs: number;
+}
+
+/** A deployment as heartbeats name it: `account/region`, or the account alone (an expected account never heard from). */
+export function deploymentLabel(deployment: { readonly account: string; readonly region?: string }): string {
+  return deployment.region ? `${deployment.account}/${deployment.region}` : deployment.account;
 }
 
 /**

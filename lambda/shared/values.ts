@@ -22,6 +22,11 @@ export function toIsoUtc(value: unknown): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
+/** The account of the invoked function, from `context.invokedFunctionArn` (`arn:aws:lambda:region:account:function:name`). */
+export function invokedAccount(invokedFunctionArn: string | undefined): string {
+  return invokedFunctionArn?.split(':')[4] ?? 'unknown';
+}
+
 /** An environment variable the function cannot run without. */
 export function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];

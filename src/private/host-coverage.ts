@@ -53,6 +53,7 @@ export interface HostCoverageProps {
 }
 
 export const DEFAULT_COVERAGE_EVERY = Duration.hours(6);
+const DEFAULT_HEARTBEAT_SILENT_AFTER = Duration.hours(24);
 const RUN_TIMEOUT = Duration.minutes(10);
 
 export class HostCoverage extends Construct {
@@ -69,7 +70,7 @@ export class HostCoverage extends Construct {
     super(scope, id);
     const { options } = props;
     checkCoverageOptions(options, props.allLogGroups, props.organizationId, props.recordsHeartbeats);
-    const heartbeatSilentAfter = options.heartbeatSilentAfter ?? Duration.hours(24);
+    const heartbeatSilentAfter = options.heartbeatSilentAfter ?? DEFAULT_HEARTBEAT_SILENT_AFTER;
     const prefixes = options.logGroupNamePrefixes ?? [];
     const stack = Stack.of(this);
     const every = options.every ?? DEFAULT_COVERAGE_EVERY;
@@ -219,7 +220,7 @@ function checkCoverageOptions(options: CoverageOptions, allLogGroups: boolean, o
   if (!every.isUnresolved() && (every.toSeconds() < 3600 || every.toSeconds() > 24 * 3600)) {
     throw new Error(`${prop('coverage')}.every must be between one hour and one day: ${every.toHumanString()}`);
   }
-  const heartbeat = options.heartbeatSilentAfter ?? Duration.hours(24);
+  const heartbeat = options.heartbeatSilentAfter ?? DEFAULT_HEARTBEAT_SILENT_AFTER;
   if (recordsHeartbeats && !heartbeat.isUnresolved() && !every.isUnresolved() && heartbeat.toSeconds() < 2 * every.toSeconds()) {
     throw new Error(`${prop('coverage')}.${prop('heartbeatSilentAfter')} (${heartbeat.toHumanString()}) must be at least twice ${prop('coverage')}.every `
       + `(${every.toHumanString()}): a heartbeat comes once a run`);

@@ -14,8 +14,7 @@ export interface NagAcknowledgement {
 }
 
 export function acknowledgeNag(construct: IConstruct, ...acknowledgements: NagAcknowledgement[]): void {
-  const resource = construct instanceof CfnResource ? construct : construct.node.defaultChild;
-  if (!(resource instanceof CfnResource)) throw new Error(`${construct.node.path} has no CloudFormation resource to acknowledge findings on`);
+  const resource = cfnResource(construct);
   const existing = (resource.getMetadata('cdk_nag') as { rules_to_suppress?: unknown[] } | undefined)?.rules_to_suppress ?? [];
   resource.addMetadata('cdk_nag', {
     rules_to_suppress: [
@@ -30,8 +29,7 @@ export function acknowledgeNag(construct: IConstruct, ...acknowledgements: NagAc
  * remain by design (README, "Scanners"), each with why.
  */
 export function acknowledgeCheckov(construct: IConstruct, ...skips: Array<{ id: string; comment: string }>): void {
-  const resource = construct instanceof CfnResource ? construct : construct.node.defaultChild;
-  if (!(resource instanceof CfnResource)) throw new Error(`${construct.node.path} has no CloudFormation resource to acknowledge findings on`);
+  const resource = cfnResource(construct);
   const existing = (resource.getMetadata('checkov') as { skip?: unknown[] } | undefined)?.skip ?? [];
   resource.addMetadata('checkov', { skip: [...existing, ...skips] });
 }
@@ -43,3 +41,10 @@ export const FUNCTION_CHECKOV_SKIPS = [
   { id: 'CKV_AWS_115', comment: 'No reserved concurrency: reserving would take from the account pool, and a cap would throttle logins during a burst (the interaction endpoint has one).' },
   { id: 'CKV_AWS_173', comment: 'The environment holds settings, never secrets (those are in Secrets Manager); Lambda encrypts it at rest with its own key.' },
 ];
+
+/** The CloudFormation resource a finding is acknowledged on: the construct itself, or its default child. */
+function cfnResource(construct: IConstruct): CfnResource {
+  const resource = construct instanceof CfnResource ? construct : construct.node.defaultChild;
+  if (!(resource instanceof CfnResource)) throw new Error(`${construct.node.path} has no CloudFormation resource to acknowledge findings on`);
+  return resource;
+}

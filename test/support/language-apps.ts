@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGoPackage } from '../../projenrc/go-package';
-import { packageIfStale } from '../../projenrc/package-if-stale';
+import { PACKAGE_FILES, packageIfStale } from '../../projenrc/package-if-stale';
 
 /**
  * Runs CDK apps as users of each language would, against the packages built from this checkout:
@@ -100,7 +100,7 @@ let venvPython: string | undefined;
 export function pythonWithPackage(): string {
   if (venvPython) return venvPython;
   const python = process.env.PYTHON ?? 'python3';
-  const wheel = buildPackage('python', (dist) => readdirSync(dist).filter((f) => f.endsWith('.whl')).map((f) => join(dist, f))[0]);
+  const wheel = packageIfStale('python', PACKAGE_FILES.python);
   // Nothing from the machine's site-packages leaks in.
   const venv = mkdtempSync(join(tmpdir(), 'example-py-'));
   run(python, ['-m', 'venv', venv], root);
@@ -124,8 +124,7 @@ let javaRepository: string | undefined;
  */
 export function javaPackageRepository(): string {
   if (javaRepository) return javaRepository;
-  const version = builtJavaVersion();
-  buildPackage('java', (dist) => join(dist, javaGroupPath, version, `cdk-login-alerts-${version}.pom`));
+  packageIfStale('java', PACKAGE_FILES.java);
   // Maven never re-reads a release version it has cached: drop the copy of an earlier build.
   rmSync(join(homedir(), '.m2', 'repository', javaGroupPath), { recursive: true, force: true });
   javaRepository = `file://${join(root, 'dist', 'java')}`;
@@ -173,11 +172,4 @@ export function runGo(outdir: string): void {
   cpSync(join(root, 'examples', 'go'), project, { recursive: true });
   run('go', ['mod', 'edit', `-replace=github.com/cdk-login-alerts/cdk-login-alerts-go/cdkloginalerts=${goPackage}`], project);
   run('go', ['run', '.'], project, outdir);
-}
-
-// -------------------------------------------------------------------------------------- shared
-
-/** The package of `target` in dist/<target>, built now unless it is there and fresh (projenrc/package-if-stale.ts). */
-function buildPackage(target: 'python' | 'java', find: (dist: string) => string | undefined): string {
-  return packageIfStale(target, find);
 }

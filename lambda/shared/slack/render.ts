@@ -3,6 +3,7 @@ import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import { codeSpan, escapeAndFit, escapeMrkdwn, fit, plainText } from './mrkdwn';
 import { type Alert, type CoverageReport, type Severity, type UncoveredHost, UNKNOWN_USER } from '../alert';
 import { accessHeadline, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline, kubernetesHeadline, windowsHeadline } from '../alert-text';
+import { deploymentLabel } from '../heartbeat';
 import type { AlarmNotification } from '../topic-message';
 
 /**
@@ -70,7 +71,7 @@ function coverageBlocks(alert: Alert, report: CoverageReport): KnownBlock[] {
     ...section('Never seen: no log stream', report.neverSeenHosts.map(hostLine), counts.neverSeen),
     ...section('Silent: the stream went quiet', report.silentHosts.map(hostLine), counts.silent),
     ...section('Deployments without a heartbeat', (report.silentAccounts ?? []).map((a) =>
-      `• ${escapeAndFit(`${a.account}${a.region ? `/${a.region}` : ''}`, 80)}: ${escapeAndFit(a.reason, 400)}`), counts.silentAccounts ?? 0),
+      `• ${escapeAndFit(deploymentLabel(a), 80)}: ${escapeAndFit(a.reason, 400)}`), counts.silentAccounts ?? 0),
     { type: 'context', elements: [{ type: 'mrkdwn', text: footer }] },
   ];
 }
