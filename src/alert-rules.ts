@@ -66,6 +66,37 @@ export interface AlertRuleConditions {
    * @default - successes and failures
    */
   readonly outcomes?: LoginOutcome[];
+
+  /**
+   * Countries of the source address (ISO 3166-1 alpha-2, `DE`), from the IP databases (`geo`).
+   * Logins not located (no databases, a private address, an address the databases lack) never match.
+   *
+   * @default - any country
+   */
+  readonly countries?: string[];
+
+  /**
+   * Located logins from any country but these: `['DE', 'NL']` matches a login from France, not one
+   * from Germany, and not one that was not located.
+   *
+   * @default - any country
+   */
+  readonly notCountries?: string[];
+
+  /**
+   * Networks of the source address (autonomous system numbers, `geo.asn`): a CI provider's, say.
+   * Logins not located never match.
+   *
+   * @default - any network
+   */
+  readonly asns?: number[];
+
+  /**
+   * Located logins from any network but these.
+   *
+   * @default - any network
+   */
+  readonly notAsns?: number[];
 }
 
 /**

@@ -8,3 +8,5 @@ export * from './people-directory';
 export * from './secrets';
 export * from './reconcile-options';
 export * from './coverage-options';
+export * from './geo-ip-database';
+export * from './geo-options';

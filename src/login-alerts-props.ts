@@ -6,6 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { AlertRule } from './alert-rules';
 import type { CoverageOptions } from './coverage-options';
 import type { AlertDestination } from './destinations';
+import type { GeoOptions } from './geo-options';
 import type { PeopleDirectory } from './people-directory';
 import type { ReconcileOptions } from './reconcile-options';
 
@@ -152,6 +153,15 @@ export interface LoginAlertsProps {
    * @default - a new topic encrypted with a new customer-managed KMS key, TLS only
    */
   readonly topic?: sns.ITopic;
+
+  /**
+   * Where from: each login's country and network from offline IP databases (a Lambda layer), rules
+   * on them, a known person's first country raised and impossible travel raised to high (README,
+   * "Where from"). No database is shipped with the library: name the ones you chose.
+   *
+   * @default - no location
+   */
+  readonly geo?: GeoOptions;
 
   /**
    * Client address ranges considered trusted (office, VPN, bastion).

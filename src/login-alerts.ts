@@ -24,6 +24,7 @@ import { bundledFunction } from './private/bundled-function';
 import { watchCloudTrailEvents } from './private/cloudtrail-rules';
 import { PipelineDashboard } from './private/dashboard';
 import { createDeadLetterKey, deadLetterQueue, grantDeadLetterWrite, QueueOnFailure } from './private/dead-letter-queue';
+import { geoLayer, geoUnavailableAlarm } from './private/geo-layer';
 import { HostCoverage } from './private/host-coverage';
 import { EKS_CLUSTERS, LogGroupSubscriptions, SSH_LOG_GROUPS, type LogGroupSource } from './private/log-group-subscriptions';
 import { createLoginLedger, ledgerSettings, ledgerUnavailableAlarm } from './private/login-ledger';
@@ -94,6 +95,12 @@ export class LoginAlerts extends Construct {
    * The function that turns log lines and sign-in events into alerts.
    */
   public readonly ingestFunction: lambda.IFunction;
+
+  /**
+   * The Lambda layer holding the IP databases (`geo`), on the ingest function and the reconciler.
+   * Undefined without `geo`.
+   */
+  public readonly geoLayer?: lambda.ILayerVersion;
 
   /**
    * The reconciliation function, run on a schedule; its log says which logins it recovered.
@@ -203,6 +210,8 @@ export class LoginAlerts extends Construct {
     this.ingestDeadLetterQueue = ingestDeadLetters;
     const ledger = (props.ledger ?? true) ? createLoginLedger(this) : undefined;
     this.ledgerTable = ledger?.table;
+    const geo = props.geo ? geoLayer(this, props.geo) : undefined;
+    this.geoLayer = geo?.layer;
     // The settings of a function that makes alerts: the ingest function's, and the reconciler's.
     const environment = {
       ALERT_TOPIC_ARN: this.topic.topicArn,
@@ -217,6 +226,7 @@ export class LoginAlerts extends Construct {
       ...(props.routingTagKeys?.length && { ROUTING_TAG_KEYS: props.routingTagKeys.join(',') }),
       ...(props.identityProviderRoles?.length && { IDENTITY_PROVIDER_ROLES: props.identityProviderRoles.join(',') }),
       ...metricsEnvironment(this.deploymentName),
+      ...geo?.environment,
     };
     const topicKey = this.topicKey ?? topicKeyToGrant(this, props);
     this.topicKeyToGrant = topicKey;
@@ -252,6 +262,10 @@ export class LoginAlerts extends Construct {
     grantDeadLetterWrite(ingestDeadLetters, this.deadLetterKey, this.ingest);
     this.addAlarms(new Construct(this, 'IngestAlarms'), 'ingest', this.ingest, ingestDeadLetters);
     if (ledger) this.watch([ledgerUnavailableAlarm(new Construct(this, 'LedgerAlarms'), logGroup)]);
+    if (geo) {
+      fn.addLayers(geo.layer);
+      this.watch([geoUnavailableAlarm(this, logGroup)]);
+    }
 
     if (props.reconcile) {
       this.reconciler = new Reconciler(this, 'Reconcile', {
@@ -264,6 +278,7 @@ export class LoginAlerts extends Construct {
         excludedLogGroups: () => this.ownLogGroups().map((g) => g.logGroupName).concat(props.excludeLogGroups ?? []),
       });
       configureAlertMaker(this.reconciler, this.reconciler.fn, maker, (['repeat', 'alert', 'reconcile'] as const).map(ledgerKeyPattern));
+      if (geo) this.reconciler.fn.addLayers(geo.layer);
       this.reconcileFunction = this.reconciler.fn;
       this.watch(this.reconciler.alarms);
     }

@@ -1,5 +1,6 @@
 import { DEFAULT_HISTORY_DAYS } from './ledger/history';
 import { DEFAULT_REPEAT_WINDOW_MS } from './ledger/repeats';
+import { checkGeoDatabases, DEFAULT_TRAVEL_SPEED_KMH, type GeoDatabaseEntry } from '../../src/contract/geo-settings';
 import { NetworkSet } from '../shared/networks';
 import { commaList } from '../shared/values';
 
@@ -46,6 +47,16 @@ export interface IngestConfig {
   readonly historyDays: number;
   /** `ROUTING_TAG_KEYS` (comma-separated): instance tag keys published as `tag.<key>` message attributes. */
   readonly routingTagKeys: string[];
+  /** `GEO_DATABASES` (JSON: src/contract/geo-settings.ts): the IP databases in the geo layer; unset, no `geo`. */
+  readonly geoDatabases?: GeoDatabaseEntry[];
+  /** `GEO_TRUSTED_EGRESS_CIDRS` (comma-separated): the user's VPN and proxy ranges, not counted as places. */
+  readonly trustedEgress: NetworkSet;
+  /** `GEO_TRUSTED_EGRESS_ASNS` (comma-separated AS numbers): networks that are egress, not a place. */
+  readonly trustedEgressAsns: Set<number>;
+  /** `GEO_NEW_COUNTRY_RAISES` (`false`: said, not raised): a known person's first login from a country raises it one level. */
+  readonly newCountryRaises: boolean;
+  /** `GEO_TRAVEL_SPEED_KMH` (default 900; 0 turns impossible travel off). */
+  readonly travelSpeedKmh: number;
 }
 
 export class ConfigError extends Error {
@@ -68,6 +79,20 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
   } catch (error) {
     throw new ConfigError(`TRUSTED_CIDRS: ${(error as Error).message}`);
   }
+  let trustedEgress: NetworkSet;
+  try {
+    trustedEgress = NetworkSet.parse(commaList(env.GEO_TRUSTED_EGRESS_CIDRS));
+  } catch (error) {
+    throw new ConfigError(`GEO_TRUSTED_EGRESS_CIDRS: ${(error as Error).message}`);
+  }
+  let geoDatabases: GeoDatabaseEntry[] | undefined;
+  if (env.GEO_DATABASES) {
+    try {
+      geoDatabases = checkGeoDatabases(JSON.parse(env.GEO_DATABASES));
+    } catch (error) {
+      throw new ConfigError(`GEO_DATABASES: ${(error as Error).message}`);
+    }
+  }
   const whole = (name: string, fallback: string) => {
     const text = env[name] ?? fallback;
     const value = Number(text);
@@ -79,6 +104,14 @@ export function readConfig(env: NodeJS.ProcessEnv): IngestConfig {
     repeatWindowMs: whole('REPEAT_WINDOW_SECONDS', String(DEFAULT_REPEAT_WINDOW_MS / 1000)) * 1000,
     historyDays: whole('HISTORY_DAYS', String(DEFAULT_HISTORY_DAYS)),
     routingTagKeys: commaList(env.ROUTING_TAG_KEYS),
+    trustedEgress,
+    trustedEgressAsns: new Set(commaList(env.GEO_TRUSTED_EGRESS_ASNS).map((asn) => {
+      if (!/^\d+$/.test(asn)) throw new ConfigError(`GEO_TRUSTED_EGRESS_ASNS: ${JSON.stringify(asn)} is not an AS number`);
+      return Number(asn);
+    })),
+    newCountryRaises: env.GEO_NEW_COUNTRY_RAISES !== 'false',
+    travelSpeedKmh: whole('GEO_TRAVEL_SPEED_KMH', String(DEFAULT_TRAVEL_SPEED_KMH)),
+    ...(geoDatabases && { geoDatabases }),
     identityProviderRoles: commaList(env.IDENTITY_PROVIDER_ROLES),
     trustedNetworks,
     enrichInstances: env.ENRICH_INSTANCES !== 'false',

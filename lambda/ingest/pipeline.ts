@@ -6,14 +6,14 @@ import type { VerifiedFactor } from './parse/sign-in-event';
 import { applyPeople } from './people/step';
 import { applyRules } from './rules/step';
 import type { AlertSources } from './sources';
-import { LEDGER_UNAVAILABLE_LOG } from '../../src/contract/log-lines';
+import { GEO_UNAVAILABLE_LOG, LEDGER_UNAVAILABLE_LOG } from '../../src/contract/log-lines';
 import type { Alert } from '../shared/alert';
 
 /**
  * The steps between parsing and publishing, in order, written once: the ingest handler, the
  * reconciler (recovered logins are made exactly as real-time ones) and `cdk-login-alerts replay`
- * all call `refineAlerts`. The ledger comes first (links across deliveries, history, repeats), then
- * the people directory, then the rules (they may match on the person found). Each failure is
+ * all call `refineAlerts`. Where from comes first (the ledger remembers places), then the ledger
+ * (links across deliveries, history, repeats), then the people directory, then the rules (they may match on the person found). Each failure is
  * logged and marked on the alerts, never a reason to hold one back. The log messages are what the
  * construct's metric filters count: keep them.
  */
@@ -29,7 +29,7 @@ export interface Refined {
 }
 
 /** What the steps need of the settings; `nowMs` is the ledger's clock (replay reckons from the log's own time). */
-export type RefineSettings = Partial<Pick<IngestConfig, 'historyDays' | 'repeatWindowMs' | 'identityProviderRoles' | 'alertWindowsLogonFailures'>>
+export type RefineSettings = Partial<Pick<IngestConfig, 'historyDays' | 'repeatWindowMs' | 'identityProviderRoles' | 'alertWindowsLogonFailures' | 'newCountryRaises' | 'travelSpeedKmh'>>
   & { readonly nowMs?: number };
 
 /** Whether a login is alerted or only counted (Refined.held). */
@@ -48,9 +48,15 @@ export async function refineAlerts(
 ): Promise<Refined> {
   const problems = { ledger: false, rules: false };
   let current = alerts;
+  if (sources.geo && current.length > 0) {
+    const located = sources.geo.apply(current);
+    if (located.error) logger.error(GEO_UNAVAILABLE_LOG, { reason: located.error });
+    current = located.alerts;
+  }
   if (sources.ledger && (current.length > 0 || verifiedFactors.length > 0)) {
-    const { historyDays, repeatWindowMs } = settings;
-    const linked = await applyLedger(current, sources.ledger, settings.nowMs ?? Date.now(), { historyDays, repeatWindowMs, verifiedFactors });
+    const { historyDays, repeatWindowMs, newCountryRaises, travelSpeedKmh } = settings;
+    const geo = { newCountryRaises, travelSpeedKmh };
+    const linked = await applyLedger(current, sources.ledger, settings.nowMs ?? Date.now(), { historyDays, repeatWindowMs, verifiedFactors, geo });
     if (linked.readError) logger.error(LEDGER_UNAVAILABLE_LOG, { reason: linked.readError, alerts: linked.alerts.length });
     if (linked.writeError) logger.error(LEDGER_UNAVAILABLE_LOG, { reason: `write failed: ${linked.writeError}`, items: linked.writes });
     problems.ledger = Boolean(linked.readError ?? linked.writeError);

@@ -5,6 +5,7 @@ import { assumedRoleCredentials } from './enrich/assumed-role';
 import { HostEnricher } from './enrich/host-enricher';
 import { type DescribeUser, IdentityStoreResolver } from './enrich/identity-store';
 import { type DescribeTasks, TaskEnricher } from './enrich/task-enricher';
+import { GeoLocator } from './geo/locator';
 import { dynamoLedger, type Ledger } from './ledger/table';
 import { peopleSource, type PeopleSource } from './people/source';
 import { rulesSource, type RulesSource } from './rules/step';
@@ -24,6 +25,8 @@ export interface AlertSources {
   readonly ledger?: Ledger;
   readonly people?: PeopleSource;
   readonly rules?: RulesSource;
+  /** Present when IP databases are given (`GEO_DATABASES`). */
+  readonly geo?: GeoLocator;
 }
 
 // The EC2 client is large (a third of a second to load): load it on the first SSH delivery that
@@ -116,6 +119,7 @@ export function alertSources(config: IngestConfig): AlertSources {
     ...(config.peopleDirectory && { people: peopleSource(config.peopleDirectory) }),
     // Inline rules are checked here: a bad ALERT_RULES fails every invocation, loudly.
     ...(config.alertRules && { rules: rulesSource(config.alertRules) }),
+    ...(config.geoDatabases && { geo: new GeoLocator(config.geoDatabases, { cidrs: config.trustedEgress, asns: config.trustedEgressAsns }) }),
   };
 }
 

@@ -293,12 +293,57 @@ export interface Alert {
   readonly suppressed?: { readonly rule: string };
   /** Set when the same person, host and source logged in within the repeat window: the first login's alert id, and which repeat this is. */
   readonly repeat?: { readonly of: string; readonly count: number };
-  /** What the ledger knows of this person's sources (last `historyDays`). */
-  readonly history?: { readonly firstSeenSource: boolean; readonly lastSeen?: string };
+  /** What the ledger knows of this person's sources, countries and networks (last `historyDays`). */
+  readonly history?: LoginHistory;
+  /** Where the source address is: its country and network from the offline IP databases, or `network: private`. */
+  readonly geo?: GeoInfo;
   /** For `kind: escalation`: which login, and why; the login's own fields come with it. */
   readonly escalation?: Escalation;
   /** For `kind: coverage`: what the log sources cannot see, and what changed since the last report. */
   readonly coverage?: CoverageReport;
+}
+
+/**
+ * Where a login came from (README, "Where from"). `private`: a private, loopback, link-local or
+ * CGNAT address, never looked up. `public`: looked up; country and network when the databases know
+ * the address. `source` names the databases that answered, `date` the oldest one's build date.
+ */
+export interface GeoInfo {
+  readonly network: 'public' | 'private';
+  /** ISO 3166-1 alpha-2, as the database gives it. */
+  readonly country?: string;
+  readonly countryName?: string;
+  readonly asn?: number;
+  readonly asOrg?: string;
+  readonly source?: string;
+  /** YYYY-MM-DD. */
+  readonly date?: string;
+  /** Inside the trusted egress ranges or networks (a VPN, a proxy): not counted as a place. */
+  readonly trustedEgress?: boolean;
+}
+
+/** What the ledger's history knows of a login (README, "Where from" and "Noise control"). */
+export interface LoginHistory {
+  readonly firstSeenSource: boolean;
+  readonly lastSeen?: string;
+  /** The person's first login from this country in `historyDays` (raised one level when the ledger knows them). */
+  readonly firstSeenCountry?: boolean;
+  /** The person's first login from this network (AS) in `historyDays`: said, not raised. */
+  readonly firstSeenNetwork?: boolean;
+  /** Two countries closer in time than travel allows: the earlier login (also in `relatedAlertIds`). */
+  readonly impossibleTravel?: ImpossibleTravel;
+}
+
+export interface ImpossibleTravel {
+  readonly fromAlertId: string;
+  readonly fromCountry: string;
+  /** ISO-8601: the earlier login's time. */
+  readonly fromTime: string;
+  /** The least distance between the two countries (km). */
+  readonly minDistanceKm: number;
+  readonly minutesApart: number;
+  /** The speed assumed at most (km/h). */
+  readonly speedKmh: number;
 }
 
 /** A running instance no log source sees: `silent` (its stream went quiet) or `never-seen` (no stream). */

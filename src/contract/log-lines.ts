@@ -6,6 +6,8 @@
 
 /** The ingest function (and the reconciler) could not read or write the login ledger. */
 export const LEDGER_UNAVAILABLE_LOG = 'login ledger unavailable';
+/** An IP database could not be opened: alerts went out without `geo` (and without new-country and travel judgements). */
+export const GEO_UNAVAILABLE_LOG = 'IP database unavailable';
 /** The reconciler published a login that had never been published. */
 export const RECOVERED_LOG = 'login recovered by reconciliation';
 /** The reconciler could not read something it must (a log group, a record, the checkpoint). */

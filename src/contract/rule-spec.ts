@@ -26,6 +26,14 @@ export interface RuleMatch {
   readonly instanceTags?: Record<string, string>;
   readonly principalArns?: string[];
   readonly outcomes?: string[];
+  /** ISO 3166-1 alpha-2 codes of the source's country (`geo.country`); logins not located never match. */
+  readonly countries?: string[];
+  /** Located logins whose country is none of these ("anything outside DE, NL"); logins not located never match. */
+  readonly notCountries?: string[];
+  /** AS numbers of the source's network (`geo.asn`). */
+  readonly asns?: number[];
+  /** Located logins whose network is none of these. */
+  readonly notAsns?: number[];
 }
 
 export interface RuleSpec {
@@ -43,8 +51,9 @@ export class RuleError extends Error {
   }
 }
 
-const LIST_CONDITIONS = ['kinds', 'users', 'actors', 'accounts', 'sourceCidrs', 'principalArns', 'outcomes'] as const;
-const CONDITIONS = [...LIST_CONDITIONS, 'instanceTags'] as const;
+const LIST_CONDITIONS = ['kinds', 'users', 'actors', 'accounts', 'sourceCidrs', 'principalArns', 'outcomes', 'countries', 'notCountries'] as const;
+const NUMBER_CONDITIONS = ['asns', 'notAsns'] as const;
+const CONDITIONS = [...LIST_CONDITIONS, ...NUMBER_CONDITIONS, 'instanceTags'] as const;
 
 /**
  * Checks one rule; `label` says where it came from (`rules[2]`). `propName` turns a condition's
@@ -74,6 +83,18 @@ export function checkRule(rule: unknown, label: string, propName: (name: string)
     if (values === undefined) continue;
     if (!Array.isArray(values) || values.length === 0 || values.some((v) => typeof v !== 'string' || v === '')) {
       throw new RuleError(`${where}: ${propName(key)} must be a non-empty list of non-empty strings (omit it to match any)`);
+    }
+  }
+  for (const key of NUMBER_CONDITIONS) {
+    const values = match[key];
+    if (values === undefined) continue;
+    if (!Array.isArray(values) || values.length === 0 || values.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
+      throw new RuleError(`${where}: ${propName(key)} must be a non-empty list of AS numbers (omit it to match any)`);
+    }
+  }
+  for (const key of ['countries', 'notCountries'] as const) {
+    for (const code of (match[key] as string[] | undefined) ?? []) {
+      if (!/^[A-Z]{2}$/.test(code)) throw new RuleError(`${where}: ${propName(key)}: ${JSON.stringify(code)} is not an ISO 3166-1 alpha-2 country code like DE`);
     }
   }
   const bad = (key: string, allowed: readonly string[]) => ((match[key] as string[] | undefined) ?? []).filter((v) => !allowed.includes(v));

@@ -11,6 +11,8 @@ import type { Actor, Severity } from '../../shared/alert';
  *   login#…   login      links.ts     an SSH login with that key on that instance, when (15 minutes)
  *   source#…  source     history.ts   when a person last logged in from a source (historyDays)
  *   person#…  person     history.ts   that the ledger has seen the person at all (historyDays)
+ *   place#…   place      history.ts   when a person last logged in from a country or network (historyDays)
+ *   travel#…  travel     history.ts   a person's latest located login, for impossible travel (a day)
  *   repeat#…  repeat     repeats.ts   the first of a run of the same login, and how many followed
  *   alert#…   alert      published.ts that a record's alert reached the topic (35 days)
  *   factor#…  factor     factors.ts   that a factor of an Identity Center sign-in passed (15 minutes)
@@ -72,7 +74,25 @@ export interface PersonItem {
   readonly expiresAt: number;
 }
 
-export type HistoryItem = SourceItem | PersonItem;
+/** pk `place#<hash of identity, "country" or "asn", the code or number>`: when a person last logged in from a country or network. */
+export interface PlaceItem {
+  readonly pk: string;
+  readonly sk: 'place';
+  readonly lastSeen: number;
+  readonly expiresAt: number;
+}
+
+/** pk `travel#<hash of identity>`: the person's latest located login, which the next one is judged against (a day). */
+export interface TravelItem {
+  readonly pk: string;
+  readonly sk: 'travel';
+  readonly at: number;
+  readonly country: string;
+  readonly alertId: string;
+  readonly expiresAt: number;
+}
+
+export type HistoryItem = SourceItem | PersonItem | PlaceItem | TravelItem;
 
 /**
  * pk `repeat#<hash of identity, host or target, source, and what makes a login the same>`, written

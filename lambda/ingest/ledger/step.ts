@@ -1,6 +1,6 @@
 import { applyConsoleSessions, consoleItems, consoleKeys } from './console-sessions';
 import { applyFactors, factorItems, factorKeys } from './factors';
-import { applyHistory, DEFAULT_HISTORY_DAYS, historyKeys } from './history';
+import { applyHistory, DEFAULT_HISTORY_DAYS, type GeoHistoryOptions, historyKeys } from './history';
 import type { LedgerItem, LedgerKey } from './items';
 import { ledgerKeys, linkThroughLedger } from './links';
 import { applyRepeats, DEFAULT_REPEAT_WINDOW_MS, repeatKeyOf, repeatKeys } from './repeats';
@@ -29,6 +29,8 @@ export interface LedgerOptions {
   readonly repeatWindowMs?: number;
   /** Identity Center sign-in factors that passed in this delivery (no alert of their own): written for their sign-in to read. */
   readonly verifiedFactors?: readonly VerifiedFactor[];
+  /** New countries and impossible travel (alerts located by the geo step). */
+  readonly geo?: GeoHistoryOptions;
 }
 
 export interface LedgerStepResult {
@@ -80,7 +82,7 @@ export async function applyLedger(alerts: Alert[], ledger: Ledger, nowMs = Date.
     if (known?.sk !== 'console' || item.at >= known.at) found.set(item.pk, item);
   }
   const linked = linkThroughLedger(applyConsoleSessions(applyFactors(alerts, found), found), found, nowMs);
-  const history = historyDays > 0 ? applyHistory(linked.alerts, found, nowMs, historyDays) : { alerts: linked.alerts, writes: [] };
+  const history = historyDays > 0 ? applyHistory(linked.alerts, found, nowMs, historyDays, options.geo) : { alerts: linked.alerts, writes: [] };
   const writes = [...factorWrites, ...sessionWrites, ...linked.writes, ...history.writes];
   let result = history.alerts;
   let writeError: string | undefined;

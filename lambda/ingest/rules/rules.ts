@@ -72,6 +72,11 @@ function compile(spec: RuleSpec): CompiledRule {
     const networks = NetworkSet.parse(m.sourceCidrs);
     tests.push((a) => a.sourceIp !== undefined && networks.has(a.sourceIp));
   }
+  // Where from: only located logins match, for and against (a private address is in no country).
+  if (m.countries) tests.push((a) => a.geo?.country !== undefined && m.countries!.includes(a.geo.country));
+  if (m.notCountries) tests.push((a) => a.geo?.country !== undefined && !m.notCountries!.includes(a.geo.country));
+  if (m.asns) tests.push((a) => a.geo?.asn !== undefined && m.asns!.includes(a.geo.asn));
+  if (m.notAsns) tests.push((a) => a.geo?.asn !== undefined && !m.notAsns!.includes(a.geo.asn));
   if (m.instanceTags) {
     const tags = Object.entries(m.instanceTags).map(([key, value]) => [key, globs([value])] as const);
     tests.push((a) => tags.every(([key, matches]) => matches(a.host?.tags?.[key])));
