@@ -33,13 +33,13 @@ let found: FoundAddress[] | undefined;
 /** Public IPv4 addresses the databases place, one per (country, network) seen, probing a spread of /16s. */
 export function addressesInDatabases(): FoundAddress[] {
   if (found) return found;
-  const countries = new Reader<{ country_code?: string }>(readFileSync(COUNTRY_MMDB));
+  const countries = new Reader<Record<string, unknown>>(readFileSync(COUNTRY_MMDB));
   const networks = new RangeTable(readFileSync(convertedCsv(ASN_CSV)));
   const seen = new Map<string, FoundAddress>();
   for (let a = 1; a < 224; a++) {
     for (let b = 0; b < 256; b += 17) {
       const ip = `${a}.${b}.7.9`;
-      const country = countries.get(ip)?.country_code;
+      const country = countries.get(ip)?.country_code as string | undefined;
       const network = networks.lookup(ip);
       if (!country || !network || !('asn' in network) || PRIVATE_NETWORKS.has(ip)) continue;
       const key = `${country}/${network.asn}`;
