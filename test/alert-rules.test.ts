@@ -63,6 +63,9 @@ describe('mistakes fail when the rule is written, naming the rule', () => {
     [() => AlertRule.suppress({ name: 'acct', accounts: ['1234'] }), 'rule "acct": accounts: 1234 is not a 12-digit account id'],
     [() => AlertRule.suppress({ name: 'empty', users: [] }), 'rule "empty": users must be a non-empty list'],
     [() => AlertRule.suppress({ name: 'tags', instanceTags: {} }), 'rule "tags": instanceTags (instance_tags in Python) must map tag keys to values'],
+    [() => AlertRule.raise({ name: 'abroad', notCountries: ['de'] }), 'rule "abroad": notCountries (not_countries in Python): "de" is not an ISO 3166-1 alpha-2 country code like DE'],
+    [() => AlertRule.suppress({ name: 'ci', asns: [1.5] }), 'rule "ci": asns must be a non-empty list of AS numbers'],
+    [() => AlertRule.suppress({ name: 'ci', notAsns: [] }), 'rule "ci": notAsns (not_asns in Python) must be a non-empty list of AS numbers'],
     [() => AlertRule.severity({ name: 'quiet', users: ['x'], severity: Severity.INFO }), 'rule "quiet": severity "info" is not one of low, medium, high, critical (a rule that should hide a login suppresses it)'],
   ])('%#', (write, message) => {
     expect(write).toThrow(message);

@@ -144,3 +144,33 @@ test('rules that cannot be read never hold an alert back: it goes out unsuppress
   expect(result.alerts[0]).toMatchObject({ severity: 'medium', reasons: ['SSH login', 'source IP outside trusted ranges', RULES_UNAVAILABLE_REASON] });
   expect(result.alerts[0].suppressed).toBeUndefined();
 });
+
+describe('where from: countries and networks', () => {
+  const located = (country: string | undefined, asn?: number): Alert => sshLogin({
+    geo: country === undefined && asn === undefined ? { network: 'private' } : { network: 'public', ...(country && { country }), ...(asn !== undefined && { asn }) },
+  });
+
+  test('"suppress the deploy user from our CI\'s network": asns with users', () => {
+    const r = rules([{ name: 'deploy from CI', action: 'suppress', match: { users: ['deploy'], asns: [64500] } }]);
+    expect(r.apply(located('DE', 64500)).suppressed).toEqual({ rule: 'deploy from CI' });
+    expect(r.apply(located('DE', 64501)).suppressed).toBeUndefined();
+    expect(r.apply(sshLogin()).suppressed).toBeUndefined(); // not located: never matches
+  });
+
+  test('"raise any root login from outside our countries": notCountries matches only located logins elsewhere', () => {
+    const r = rules([{ name: 'root abroad', action: 'set', severity: 'critical', match: { users: ['root'], notCountries: ['DE', 'NL'] } }]);
+    const root = (geo: Alert['geo']) => sshLogin({ user: 'root', geo });
+    expect(r.apply(root({ network: 'public', country: 'FR' })).severity).toBe('critical');
+    expect(r.apply(root({ network: 'public', country: 'NL' })).severity).toBe('medium');
+    // A private address, or one the databases lack, is in no country: not "outside".
+    expect(r.apply(root({ network: 'private' })).severity).toBe('medium');
+    expect(r.apply(root({ network: 'public' })).severity).toBe('medium');
+  });
+
+  test('countries and notAsns', () => {
+    const r = rules([{ name: 'home but not our ISP', action: 'raise', match: { countries: ['DE'], notAsns: [3320] } }]);
+    expect(r.apply(located('DE', 64500)).severity).toBe('high');
+    expect(r.apply(located('DE', 3320)).severity).toBe('medium');
+    expect(r.apply(located('FR', 64500)).severity).toBe('medium');
+  });
+});
