@@ -4,8 +4,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { GeoIpDatabase, LoginAlerts, type GeoOptions, type LoginAlertsProps } from '../src';
-import { checkGeoDatabases } from '../src/contract/geo-settings';
 import { ASN_CSV, COUNTRY_MMDB } from './support/geo';
+import { checkGeoDatabases } from '../src/contract/geo-settings';
 
 /**
  * Where from in the template: the chosen databases in one Lambda layer (CSV converted), on the

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // IPv6 numbers
 import { encodeRangeTable, ipNumber, RangeTable, RangeTableError } from '../../src/contract/geo-ranges';
 
 const table = (text: string, label = 'test-ipv4.csv') => new RangeTable(encodeRangeTable([{ label, text }]));
