@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Alert, Severity } from '../shared/alert';
 import type { AlarmNotification } from '../shared/topic-message';
+import { whereFrom } from '../shared/alert-text';
 
 /**
  * PagerDuty Events API v2 bodies (PagerDuty/api-schema events-v2). Pure: alert in, event out.
@@ -41,7 +42,7 @@ export function alertEvent(alert: Alert, routingKey: string): PagerDutyEvent {
     dedup_key: dedupKey(alert.id),
     client: CLIENT,
     payload: {
-      summary: cut(nonEmpty(alert.summary) ?? `${alert.kind} login ${alert.id}`, MAX_SUMMARY),
+      summary: cut(`${nonEmpty(alert.summary) ?? `${alert.kind} login ${alert.id}`}${place(alert)}`, MAX_SUMMARY),
       source: host ?? (nonEmpty(alert.account) ? `aws-account-${alert.account}` : 'cdk-login-alerts'),
       severity: PD_SEVERITY[alert.severity],
       timestamp: alert.time,
@@ -51,6 +52,12 @@ export function alertEvent(alert: Alert, routingKey: string): PagerDutyEvent {
       custom_details: alert,
     },
   };
+}
+
+/** ` (Germany (DE), AS3320 Deutsche Telekom AG)` for a located public address: plain text, as PagerDuty shows it. */
+function place(alert: Alert): string {
+  const text = alert.geo?.network === 'public' ? whereFrom(alert) : undefined;
+  return text ? ` (${text})` : '';
 }
 
 /** A pipeline alarm pages too (a broken Slack path must still reach someone); OK resolves it. */

@@ -128,6 +128,27 @@ export function isUnparsedLine(alert: Pick<Alert, 'reasons'>): boolean {
   return alert.reasons.includes(UNPARSED_LINE_REASON);
 }
 
+/**
+ * Where the source address is, in plain text: `Germany (DE), AS3320 Deutsche Telekom AG`,
+ * `private network`, `trusted egress` marked; undefined when the alert was not located. The
+ * organisation is the database's text (a registry's record, which the network's owner wrote).
+ */
+export function whereFrom(alert: Pick<Alert, 'geo'>): string | undefined {
+  const geo = alert.geo;
+  if (!geo) return undefined;
+  if (geo.network === 'private') return 'private network';
+  const country = geo.country ? `${geo.countryName ?? geo.country} (${geo.country})` : undefined;
+  const network = geo.asn !== undefined ? `AS${geo.asn}${geo.asOrg ? ` ${geo.asOrg}` : ''}` : undefined;
+  const text = [country, network].filter(Boolean).join(', ') || 'not in the IP databases';
+  return geo.trustedEgress ? `${text} (trusted egress)` : text;
+}
+
+/** A country's flag as emoji (regional indicator letters): `DE` → 🇩🇪. */
+export function flagOf(country: string | undefined): string {
+  if (!country || !/^[A-Z]{2}$/.test(country)) return '';
+  return String.fromCodePoint(...[...country].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
+}
+
 /** The host an SSH login was on, as a reader knows it: Name tag, hostname, instance id, else the log stream. */
 export function hostLabel(alert: Pick<Alert, 'host' | 'origin'>): string {
   const host = alert.host;
@@ -150,6 +171,7 @@ export function emailText(alert: Alert): string {
   add('Outcome', alert.outcome);
   add('User', alert.user);
   add('From', alert.sourceIp);
+  add('Where', whereFrom(alert) && `${whereFrom(alert)}${alert.geo?.source ? ` [${alert.geo.source}${alert.geo.date ? `, ${alert.geo.date}` : ''}]` : ''}`);
   add('Method', alert.method);
   add('MFA', alert.mfa === undefined ? undefined : alert.mfa ? 'yes' : 'no');
   add('Principal', alert.principal?.arn);

@@ -94,6 +94,25 @@ describe('Slack rendering', () => {
   });
 });
 
+describe('where from', () => {
+  const located = (geo: Alert['geo']) => ({ ...find((a) => a.user === 'ubuntu'), geo }) as Alert;
+  const fromField = (alert: Alert) => (renderAlert(alert, options) as any).attachments[0].blocks[1].fields[2].text;
+
+  test('the flag, the country and the network under the address', () => {
+    expect(fromField(located({ network: 'public', country: 'DE', countryName: 'Germany', asn: 3320, asOrg: 'Deutsche Telekom AG', source: 'iptoasn-country + asn', date: '2026-06-17' })))
+      .toBe('*From*\n203.0.113.7 port 50522\n🇩🇪 Germany (DE), AS3320 Deutsche Telekom AG');
+    expect(fromField(located({ network: 'private' }))).toBe('*From*\n203.0.113.7 port 50522\nprivate network');
+    expect(fromField(located({ network: 'public', country: 'NL', countryName: 'Netherlands', trustedEgress: true })))
+      .toBe('*From*\n203.0.113.7 port 50522\n🇳🇱 Netherlands (NL) (trusted egress)');
+    expect(fromField(located({ network: 'public' }))).toBe('*From*\n203.0.113.7 port 50522\nnot in the IP databases');
+  });
+
+  test('a network organisation (registry text its owner wrote) is escaped like any other', () => {
+    const text = fromField(located({ network: 'public', asn: 64500, asOrg: '<!channel> <https://evil.example|ISP>' }));
+    expect(text).toBe('*From*\n203.0.113.7 port 50522\nAS64500 &lt;!channel&gt; &lt;https://evil.example|ISP&gt;');
+  });
+});
+
 describe('Slack escaping: log-derived text never mentions or links', () => {
   const hostile = ['<!channel>', '<!here|here>', '<@U024BE7LH>', '<https://evil.example|click>', '<!subteam^S1>', 'a&b<c>d'];
   test.each(hostile)('a user named %s shows as text', (name) => {

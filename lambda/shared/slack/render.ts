@@ -2,7 +2,9 @@ import type { KnownBlock, MessageAttachment } from '@slack/types';
 import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import { codeSpan, escapeAndFit, escapeMrkdwn, fit, plainText } from './mrkdwn';
 import { type Alert, type CoverageReport, type Severity, type UncoveredHost, UNKNOWN_USER } from '../alert';
-import { accessHeadline, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline, kubernetesHeadline, windowsHeadline } from '../alert-text';
+import {
+  accessHeadline, flagOf, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline, kubernetesHeadline, whereFrom, windowsHeadline,
+} from '../alert-text';
 import { deploymentLabel } from '../heartbeat';
 import type { AlarmNotification } from '../topic-message';
 
@@ -99,12 +101,21 @@ function fields(alert: Alert, options: SlackRenderOptions): string[] {
   const field = (label: string, value: string) => `*${label}*\n${value}`;
   const out = [field('Who', who(alert))];
   out.push(field('Where', where(alert, options)));
-  if (alert.sourceIp) out.push(field('From', escapeMrkdwn(alert.sourceIp + (alert.port !== undefined ? ` port ${alert.port}` : ''))));
+  if (alert.sourceIp) out.push(field('From', fromText(alert)));
   const how = howText(alert);
   if (how) out.push(field('How', how));
   out.push(field('When', when(alert.time)));
   out.push(field('Severity', `*${alert.severity.toUpperCase()}*: ${escapeAndFit(alert.reasons.join(', '), 1500)}`));
   return out;
+}
+
+/** The address, then where it is (flag, country, network: the organisation is registry text, escaped). */
+function fromText(alert: Alert): string {
+  const address = escapeMrkdwn(alert.sourceIp + (alert.port !== undefined ? ` port ${alert.port}` : ''));
+  const place = whereFrom(alert);
+  if (!place) return address;
+  const flag = flagOf(alert.geo?.country);
+  return `${address}\n${flag ? `${flag} ` : ''}${escapeAndFit(place, 300)}`;
 }
 
 function who(alert: Alert): string {
