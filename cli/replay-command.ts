@@ -1,16 +1,20 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MemoryLedger } from './memory-ledger';
 import { formatAlert, replayFile, UnreadableInputError } from './replay';
 import { htmlReport } from './report/html-report';
 import { REPLAY_USAGE, fail } from './usage';
+import { GeoLocator } from '../lambda/ingest/geo/locator';
 import { refineAlerts, type PipelineLog } from '../lambda/ingest/pipeline';
 import { AlertRules } from '../lambda/ingest/rules/rules';
 import type { AlertSources } from '../lambda/ingest/sources';
 import type { Alert } from '../lambda/shared/alert';
+import { NetworkSet } from '../lambda/shared/networks';
 import { PeopleDirectory } from '../lambda/shared/people';
 import { isRoleNamePattern } from '../src/contract/aws-ids';
 import { parseCidr } from '../src/contract/cidr';
+import { encodeRangeTable } from '../src/contract/geo-ranges';
 
 /**
  * `cdk-login-alerts replay`. Exit codes: 0 done (with or without alerts); 1 a file held nothing replay
@@ -34,6 +38,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
         'windows-logon-failures': { type: 'boolean', default: false },
         'log-group': { type: 'string' },
         'report': { type: 'string' },
+        'geo-database': { type: 'string', multiple: true, default: [] },
+        'trusted-egress': { type: 'string', multiple: true, default: [] },
+        'trusted-egress-asn': { type: 'string', multiple: true, default: [] },
+        'travel-speed': { type: 'string' },
         'help': { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -71,12 +79,19 @@ export async function replayCommand(argv: string[]): Promise<number> {
       return fail(`--rules ${values.rules}: ${(error as Error).message}`);
     }
   }
+  let geo: { locator: GeoLocator; travelSpeedKmh?: number } | undefined;
+  try {
+    geo = replayGeo(values);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   const options = { trustedCidrs, account: values.account!, region: values.region!, ...(values['log-group'] && { logGroup: values['log-group'] }) };
   // Each file is a delivery; the ledger, in memory, links key pushes and logins across them.
   const sources: AlertSources = {
     ledger: new MemoryLedger(),
     ...(people && { people: { load: async () => people } }),
     ...(rules && { rules: { load: async () => rules } }),
+    ...(geo && { geo: geo.locator }),
   };
   let count = 0;
   let counted = 0;
@@ -92,7 +107,12 @@ export async function replayCommand(argv: string[]): Promise<number> {
     }
     // The same steps as the ingest function; history and repeat windows reckoned from the log's own time.
     const latest = Math.max(0, ...replayed.alerts.map((a) => Date.parse(a.time)).filter(Number.isFinite));
-    const settings = { nowMs: latest || Date.now(), identityProviderRoles: values['identity-provider-role'], alertWindowsLogonFailures: values['windows-logon-failures'] };
+    const settings = {
+      nowMs: latest || Date.now(),
+      identityProviderRoles: values['identity-provider-role'],
+      alertWindowsLogonFailures: values['windows-logon-failures'],
+      ...(geo?.travelSpeedKmh !== undefined && { travelSpeedKmh: geo.travelSpeedKmh }),
+    };
     const { alerts, held } = await refineAlerts(replayed.alerts, sources, settings, stderrLog, replayed.verifiedFactors);
     counted += held.length;
     for (const alert of alerts) {
@@ -121,6 +141,34 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (counted > 0) process.stderr.write(`${counted} failed Windows logon${counted === 1 ? '' : 's'} counted, not alerted (--windows-logon-failures alerts them)\n`);
   process.stderr.write(`${count} alert${count === 1 ? '' : 's'} from ${files.length} file${files.length === 1 ? '' : 's'} (instance enrichment skipped: no AWS calls)\n`);
   return unrecognised.length > 0 ? 1 : 0;
+}
+
+/**
+ * The IP databases replay reads (`--geo-database`), as the function reads its layer: a MaxMind DB
+ * as it is, a CSV converted to a range table in memory (when the first public address needs it).
+ */
+function replayGeo(values: { 'geo-database'?: string[]; 'trusted-egress'?: string[]; 'trusted-egress-asn'?: string[]; 'travel-speed'?: string }):
+{ locator: GeoLocator; travelSpeedKmh?: number } | undefined {
+  const files = values['geo-database'] ?? [];
+  const egress = values['trusted-egress'] ?? [];
+  const asns = values['trusted-egress-asn'] ?? [];
+  if (files.length === 0) {
+    if (egress.length > 0 || asns.length > 0 || values['travel-speed'] !== undefined) throw new Error('--trusted-egress, --trusted-egress-asn and --travel-speed need --geo-database');
+    return undefined;
+  }
+  for (const file of files) if (!existsSync(file)) throw new Error(`--geo-database ${file}: no such file`);
+  const badCidr = egress.find((cidr) => !parseCidr(cidr));
+  if (badCidr !== undefined) throw new Error(`--trusted-egress ${badCidr} is not a CIDR range like 198.51.100.0/24`);
+  const badAsn = asns.find((asn) => !/^\d+$/.test(asn));
+  if (badAsn !== undefined) throw new Error(`--trusted-egress-asn ${badAsn} is not an AS number`);
+  const speed = values['travel-speed'];
+  if (speed !== undefined && !/^\d+$/.test(speed)) throw new Error(`--travel-speed ${speed} is not a whole number of km/h`);
+  const entries = files.map((file) => ({ file, name: basename(file), licence: 'as distributed' }));
+  const read = (file: string) => (file.toLowerCase().endsWith('.csv')
+    ? encodeRangeTable([{ label: basename(file), text: readFileSync(file, 'utf8') }])
+    : readFileSync(file));
+  const locator = new GeoLocator(entries, { cidrs: NetworkSet.parse(egress), asns: new Set(asns.map(Number)) }, read);
+  return { locator, ...(speed !== undefined && { travelSpeedKmh: Number(speed) }) };
 }
 
 /** The pipeline's failures and warnings, said on stderr beside the alerts. */

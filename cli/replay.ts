@@ -7,6 +7,7 @@ import { decodeEnvelope, type LogsDelivery } from '../lambda/ingest/parse/envelo
 import type { VerifiedFactor } from '../lambda/ingest/parse/sign-in-event';
 import { readRecord } from '../lambda/ingest/parse/syslog-record';
 import type { Alert } from '../lambda/shared/alert';
+import { whereFrom } from '../lambda/shared/alert-text';
 import { NetworkSet } from '../lambda/shared/networks';
 import { isObject } from '../lambda/shared/values';
 import { cloudTrailDetailType } from '../src/contract/event-patterns';
@@ -182,5 +183,6 @@ function lookedUpRecord(event: unknown): unknown {
 
 /** One readable line per alert. */
 export function formatAlert(alert: Alert): string {
-  return `${alert.time} ${alert.severity.toUpperCase().padEnd(8)} ${alert.summary.replace(/^\[[A-Z]+\] /, '')} (${alert.reasons.join('; ')})`;
+  const place = whereFrom(alert);
+  return `${alert.time} ${alert.severity.toUpperCase().padEnd(8)} ${alert.summary.replace(/^\[[A-Z]+\] /, '')}${place ? ` [${place}]` : ''} (${alert.reasons.join('; ')})`;
 }

@@ -1,5 +1,5 @@
 /** What `cdk-login-alerts <command> --help` prints; here so that printing it loads no command (and no AWS SDK). */
-export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>] [--people <file> [--identity-provider-role <role>]...] [--rules <file>] [--windows-logon-failures] [--log-group <name>] [--report <file.html>]
+export const REPLAY_USAGE = `Usage: cdk-login-alerts replay <file>... [--json] [--trusted-cidr <cidr>]... [--account <id>] [--region <region>] [--people <file> [--identity-provider-role <role>]...] [--rules <file>] [--windows-logon-failures] [--log-group <name>] [--report <file.html>] [--geo-database <file>... [--trusted-egress <cidr>]... [--trusted-egress-asn <n>]... [--travel-speed <km/h>]]
 
 See what would alert on your own logs before you deploy. Files are auth logs (/var/log/secure,
 /var/log/auth.log), Windows Security events as XML (\`wevtutil qe Security /f:xml\`, Event
@@ -32,6 +32,16 @@ file's modification time.
   --report FILE.html   write one self-contained page instead of printing the alerts: logins over
                        time by severity, by person, by host and by source, what the rules would
                        suppress and what repeats would fold, and every alert with its reasons
+  --geo-database FILE  an IP database (repeatable, asked in order): a MaxMind DB (.mmdb) or an
+                       ip-location-db CSV (start,end,country or start,end,asn,organisation), the
+                       files LoginAlerts' geo puts in its layer. Alerts get geo (country, network),
+                       and the history judges new countries and impossible travel, as deployed
+  --trusted-egress CIDR
+                       your VPN or proxy range (repeatable): located, but no place (geo
+                       trustedEgressCidrs)
+  --trusted-egress-asn N
+                       a network that is egress, not a place (repeatable; trustedEgressAsns)
+  --travel-speed KMH   the speed no traveller beats (default 900; 0: no impossible travel)
   --log-group NAME     the log group an \`aws logs filter-log-events\` file came from: an EKS
                        cluster's (/aws/eks/<cluster>/cluster) makes its audit events readable as
                        kubectl exec, attach and port-forward

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Alert, Severity } from '../shared/alert';
-import type { AlarmNotification } from '../shared/topic-message';
 import { whereFrom } from '../shared/alert-text';
+import type { AlarmNotification } from '../shared/topic-message';
 
 /**
  * PagerDuty Events API v2 bodies (PagerDuty/api-schema events-v2). Pure: alert in, event out.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { AlertRule, LoginKind, Severity } from '../../src';
 import { CLOUDTRAIL_FIXTURES, cloudTrailEvent, eksAuditEvent, windowsEvent } from '../support/fixtures';
+import { ASN_CSV, COUNTRY_MMDB, farApart } from '../support/geo';
 import { bundlePath } from '../support/invoke-bundle';
 import { alertSchemaErrors } from '../support/schema';
 
@@ -364,5 +365,47 @@ describe('cdk-login-alerts replay --rules: try a rule on your own logs before de
     const bad = run('--rules', rules, log);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--rules .*bad-rules\.json: rule "everything" has no condition, so it would match every login/);
+  });
+});
+
+describe('cdk-login-alerts replay --geo-database: where from, as deployed', () => {
+  test('country and network on each login, a known person\'s new country raised, impossible travel within the hour; private addresses unlocated', () => {
+    const { here, far } = farApart();
+    const file = join(dir, 'travel-auth.log');
+    writeFileSync(file, [
+      `2026-11-21T09:00:00Z web-1 sshd[1]: Accepted publickey for alice from ${here.ip} port 50001 ssh2`,
+      `2026-11-21T09:40:00Z web-1 sshd[2]: Accepted publickey for alice from ${far.ip} port 50002 ssh2`,
+      '2026-11-21T09:50:00Z web-1 sshd[3]: Accepted publickey for alice from 10.0.0.8 port 50003 ssh2',
+    ].join('\n'));
+    const run = replay('replay', file, '--json', '--geo-database', COUNTRY_MMDB, ...ASN_CSV.flatMap((csv) => ['--geo-database', csv]));
+    expect(run.code).toBe(0);
+    const alerts = run.lines.map((l) => JSON.parse(l));
+    for (const alert of alerts) expect(alertSchemaErrors(alert)).toEqual([]);
+    expect(alerts.map((a) => [a.geo?.country, a.geo?.asn, a.geo?.network])).toEqual([[here.country, here.asn, 'public'], [far.country, far.asn, 'public'], [undefined, undefined, 'private']]);
+    expect(alerts[1].severity).toBe('high');
+    expect(alerts[1].relatedAlertIds).toEqual([alerts[0].id]);
+    expect(alerts[1].reasons.some((r: string) => r.startsWith(`impossible travel: from ${here.country} 40 minutes before`))).toBe(true);
+    expect(alerts[1].reasons.some((r: string) => r.startsWith('first login from'))).toBe(true);
+    // The text form names the place beside the login.
+    const text = replay('replay', file, '--geo-database', COUNTRY_MMDB);
+    expect(text.lines[0]).toContain(`[${new Intl.DisplayNames(['en'], { type: 'region' }).of(here.country)} (${here.country})]`);
+    expect(text.lines[2]).toContain('[private network]');
+  });
+
+  test('trusted egress is no place; --travel-speed 0 turns travel off; mistakes are usage errors', () => {
+    const { here, far } = farApart();
+    const file = join(dir, 'vpn-auth.log');
+    writeFileSync(file, [
+      `2026-11-21T09:00:00Z web-1 sshd[1]: Accepted publickey for bob from ${here.ip} port 50001 ssh2`,
+      `2026-11-21T09:10:00Z web-1 sshd[2]: Accepted publickey for bob from ${far.ip} port 50002 ssh2`,
+    ].join('\n'));
+    for (const flags of [['--trusted-egress', `${far.ip}/32`], ['--trusted-egress-asn', String(far.asn)], ['--travel-speed', '0']]) {
+      const run = replay('replay', file, '--json', '--geo-database', COUNTRY_MMDB, ...ASN_CSV.flatMap((csv) => ['--geo-database', csv]), ...flags);
+      const second = JSON.parse(run.lines[1]);
+      expect([flags[0], second.history.impossibleTravel]).toEqual([flags[0], undefined]);
+    }
+    expect(replay('replay', file, '--geo-database', '/nowhere.mmdb').code).toBe(2);
+    expect(replay('replay', file, '--trusted-egress', '10.0.0.0/8').stderr).toContain('need --geo-database');
+    expect(replay('replay', file, '--geo-database', COUNTRY_MMDB, '--travel-speed', 'fast').stderr).toContain('--travel-speed fast is not a whole number');
   });
 });

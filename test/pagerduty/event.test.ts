@@ -30,8 +30,8 @@ describe('PagerDuty events', () => {
   test('a located login says where in the summary, in plain text; a private one does not', () => {
     const alert = find((a) => a.kind === 'ssh' && a.user === 'root');
     const geo = { network: 'public' as const, country: 'DE', countryName: 'Germany', asn: 3320, asOrg: 'Deutsche Telekom AG' };
-    expect(alertEvent({ ...alert, geo }, 'R').payload.summary).toBe(`${alert.summary} (Germany (DE), AS3320 Deutsche Telekom AG)`);
-    expect(alertEvent({ ...alert, geo: { network: 'private' } }, 'R').payload.summary).toBe(alert.summary);
+    expect(alertEvent({ ...alert, geo }, 'R').payload!.summary).toBe(`${alert.summary} (Germany (DE), AS3320 Deutsche Telekom AG)`);
+    expect(alertEvent({ ...alert, geo: { network: 'private' } }, 'R').payload!.summary).toBe(alert.summary);
   });
 
   test('an empty Name tag or hostname never makes an empty source (PagerDuty requires one)', () => {
