@@ -3,7 +3,8 @@ import type { IncomingWebhookSendArguments } from '@slack/webhook';
 import { codeSpan, escapeAndFit, escapeMrkdwn, fit, plainText } from './mrkdwn';
 import { type Alert, type CoverageReport, type Severity, type UncoveredHost, UNKNOWN_USER } from '../alert';
 import {
-  accessHeadline, flagOf, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline, kubernetesHeadline, whereFrom, windowsHeadline,
+  accessHeadline, flagOf, hostLabel, isAccessKind, isSignInKind, isUnparsedLine, sessionPurpose, signInHeadline, kubernetesHeadline,
+  whereFrom, windowsHeadline,
 } from '../alert-text';
 import { deploymentLabel } from '../heartbeat';
 import type { AlarmNotification } from '../topic-message';
