@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
@@ -13,15 +14,19 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as ts from 'typescript';
 import { naiveIngest } from './naive-ingest';
+import { minDistanceKm } from '../lambda/ingest/geo/country-distance';
+import { GeoLocator } from '../lambda/ingest/geo/locator';
 import { publishedItems } from '../lambda/ingest/ledger/published';
 import { AlertRules } from '../lambda/ingest/rules/rules';
 import type { Alert } from '../lambda/shared/alert';
 import { EKS_EXEC_FILTER_PATTERN, WINDOWS_LOGON_FILTER_PATTERN } from '../src/contract/event-patterns';
+import { encodeRangeTable } from '../src/contract/geo-ranges';
 import { sshAlert, snsEvent } from '../test/support/alerts';
 import { AwsCallCounter } from '../test/support/aws-call-counter';
 import { CloudTrailFake } from '../test/support/cloudtrail-fake';
 import { awsConfig, createLedgerTable, receiveBodies } from '../test/support/estate';
 import { eksAuditEvent, encodeLogs, logsDelivery, logsPayload, windowsEvent } from '../test/support/fixtures';
+import { ASN_CSV, testGeoDatabases } from '../test/support/geo';
 import { bundlePath, invokeBundle } from '../test/support/invoke-bundle';
 import { jsonFilterPattern } from '../test/support/json-filter-pattern';
 import { startMoto } from '../test/support/moto';
@@ -787,6 +792,70 @@ function filterDayRow(filter: string, day: FilterDay, digits: number): Record<st
   };
 }
 
+/**
+ * 12. Where from: the layer's size, what opening the databases costs a cold container, a lookup per
+ * login (new addresses and cached ones), the CSV's conversion at synth, and a delivery of SSH logins
+ * from distinct public addresses through the ingest bundle with and without geo.
+ */
+async function whereFrom(): Promise<void> {
+  const databases = testGeoDatabases();
+  const convertStarted = performance.now();
+  // The table the construct makes (cached by content): time a conversion of its own, uncached.
+  const texts = ASN_CSV.map((file) => ({ label: file.split('/').pop()!, text: readFileSync(file, 'utf8') }));
+  const converted = encodeRangeTable(QUICK ? texts.map((t) => ({ ...t, text: t.text.split('\n').slice(0, 2000).join('\n') })) : texts);
+  const convertMs = performance.now() - convertStarted;
+  table(`12. Where from: the layer's files (gzip as a stand-in for the layer's zip)`, databases.map((d) => {
+    const bytes = readFileSync(d.file);
+    return { 'file': d.name, 'format': d.file.endsWith('.mmdb') ? 'MaxMind DB' : 'range table (from CSV)', 'size (MB)': fmt(bytes.length / 2 ** 20, 1), 'gzip (MB)': fmt(gzipSync(bytes).length / 2 ** 20, 1) };
+  }));
+  console.log(`\nCSV to range table at synth: ${fmt(convertMs / 1000, 1)} s${QUICK ? ' (2,000 rows)' : ` for ${fmt(converted.length / 2 ** 20, 1)} MB`}, once per database version (cached by content).`);
+
+  // Opening, in a fresh process as a cold container does: read both files and parse their headers.
+  const runs = QUICK ? 3 : 15;
+  const open = join(tmpdir(), 'bench-geo-open.js');
+  writeFileSync(open, `const { GeoLocator } = require(${JSON.stringify(join(ROOT, 'lambda', 'ingest', 'geo', 'locator.ts'))});
+const started = performance.now(); new GeoLocator(${JSON.stringify(databases)}).locate('8.8.8.8'); console.log(performance.now() - started);`);
+  const openMs = median(Array.from({ length: runs }, () => Number(execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', open], {
+    cwd: ROOT, env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.dev.json', NODE_NO_WARNINGS: '1' }, encoding: 'utf8',
+  }).trim())));
+
+  const addresses = Array.from({ length: QUICK ? 1000 : 100_000 }, (_, i) => `${(i % 223) + 1}.${(i * 7) % 256}.${(i * 13) % 256}.${i % 254 + 1}`);
+  const locator = new GeoLocator(databases);
+  locator.locate('8.8.8.8');
+  let started = performance.now();
+  for (const ip of addresses) locator.locate(ip);
+  const newUs = ((performance.now() - started) * 1000) / addresses.length;
+  started = performance.now();
+  for (const ip of addresses.slice(0, 5000)) locator.locate(ip);
+  const cachedUs = ((performance.now() - started) * 1000) / Math.min(5000, addresses.length);
+  started = performance.now();
+  minDistanceKm('US', 'RU');
+  const firstPairMs = performance.now() - started;
+  table('12a. Where from: cost per login and per cold container', [
+    { 'what': 'open both databases (fresh process, first lookup)', 'cost': `${fmt(openMs, 1)} ms (median of ${runs})` },
+    { 'what': 'a lookup of an address not seen before (country + ASN)', 'cost': `${fmt(newUs, 1)} µs` },
+    { 'what': 'a lookup of an address seen in this container (cached)', 'cost': `${fmt(cachedUs, 2)} µs` },
+    { 'what': 'first distance judged (loads the country extents, US–RU)', 'cost': `${fmt(firstPairMs, 1)} ms` },
+  ]);
+
+  // Through the bundle: one delivery of SSH logins from distinct public addresses, without and with geo.
+  const moto = await startMoto();
+  try {
+    const { TopicArn } = await new SNSClient(awsConfig(moto.endpoint)).send(new CreateTopicCommand({ Name: 'bench-geo' }));
+    const count = QUICK ? 50 : 1000;
+    const lines = Array.from({ length: count }, (_, n) => `Nov 21 09:15:02 web-1 sshd[${n}]: Accepted publickey for u${n} from ${addresses[n]} port ${20000 + n} ssh2`);
+    const env = { AWS_ENDPOINT_URL: moto.endpoint, ALERT_TOPIC_ARN: TopicArn!, ENRICH_INSTANCES: 'false' };
+    const rows = [];
+    for (const [label, extra] of [['without geo', {}], ['with geo', { GEO_DATABASES: JSON.stringify(databases) }]] as const) {
+      const run = await invokeBundle('ingest', [logsDelivery(lines, { logStream: 'web-1', idPrefix: `${label}-` })], { ...env, ...extra }, { timed: true });
+      rows.push({ 'ingest bundle, cold': label, 'logins': fmt(count), 'alerts': String((run.invocations[0].result as { alerts?: number }).alerts), 'time (ms)': fmt(run.invocations[0].ms!) });
+    }
+    table(`12b. Where from: one delivery of ${fmt(count)} SSH logins from distinct public addresses (cold, moto on loopback)`, rows);
+  } finally {
+    await moto.stop();
+  }
+}
+
 async function main(): Promise<void> {
   console.log(`# cdk-login-alerts benchmarks${QUICK ? ' (quick: proves each section runs; figures mean nothing)' : ''}\n\n${new Date().toISOString()} · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model} · ${fmt(totalmem() / 2 ** 30)} GiB`);
   const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
@@ -805,6 +874,7 @@ async function main(): Promise<void> {
   if (want('windows')) await windowsDay();
   if (want('eks')) await eksDay();
   if (want('coverage')) await coverageRun();
+  if (want('geo')) await whereFrom();
 }
 
 main().catch((error) => {
