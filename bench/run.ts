@@ -804,7 +804,7 @@ async function whereFrom(): Promise<void> {
   const texts = ASN_CSV.map((file) => ({ label: file.split('/').pop()!, text: readFileSync(file, 'utf8') }));
   const converted = encodeRangeTable(QUICK ? texts.map((t) => ({ ...t, text: t.text.split('\n').slice(0, 2000).join('\n') })) : texts);
   const convertMs = performance.now() - convertStarted;
-  table(`12. Where from: the layer's files (gzip as a stand-in for the layer's zip)`, databases.map((d) => {
+  table('12. Where from: the layer\'s files (gzip as a stand-in for the layer\'s zip)', databases.map((d) => {
     const bytes = readFileSync(d.file);
     return { 'file': d.name, 'format': d.file.endsWith('.mmdb') ? 'MaxMind DB' : 'range table (from CSV)', 'size (MB)': fmt(bytes.length / 2 ** 20, 1), 'gzip (MB)': fmt(gzipSync(bytes).length / 2 ** 20, 1) };
   }));
@@ -832,10 +832,10 @@ const started = performance.now(); new GeoLocator(${JSON.stringify(databases)}).
   minDistanceKm('US', 'RU');
   const firstPairMs = performance.now() - started;
   table('12a. Where from: cost per login and per cold container', [
-    { 'what': 'open both databases (fresh process, first lookup)', 'cost': `${fmt(openMs, 1)} ms (median of ${runs})` },
-    { 'what': 'a lookup of an address not seen before (country + ASN)', 'cost': `${fmt(newUs, 1)} µs` },
-    { 'what': 'a lookup of an address seen in this container (cached)', 'cost': `${fmt(cachedUs, 2)} µs` },
-    { 'what': 'first distance judged (loads the country extents, US–RU)', 'cost': `${fmt(firstPairMs, 1)} ms` },
+    { what: 'open both databases (fresh process, first lookup)', cost: `${fmt(openMs, 1)} ms (median of ${runs})` },
+    { what: 'a lookup of an address not seen before (country + ASN)', cost: `${fmt(newUs, 1)} µs` },
+    { what: 'a lookup of an address seen in this container (cached)', cost: `${fmt(cachedUs, 2)} µs` },
+    { what: 'first distance judged (loads the country extents, US–RU)', cost: `${fmt(firstPairMs, 1)} ms` },
   ]);
 
   // Through the bundle: one delivery of SSH logins from distinct public addresses, without and with geo.
