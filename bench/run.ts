@@ -825,9 +825,11 @@ const started = performance.now(); new GeoLocator(${JSON.stringify(databases)}).
   let started = performance.now();
   for (const ip of addresses) locator.locate(ip);
   const newUs = ((performance.now() - started) * 1000) / addresses.length;
+  // The last addresses looked up are still in the cache (10,000 kept).
+  const recent = addresses.slice(-5000);
   started = performance.now();
-  for (const ip of addresses.slice(0, 5000)) locator.locate(ip);
-  const cachedUs = ((performance.now() - started) * 1000) / Math.min(5000, addresses.length);
+  for (const ip of recent) locator.locate(ip);
+  const cachedUs = ((performance.now() - started) * 1000) / recent.length;
   started = performance.now();
   minDistanceKm('US', 'RU');
   const firstPairMs = performance.now() - started;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   builtJavaVersion, CodeBlock, codeBlocks, javaPackageRepository, root, runGo, runJava, runPython, runTypeScript, templates, typeCheck,
-  typeScriptProject,
+  typeScriptProject, linkGeoPackages,
 } from './support/language-apps';
 import { AlertRules } from '../lambda/ingest/rules/rules';
 
@@ -185,6 +185,7 @@ describe('README', () => {
     expect(python.length).toBeGreaterThanOrEqual(2);
     for (const block of python) {
       const dir = outdir('readme-py');
+      linkGeoPackages(dir);
       writeFileSync(join(dir, 'app.py'), block.code);
       const out = outdir('readme-py-out');
       runPython(join(dir, 'app.py'), out);

@@ -8,13 +8,18 @@ import { isIP } from 'node:net';
  * a cold start; the table opens in a millisecond and is searched in place (binary search on the
  * buffer). Layout, little-endian:
  *
- *   "CLAGEO1\n" · u32 header length · header JSON (what the values are, the values) · pad to 4 ·
- *   IPv4 rows (start u32, end u32, value u32) · IPv6 rows (start 16 bytes big-endian, end 16 bytes, value u32)
+ *   "CLAGEO1\n" · u32 header length · header JSON (kind, counts) · pad to 4 · value offsets
+ *   (count + 1 u32s into the text) · IPv4 rows (start u32, end u32, value u32) · IPv6 rows (start 16
+ *   bytes big-endian, end 16 bytes, value u32) · the values' text (UTF-8: `DE`, `13335\tCloudflare, Inc.`)
+ *
+ * Values are decoded when a lookup finds them, so opening a table reads only its header.
  *
  * Rows are sorted by start and do not overlap (a CSV that overlaps is refused at synth).
  */
 
-const MAGIC = Buffer.from('CLAGEO1\n', 'latin1');
+/** The layout's version, in its first bytes: a cache of tables keys on it too. */
+export const RANGE_TABLE_FORMAT = 'CLAGEO1';
+const MAGIC = Buffer.from(`${RANGE_TABLE_FORMAT}\n`, 'latin1');
 const V4_ROW = 12;
 const V6_ROW = 36;
 
@@ -23,8 +28,8 @@ export type RangeValue = { readonly country: string } | { readonly asn: number; 
 
 interface Header {
   readonly kind: 'country' | 'asn';
-  /** Country codes, or `[asn, organisation]` pairs, each once. */
-  readonly values: Array<string | [number, string]>;
+  /** How many distinct values (country codes, or AS number and organisation). */
+  readonly values: number;
   readonly v4: number;
   readonly v6: number;
 }
@@ -136,7 +141,7 @@ function endpoint(text: string, label: string): { family: 4; value: number } | {
 
 /** Builds a table from the CSV files' text (IPv4 and IPv6 files of one database). */
 export function encodeRangeTable(files: ReadonlyArray<{ label: string; text: string }>): Buffer {
-  const values: Array<string | [number, string]> = [];
+  const values: string[] = [];
   const index = new Map<string, number>();
   const v4: Array<Row<number>> = [];
   const v6: Array<Row<bigint>> = [];
@@ -150,7 +155,7 @@ export function encodeRangeTable(files: ReadonlyArray<{ label: string; text: str
       let valueIndex = index.get(key);
       if (valueIndex === undefined) {
         index.set(key, valueIndex = values.length);
-        values.push('country' in row.value ? row.value.country : [row.value.asn, row.value.asOrg ?? '']);
+        values.push('country' in row.value ? row.value.country : `${row.value.asn}\t${(row.value.asOrg ?? '').replace(/\t/g, ' ')}`);
       }
       const start = endpoint(row.start, file.label);
       const end = endpoint(row.end, file.label);
@@ -164,15 +169,26 @@ export function encodeRangeTable(files: ReadonlyArray<{ label: string; text: str
   v6.sort(byStart);
   const rows4 = untangle(v4, (n) => n + 1, (n) => n - 1);
   const rows6 = untangle(v6, (n) => n + 1n, (n) => n - 1n);
-  const header: Header = { kind: kind!, values, v4: rows4.length, v6: rows6.length };
+  const header: Header = { kind: kind!, values: values.length, v4: rows4.length, v6: rows6.length };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const headerEnd = MAGIC.length + 4 + json.length;
   const padded = Math.ceil(headerEnd / 4) * 4;
-  const out = Buffer.alloc(padded + rows4.length * V4_ROW + rows6.length * V6_ROW);
+  const texts = values.map((v) => Buffer.from(v, 'utf8'));
+  const offsetsAt = padded;
+  const rowsAt = offsetsAt + (values.length + 1) * 4;
+  const textAt = rowsAt + rows4.length * V4_ROW + rows6.length * V6_ROW;
+  const out = Buffer.alloc(textAt + texts.reduce((n, t) => n + t.length, 0));
   MAGIC.copy(out, 0);
   out.writeUInt32LE(json.length, MAGIC.length);
   json.copy(out, MAGIC.length + 4);
-  let at = padded;
+  let offset = 0;
+  texts.forEach((text, i) => {
+    out.writeUInt32LE(offset, offsetsAt + i * 4);
+    text.copy(out, textAt + offset);
+    offset += text.length;
+  });
+  out.writeUInt32LE(offset, offsetsAt + texts.length * 4);
+  let at = rowsAt;
   for (const row of rows4) {
     out.writeUInt32LE(row.start, at);
     out.writeUInt32LE(row.end, at + 4);
@@ -231,7 +247,10 @@ export class RangeTable {
 
   readonly kind: 'country' | 'asn';
   readonly size: number;
-  private readonly values: Array<string | [number, string]>;
+  private readonly valueCount: number;
+  private readonly offsetsAt: number;
+  private readonly textAt: number;
+  private readonly decoded = new Map<number, RangeValue>();
   private readonly v4At: number;
   private readonly v6At: number;
   private readonly v4Count: number;
@@ -242,13 +261,17 @@ export class RangeTable {
     const length = buffer.readUInt32LE(MAGIC.length);
     const header = JSON.parse(buffer.toString('utf8', MAGIC.length + 4, MAGIC.length + 4 + length)) as Header;
     this.kind = header.kind;
-    this.values = header.values;
+    this.valueCount = header.values;
     this.v4Count = header.v4;
     this.v6Count = header.v6;
-    this.v4At = Math.ceil((MAGIC.length + 4 + length) / 4) * 4;
+    this.offsetsAt = Math.ceil((MAGIC.length + 4 + length) / 4) * 4;
+    this.v4At = this.offsetsAt + (header.values + 1) * 4;
     this.v6At = this.v4At + header.v4 * V4_ROW;
+    this.textAt = this.v6At + header.v6 * V6_ROW;
     this.size = header.v4 + header.v6;
-    if (buffer.length < this.v6At + header.v6 * V6_ROW) throw new RangeTableError('range table is cut short');
+    if (buffer.length < this.textAt || buffer.length < this.textAt + buffer.readUInt32LE(this.offsetsAt + header.values * 4)) {
+      throw new RangeTableError('range table is cut short');
+    }
   }
 
   lookup(address: string): RangeValue | undefined {
@@ -256,8 +279,26 @@ export class RangeTable {
     if (!ip) return undefined;
     const row = ip.family === 4 ? this.find4(ip.value) : this.find6(ip.value);
     if (row === undefined) return undefined;
-    const value = this.values[row];
-    return typeof value === 'string' ? { country: value } : { asn: value[0], ...(value[1] && { asOrg: value[1] }) };
+    return this.value(row);
+  }
+
+  private value(index: number): RangeValue | undefined {
+    if (index >= this.valueCount) return undefined;
+    const known = this.decoded.get(index);
+    if (known) return known;
+    const start = this.buffer.readUInt32LE(this.offsetsAt + index * 4);
+    const end = this.buffer.readUInt32LE(this.offsetsAt + index * 4 + 4);
+    const text = this.buffer.toString('utf8', this.textAt + start, this.textAt + end);
+    let value: RangeValue;
+    if (this.kind === 'country') {
+      value = { country: text };
+    } else {
+      const tab = text.indexOf('\t');
+      const org = text.slice(tab + 1);
+      value = { asn: Number(text.slice(0, tab)), ...(org && { asOrg: org }) };
+    }
+    this.decoded.set(index, value);
+    return value;
   }
 
   /** The last row starting at or before the address, if it reaches the address. */

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { atLeastOnce, countLogLines } from './alarms';
 import { prop } from './prop-names';
 import { parseCidr } from '../contract/cidr';
-import { encodeRangeTable } from '../contract/geo-ranges';
+import { encodeRangeTable, RANGE_TABLE_FORMAT } from '../contract/geo-ranges';
 import { GEO_LAYER_DIRECTORY, type GeoDatabaseEntry } from '../contract/geo-settings';
 import { GEO_UNAVAILABLE_LOG } from '../contract/log-lines';
 import type { GeoOptions } from '../geo-options';
@@ -81,7 +81,7 @@ function notice(entries: readonly GeoDatabaseEntry[]): string {
 
 /** The range table of these CSV files, made once per content and kept in the temporary directory. */
 export function convertedCsv(files: readonly string[]): string {
-  const hash = createHash('sha256');
+  const hash = createHash('sha256').update(RANGE_TABLE_FORMAT);
   const texts = files.map((file) => {
     const text = fs.readFileSync(file, 'utf8');
     hash.update(path.basename(file)).update('\0').update(text).update('\0');

@@ -74,11 +74,21 @@ export function typeScriptProject(): string {
   for (const dependency of ['aws-cdk-lib', 'constructs']) {
     symlinkSync(join(root, 'node_modules', dependency), join(dir, 'node_modules', dependency), 'dir');
   }
+  linkGeoPackages(dir);
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
     // What `cdk init app --language typescript` sets that matters here: strict, Node's module resolution.
     compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: [] },
   }));
   return dir;
+}
+
+/**
+ * README's "Where from" program installs the IP databases in the app's directory
+ * (`GeoIpDatabase.fromPackage` resolves from there): this checkout's, linked into the program's.
+ */
+export function linkGeoPackages(dir: string): void {
+  mkdirSync(join(dir, 'node_modules'), { recursive: true });
+  symlinkSync(join(root, 'node_modules', '@ip-location-db'), join(dir, 'node_modules', '@ip-location-db'), 'dir');
 }
 
 /** Type-checks the project's .ts files as a user's `tsc` would (strict). */
