@@ -266,7 +266,7 @@ project.eslint?.addOverride({
 // The ingest function's stages, in the order a record travels (ARCHITECTURE.md). A stage takes
 // from earlier stages and shared code, never from a later stage nor from the wiring at the top of
 // lambda/ingest (the handler, its settings, the pipeline), so the import graph has no way back.
-const INGEST_STAGES = ['parse', 'draft', 'enrich', 'ledger', 'people', 'rules', 'publish'];
+const INGEST_STAGES = ['parse', 'draft', 'enrich', 'geo', 'ledger', 'people', 'rules', 'publish'];
 project.eslint?.addOverride({
   files: ['lambda/ingest/**/*.ts'],
   rules: {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Reader } from 'mmdb-lib';
 import { minDistanceKm } from '../../lambda/ingest/geo/country-distance';
-import { PRIVATE_NETWORKS } from '../../lambda/ingest/geo/private-networks';
+import { isPrivateAddress } from '../../lambda/ingest/geo/private-networks';
 import { RangeTable } from '../../src/contract/geo-ranges';
 import type { GeoDatabaseEntry } from '../../src/contract/geo-settings';
 import { convertedCsv } from '../../src/private/geo-layer';
@@ -41,7 +41,7 @@ export function addressesInDatabases(): FoundAddress[] {
       const ip = `${a}.${b}.7.9`;
       const country = countries.get(ip)?.country_code as string | undefined;
       const network = networks.lookup(ip);
-      if (!country || !network || !('asn' in network) || PRIVATE_NETWORKS.has(ip)) continue;
+      if (!country || !network || !('asn' in network) || isPrivateAddress(ip)) continue;
       const key = `${country}/${network.asn}`;
       if (!seen.has(key)) seen.set(key, { ip, country, asn: network.asn });
     }

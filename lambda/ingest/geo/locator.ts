@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Reader } from 'mmdb-lib';
-import { PRIVATE_NETWORKS } from './private-networks';
+import type { Reader } from 'mmdb-lib';
+import { isPrivateAddress } from './private-networks';
 import { RangeTable, type RangeValue } from '../../../src/contract/geo-ranges';
 import type { GeoDatabaseEntry } from '../../../src/contract/geo-settings';
 import type { Alert, GeoInfo } from '../../shared/alert';
@@ -31,7 +31,11 @@ export interface EgressPolicy {
 }
 
 const CACHE_SIZE = 10_000;
-const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
+// Made on the first located address, not at cold start (ICU's region names load with it).
+let names: Intl.DisplayNames | undefined;
+const countryName = (code: string) => (names ??= new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' })).of(code);
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const mmdb = () => require('mmdb-lib') as typeof import('mmdb-lib');
 
 export class GeoLocator {
   private databases: OpenDatabase[] | undefined;
@@ -47,7 +51,7 @@ export class GeoLocator {
   locate(address: string): GeoInfo | undefined {
     const ip = normaliseIp(address);
     if (!ip) return undefined;
-    if (PRIVATE_NETWORKS.has(ip)) return { network: 'private' };
+    if (isPrivateAddress(ip)) return { network: 'private' };
     if (this.cache.has(ip)) return this.cache.get(ip);
     const answer = this.lookUp(ip);
     if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
@@ -87,12 +91,12 @@ export class GeoLocator {
       if (used) answered.push(database);
     }
     const dates = answered.map((d) => d.date).filter((d): d is string => d !== undefined).sort();
-    const countryName = found.country ? names.of(found.country) : undefined;
+    const name = found.country ? countryName(found.country) : undefined;
     const trusted = (this.egress.cidrs?.has(ip) ?? false) || (found.asn !== undefined && (this.egress.asns?.has(found.asn) ?? false));
     return {
       network: 'public',
       ...(found.country && { country: found.country }),
-      ...(countryName && { countryName }),
+      ...(name && { countryName: name }),
       ...(found.asn !== undefined && { asn: found.asn }),
       ...(found.asOrg && { asOrg: found.asOrg }),
       ...(answered.length > 0 && { source: answered.map((d) => d.entry.name).join(' + ') }),
@@ -115,7 +119,7 @@ function open(entry: GeoDatabaseEntry, readFile: (path: string) => Buffer): Open
   }
   let reader: Reader<Record<string, unknown>>;
   try {
-    reader = new Reader<Record<string, unknown>>(buffer);
+    reader = new (mmdb().Reader)<Record<string, unknown>>(buffer);
   } catch (error) {
     throw new Error(`IP database ${entry.name} (${entry.file}) is neither a MaxMind DB nor a range table: ${(error as Error).message}`);
   }

@@ -10,4 +10,8 @@ export const PRIVATE_CIDRS = [
   '::/128', '::1/128', 'fc00::/7', 'fe80::/10',
 ];
 
-export const PRIVATE_NETWORKS = NetworkSet.parse(PRIVATE_CIDRS);
+let parsed: NetworkSet | undefined;
+/** Parsed on first use: node's first IPv6 check compiles its pattern, which a cold start need not pay for. */
+export function isPrivateAddress(address: string): boolean {
+  return (parsed ??= NetworkSet.parse(PRIVATE_CIDRS)).has(address);
+}
