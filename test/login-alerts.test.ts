@@ -73,7 +73,7 @@ describe('LoginAlerts: the ingest function', () => {
           {
             Sid: 'LoginLedgerBatchRead',
             Action: 'dynamodb:BatchGetItem',
-            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'factor#*', 'console#*', 'repeat#*'] } },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'place#*', 'travel#*', 'alert#*', 'factor#*', 'console#*', 'repeat#*'] } },
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] },
           },
@@ -81,7 +81,7 @@ describe('LoginAlerts: the ingest function', () => {
             // Never review# (a review's state), repeat# or reconcile# (written only on condition).
             Sid: 'LoginLedgerBatchWrite',
             Action: 'dynamodb:BatchWriteItem',
-            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'factor#*', 'console#*'] } },
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'place#*', 'travel#*', 'alert#*', 'factor#*', 'console#*'] } },
             Effect: 'Allow',
             Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('Ledger'), 'Arn'] },
           },

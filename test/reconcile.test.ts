@@ -68,11 +68,11 @@ test('reads only what it re-reads: FilterLogEvents on the SSH log groups, Lookup
   });
   expect(statements.find((s) => s.Sid === 'LoginLedgerBatchWrite')).toMatchObject({
     Action: 'dynamodb:BatchWriteItem',
-    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'factor#*', 'console#*'] } },
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'place#*', 'travel#*', 'alert#*', 'factor#*', 'console#*'] } },
   });
   expect(statements.find((s) => s.Sid === 'LoginLedgerBatchRead')).toMatchObject({
     Action: 'dynamodb:BatchGetItem',
-    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'alert#*', 'factor#*', 'console#*', 'repeat#*', 'reconcile#*'] } },
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['push#*', 'login#*', 'source#*', 'person#*', 'place#*', 'travel#*', 'alert#*', 'factor#*', 'console#*', 'repeat#*', 'reconcile#*'] } },
   });
   // No statement on the ledger without a key condition, other than the key's own.
   const ledgerStatements = statements.filter((s) => String(s.Action).startsWith('dynamodb:') || (Array.isArray(s.Action) && s.Action.some((a: string) => a.startsWith('dynamodb:'))));
