@@ -50,6 +50,8 @@ export class PipelineDashboard {
           ...options.ruleNames.map((rule) => this.ingest('Suppressed', { Rule: rule }, `suppressed: ${rule}`)),
           this.ingest('Repeats', {}, 'repeats'),
           this.ingest('FirstSeenSources', {}, 'first-seen sources'),
+          this.ingest('FirstSeenCountries', {}, 'first-seen countries'),
+          this.ingest('ImpossibleTravel', {}, 'impossible travel'),
           this.ingest('FailedLogins', {}, 'failed logins'),
         ]),
       );

@@ -47,7 +47,7 @@ test('country and network in every alert; a new country for a known person is ra
   const { here, far, sameCountryOtherNetwork: near } = farApart();
   const { env, read } = await estate();
   const runs = await invokeBundle('ingest', deliveries([
-    // alice: two far-apart countries 30 minutes apart.
+    // alice: two far-apart countries 30 minutes apart (first: a new country, but nobody knew her).
     ['a1', '2026-11-21T09:00:00Z', 'alice', here.ip],
     ['a2', '2026-11-21T09:30:00Z', 'alice', far.ip],
     // bob: the same two countries two days apart.
@@ -58,8 +58,13 @@ test('country and network in every alert; a new country for a known person is ra
     ['d2', '2026-11-22T09:00:00Z', 'dave', near.ip],
     // a private address is never looked up.
     ['p1', '2026-11-21T10:00:00Z', 'erin', '10.20.30.40'],
-  ]), env);
+  ]), { ...env, POWERTOOLS_METRICS_NAMESPACE: 'cdk-login-alerts', DEPLOYMENT_NAME: 'Geo' });
   expect(runs.invocations.map((i) => i.error)).toEqual(Array(7).fill(undefined));
+  // Counted as published: one impossible journey (a2); first countries: a1, b1 and d1 (everyone's
+  // first login: said, not raised) and a2, b2.
+  const counted = (name: string) => (runs.logs.match(new RegExp(`"${name}":(\\d+)`, 'g')) ?? []).reduce((n, m) => n + Number(m.split(':')[1]), 0);
+  expect(counted('ImpossibleTravel')).toBe(1);
+  expect(counted('FirstSeenCountries')).toBe(5);
   const alerts = byId(await read());
   for (const alert of alerts.values()) expect(alertSchemaErrors(alert)).toEqual([]);
 

@@ -4,7 +4,7 @@ import type { PipelineMetrics } from '../../shared/metrics';
 
 /**
  * What one delivery published, as metrics (README, "Numbers"): logins by kind and by severity,
- * failures (and failed Windows logons, alerted or not), what rules held back (by rule), repeats, first-seen sources, unparsed lines, failed
+ * failures (and failed Windows logons, alerted or not), what rules held back (by rule), repeats, first-seen sources and countries, impossible travel, unparsed lines, failed
  * enrichment; and whether the ledger or the rules could not be read.
  */
 export function countAlerts(
@@ -19,6 +19,8 @@ export function countAlerts(
     if (alert.suppressed) metrics.count('Suppressed', 1, ['Rule', alert.suppressed.rule]);
     if (alert.repeat) metrics.count('Repeats', 1);
     if (alert.history?.firstSeenSource) metrics.count('FirstSeenSources', 1);
+    if (alert.history?.firstSeenCountry) metrics.count('FirstSeenCountries', 1);
+    if (alert.history?.impossibleTravel) metrics.count('ImpossibleTravel', 1);
     if (alert.reasons.includes(UNPARSED_LINE_REASON)) metrics.count('UnparsedLines', 1);
     if (alert.enrichmentError) metrics.count('EnrichmentFailures', 1);
   }
