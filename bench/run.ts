@@ -811,7 +811,7 @@ async function whereFrom(): Promise<void> {
   console.log(`\nCSV to range table at synth: ${fmt(convertMs / 1000, 1)} s${QUICK ? ' (2,000 rows)' : ` for ${fmt(converted.length / 2 ** 20, 1)} MB`}, once per database version (cached by content).`);
 
   // Opening, in a fresh process as a cold container does: read both files and parse their headers.
-  const runs = QUICK ? 3 : 15;
+  const runs = QUICK ? 1 : 15;
   const open = join(tmpdir(), 'bench-geo-open.js');
   writeFileSync(open, `const { GeoLocator } = require(${JSON.stringify(join(ROOT, 'lambda', 'ingest', 'geo', 'locator.ts'))});
 const started = performance.now(); new GeoLocator(${JSON.stringify(databases)}).locate('8.8.8.8'); console.log(performance.now() - started);`);
