@@ -301,30 +301,30 @@ export class RangeTable {
     return value;
   }
 
-  /** The last row starting at or before the address, if it reaches the address. */
   private find4(ip: number): number | undefined {
-    let low = 0;
-    let high = this.v4Count - 1;
-    let found = -1;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      if (this.buffer.readUInt32LE(this.v4At + mid * V4_ROW) <= ip) { found = mid; low = mid + 1; } else { high = mid - 1; }
-    }
-    if (found < 0) return undefined;
-    const at = this.v4At + found * V4_ROW;
-    return this.buffer.readUInt32LE(at + 4) >= ip ? this.buffer.readUInt32LE(at + 8) : undefined;
+    return this.find(ip, this.v4At, this.v4Count, V4_ROW, 4, (at) => this.buffer.readUInt32LE(at));
   }
 
   private find6(ip: bigint): number | undefined {
+    return this.find(ip, this.v6At, this.v6Count, V6_ROW, 16, (at) => readU128(this.buffer, at));
+  }
+
+  /**
+   * The value of the last row starting at or before the address, if that row reaches it. A row is
+   * start, end (each `width` bytes, read by `read`), then the value's index (u32).
+   */
+  private find<T extends number | bigint>(
+    ip: T, rowsAt: number, count: number, rowSize: number, width: number, read: (at: number) => T,
+  ): number | undefined {
     let low = 0;
-    let high = this.v6Count - 1;
+    let high = count - 1;
     let found = -1;
     while (low <= high) {
       const mid = (low + high) >>> 1;
-      if (readU128(this.buffer, this.v6At + mid * V6_ROW) <= ip) { found = mid; low = mid + 1; } else { high = mid - 1; }
+      if (read(rowsAt + mid * rowSize) <= ip) { found = mid; low = mid + 1; } else { high = mid - 1; }
     }
     if (found < 0) return undefined;
-    const at = this.v6At + found * V6_ROW;
-    return readU128(this.buffer, at + 16) >= ip ? this.buffer.readUInt32LE(at + 32) : undefined;
+    const at = rowsAt + found * rowSize;
+    return read(at + width) >= ip ? this.buffer.readUInt32LE(at + 2 * width) : undefined;
   }
 }

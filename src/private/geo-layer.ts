@@ -11,7 +11,7 @@ import { atLeastOnce, countLogLines } from './alarms';
 import { prop } from './prop-names';
 import { parseCidr } from '../contract/cidr';
 import { encodeRangeTable, RANGE_TABLE_FORMAT } from '../contract/geo-ranges';
-import { GEO_LAYER_DIRECTORY, type GeoDatabaseEntry } from '../contract/geo-settings';
+import { DEFAULT_TRAVEL_SPEED_KMH, GEO_LAYER_DIRECTORY, type GeoDatabaseEntry } from '../contract/geo-settings';
 import { GEO_UNAVAILABLE_LOG } from '../contract/log-lines';
 import type { GeoOptions } from '../geo-options';
 
@@ -38,7 +38,7 @@ export function geoLayer(scope: Construct, options: GeoOptions): { layer: lambda
   for (const asn of options.trustedEgressAsns ?? []) {
     if (!Number.isInteger(asn) || asn < 0 || asn > 0xffffffff) throw new Error(`${prop('trustedEgressAsns')}: ${asn} is not an AS number`);
   }
-  const speed = options.travelSpeedKmh ?? 900;
+  const speed = options.travelSpeedKmh ?? DEFAULT_TRAVEL_SPEED_KMH;
   if (!Number.isInteger(speed) || speed < 0) throw new Error(`${prop('travelSpeedKmh')} must be a whole number of km/h (0 turns impossible travel off): ${speed}`);
   const staged = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-login-alerts-geo-layer-'));
   const directory = path.join(staged, 'geo');

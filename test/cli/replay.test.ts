@@ -369,14 +369,17 @@ describe('cdk-login-alerts replay --rules: try a rule on your own logs before de
 });
 
 describe('cdk-login-alerts replay --geo-database: where from, as deployed', () => {
+  /** An auth log of one user's logins on 2026-11-21 from web-1: [HH:MM, source] each. */
+  const authLog = (name: string, user: string, logins: Array<[string, string]>) => {
+    const file = join(dir, name);
+    writeFileSync(file, logins.map(([time, ip], n) =>
+      `2026-11-21T${time}:00Z web-1 sshd[${n + 1}]: Accepted publickey for ${user} from ${ip} port ${50001 + n} ssh2`).join('\n'));
+    return file;
+  };
+
   test('country and network on each login, a known person\'s new country raised, impossible travel within the hour; private addresses unlocated', () => {
     const { here, far } = farApart();
-    const file = join(dir, 'travel-auth.log');
-    writeFileSync(file, [
-      `2026-11-21T09:00:00Z web-1 sshd[1]: Accepted publickey for alice from ${here.ip} port 50001 ssh2`,
-      `2026-11-21T09:40:00Z web-1 sshd[2]: Accepted publickey for alice from ${far.ip} port 50002 ssh2`,
-      '2026-11-21T09:50:00Z web-1 sshd[3]: Accepted publickey for alice from 10.0.0.8 port 50003 ssh2',
-    ].join('\n'));
+    const file = authLog('travel-auth.log', 'alice', [['09:00', here.ip], ['09:40', far.ip], ['09:50', '10.0.0.8']]);
     const run = replay('replay', file, '--json', '--geo-database', COUNTRY_MMDB, ...ASN_CSV.flatMap((csv) => ['--geo-database', csv]));
     expect(run.code).toBe(0);
     const alerts = run.lines.map((l) => JSON.parse(l));
@@ -394,11 +397,7 @@ describe('cdk-login-alerts replay --geo-database: where from, as deployed', () =
 
   test('trusted egress is no place; --travel-speed 0 turns travel off; mistakes are usage errors', () => {
     const { here, far } = farApart();
-    const file = join(dir, 'vpn-auth.log');
-    writeFileSync(file, [
-      `2026-11-21T09:00:00Z web-1 sshd[1]: Accepted publickey for bob from ${here.ip} port 50001 ssh2`,
-      `2026-11-21T09:10:00Z web-1 sshd[2]: Accepted publickey for bob from ${far.ip} port 50002 ssh2`,
-    ].join('\n'));
+    const file = authLog('vpn-auth.log', 'bob', [['09:00', here.ip], ['09:10', far.ip]]);
     // Only the ASN case needs the ASN files (each run converts them, a few seconds).
     for (const flags of [['--trusted-egress', `${far.ip}/32`], ['--trusted-egress-asn', String(far.asn)], ['--travel-speed', '0']]) {
       const asn = flags[0] === '--trusted-egress-asn' ? ASN_CSV.flatMap((csv) => ['--geo-database', csv]) : [];
